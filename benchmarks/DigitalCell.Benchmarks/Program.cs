@@ -1,0 +1,2 @@
+Console.WriteLine("usage: dotnet run --project benchmarks/DigitalCell.Benchmarks -c Release -- <benchmark>");
+return 0;
