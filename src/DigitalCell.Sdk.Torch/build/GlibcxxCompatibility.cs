@@ -35,7 +35,7 @@ namespace DigitalCell.Sdk.Torch.Build
         /// <summary>The version GCC 12's libstdc++ (Debian 12, Ubuntu 22.04) provides and the library also needs.</summary>
         public const string ReplacementVersion = "GLIBCXX_3.4.30";
 
-        private const uint ShtGnuVerneed = 0x6ffffffe;
+        private const uint ShtGnuVerneed = 0x6ffffffe; // SHT_GNU_verneed (.gnu.version_r)
 
         /// <summary>True when the libstdc++ at <paramref name="libstdcxxPath"/> defines <paramref name="version"/>.</summary>
         public static bool Provides(string libstdcxxPath, string version = RequiredVersion) =>
@@ -62,24 +62,18 @@ namespace DigitalCell.Sdk.Torch.Build
         /// </summary>
         public static GlibcxxPatchOutcome Patch(byte[] elf)
         {
-            if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
-                throw new InvalidDataException("not an ELF file");
-            if (elf[4] != 2 || elf[5] != 1)
-                throw new InvalidDataException("only 64-bit little-endian ELF files are supported");
-
-            long shoff = (long)U64(elf, 0x28);
-            int shentsize = U16(elf, 0x3A), shnum = U16(elf, 0x3C);
-            for (int i = 0; i < shnum; i++)
+            var outcome = GlibcxxPatchOutcome.NotNeeded;
+            Walk(elf, (aux, name, dynstr, dynstrSize) =>
             {
-                long sh = shoff + (long)i * shentsize;
-                if (U32(elf, sh + 4) != ShtGnuVerneed) continue;
-                long verneedOffset = (long)U64(elf, sh + 24);
-                uint dynstrIndex = U32(elf, sh + 40), verneedCount = U32(elf, sh + 44);
-                long dynstrHeader = shoff + (long)dynstrIndex * shentsize;
-                long dynstrOffset = (long)U64(elf, dynstrHeader + 24), dynstrSize = (long)U64(elf, dynstrHeader + 32);
-                return PatchVerneed(elf, verneedOffset, verneedCount, dynstrOffset, dynstrSize);
-            }
-            return GlibcxxPatchOutcome.NotNeeded; // no version requirements at all
+                if (name != RequiredVersion) return;
+                long replacement = IndexOf(elf, Encoding.ASCII.GetBytes(ReplacementVersion + "\0"), dynstr, dynstr + dynstrSize);
+                if (replacement < 0)
+                    throw new InvalidDataException($".dynstr has no \"{ReplacementVersion}\" string to point the requirement at");
+                W32(elf, aux, ElfHash(ReplacementVersion));        // vna_hash
+                W32(elf, aux + 8, (uint)(replacement - dynstr));   // vna_name
+                outcome = GlibcxxPatchOutcome.Patched;
+            });
+            return outcome;
         }
 
         /// <summary>Patches the library at <paramref name="path"/> atomically (temp file + rename, which also breaks hard links).</summary>
@@ -96,33 +90,48 @@ namespace DigitalCell.Sdk.Torch.Build
             return outcome;
         }
 
-        private static GlibcxxPatchOutcome PatchVerneed(byte[] elf, long offset, uint count, long dynstr, long dynstrSize)
+        /// <summary>The version names the library requires (every Vernaux entry of .gnu.version_r), in file order.</summary>
+        public static List<string> NeededVersions(byte[] elf)
         {
-            var outcome = GlibcxxPatchOutcome.NotNeeded;
-            long need = offset;
-            for (uint n = 0; n < count; n++)
+            var names = new List<string>();
+            Walk(elf, (aux, name, dynstr, dynstrSize) => names.Add(name));
+            return names;
+        }
+
+        /// <summary>Calls <paramref name="visit"/>(vernaux offset, name, .dynstr offset, .dynstr size) for every needed version.</summary>
+        private static void Walk(byte[] elf, Action<long, string, long, long> visit)
+        {
+            if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
+                throw new InvalidDataException("not an ELF file");
+            if (elf[4] != 2 || elf[5] != 1)
+                throw new InvalidDataException("only 64-bit little-endian ELF files are supported");
+            long shoff = (long)U64(elf, 0x28);
+            int shentsize = U16(elf, 0x3A), shnum = U16(elf, 0x3C);
+            for (int i = 0; i < shnum; i++)
             {
-                long aux = need + U32(elf, need + 8);
-                for (int a = 0; a < U16(elf, need + 2); a++)
+                long sh = shoff + (long)i * shentsize;
+                if (U32(elf, sh + 4) != ShtGnuVerneed) continue;
+                // Elf64_Shdr: sh_offset at +24, sh_link (the string table) at +40, sh_info (entry count) at +44.
+                long need = (long)U64(elf, sh + 24);
+                uint dynstrIndex = U32(elf, sh + 40), count = U32(elf, sh + 44);
+                long dynstrHeader = shoff + (long)dynstrIndex * shentsize;
+                long dynstr = (long)U64(elf, dynstrHeader + 24), dynstrSize = (long)U64(elf, dynstrHeader + 32);
+                for (uint n = 0; n < count; n++)
                 {
-                    if (StringAt(elf, dynstr + U32(elf, aux + 8)) == RequiredVersion)
+                    // Elf64_Verneed: vn_cnt at +2, vn_aux at +8, vn_next at +12; Elf64_Vernaux: vna_name at +8, vna_next at +12.
+                    long aux = need + U32(elf, need + 8);
+                    for (int a = 0; a < U16(elf, need + 2); a++)
                     {
-                        long replacement = IndexOf(elf, Encoding.ASCII.GetBytes(ReplacementVersion + "\0"), dynstr, dynstr + dynstrSize);
-                        if (replacement < 0)
-                            throw new InvalidDataException($".dynstr has no \"{ReplacementVersion}\" string to point the requirement at");
-                        W32(elf, aux, ElfHash(ReplacementVersion));
-                        W32(elf, aux + 8, (uint)(replacement - dynstr));
-                        outcome = GlibcxxPatchOutcome.Patched;
+                        visit(aux, StringAt(elf, dynstr + U32(elf, aux + 8)), dynstr, dynstrSize);
+                        uint next = U32(elf, aux + 12);
+                        if (next == 0) break;
+                        aux += next;
                     }
-                    uint next = U32(elf, aux + 12);
-                    if (next == 0) break;
-                    aux += next;
+                    uint nextNeed = U32(elf, need + 12);
+                    if (nextNeed == 0) break;
+                    need += nextNeed;
                 }
-                uint nextNeed = U32(elf, need + 12);
-                if (nextNeed == 0) break;
-                need += nextNeed;
             }
-            return outcome;
         }
 
         /// <summary>The System V ELF hash (gABI, "Hash Table"), stored in vna_hash.</summary>
