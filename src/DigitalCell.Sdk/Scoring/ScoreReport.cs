@@ -39,14 +39,18 @@ public sealed partial class ScoreReport
     /// <summary>How the report was aggregated.</summary>
     public ScoreReportOptions Options { get; }
 
-    /// <summary>The split scored, when the report comes from <see cref="Benchmark"/>.</summary>
-    public PerturbationSplit? Split { get; init; }
+    /// <summary>The split scored, when the report comes from <c>Benchmark</c>.</summary>
+    public PerturbationSplit? Split { get; private init; }
 
     /// <summary>Identifier of the data scored.</summary>
-    public string? DataId { get; init; }
+    public string? DataId { get; private init; }
 
     /// <summary>Free-form notes on how the data was prepared (normalisation, DE settings), shown in every rendering.</summary>
-    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Notes { get; private init; } = Array.Empty<string>();
+
+    /// <summary>A copy that records where the scores came from (split, data, preparation notes).</summary>
+    public ScoreReport WithProvenance(PerturbationSplit? split, string? dataId, IReadOnlyList<string> notes) =>
+        new(Mode, Metrics, ModelScores, Summaries, Rankings, Options) { Split = split, DataId = dataId, Notes = notes };
 
     /// <summary>Model names, in report order.</summary>
     public IReadOnlyList<string> Models => ModelScores.Select(m => m.Model).ToArray();

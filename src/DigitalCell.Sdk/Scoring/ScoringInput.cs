@@ -5,7 +5,7 @@ namespace DigitalCell.Sdk.Scoring;
 /// <summary>
 /// Everything the metrics compare for one model, over the same perturbations and genes: real and predicted pseudobulk
 /// means (log1p space, double precision), each side's control mean, and optionally DE tables, cells, the GEARS top-DE
-/// genes and Systema's perturbed reference. Built by <see cref="Benchmark"/> or <see cref="Scorer"/>; metrics that need
+/// genes and Systema's perturbed reference. Built by <c>Benchmark</c> or <c>ScoringInputBuilder</c>; metrics that need
 /// a missing part report a clear error.
 /// </summary>
 public sealed class ScoringInput
