@@ -1,0 +1,162 @@
+using PureHDF;
+using PureHDF.Selections;
+
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>
+/// Typed reads of HDF5 datasets and attributes. PureHDF does no numeric conversion (SPIKE-NOTES gotcha 1), so every
+/// read dispatches on the stored type class, size and signedness and asks for exactly that CLR type.
+/// </summary>
+internal static class H5Values
+{
+    /// <summary>Reads a numeric, boolean (h5py enum) or string dataset as a typed one-dimensional array (rank ≥ 2 flattened row-major).</summary>
+    public static Array ReadArray(IH5Dataset dataset, Selection? selection = null)
+    {
+        var type = dataset.Type;
+        return type.Class switch
+        {
+            H5DataTypeClass.FloatingPoint when type.Size == 4 => dataset.Read<float[]>(selection),
+            H5DataTypeClass.FloatingPoint when type.Size == 8 => dataset.Read<double[]>(selection),
+            H5DataTypeClass.FixedPoint => ReadInteger(dataset, type.Size, type.FixedPoint.IsSigned, selection),
+            H5DataTypeClass.Enumerated or H5DataTypeClass.BitField when type.Size == 1 => ToBooleans(dataset.Read<byte[]>(selection)),
+            H5DataTypeClass.String or H5DataTypeClass.VariableLength => dataset.Read<string[]>(selection),
+            _ => throw new NotSupportedException($"HDF5 type class {type.Class} of size {type.Size} is not supported"),
+        };
+    }
+
+    private static Array ReadInteger(IH5Dataset dataset, int size, bool signed, Selection? selection) => (size, signed) switch
+    {
+        (1, true) => dataset.Read<sbyte[]>(selection),
+        (1, false) => dataset.Read<byte[]>(selection),
+        (2, true) => dataset.Read<short[]>(selection),
+        (2, false) => dataset.Read<ushort[]>(selection),
+        (4, true) => dataset.Read<int[]>(selection),
+        (4, false) => dataset.Read<uint[]>(selection),
+        (8, true) => dataset.Read<long[]>(selection),
+        (8, false) => dataset.Read<ulong[]>(selection),
+        _ => throw new NotSupportedException($"{size}-byte integers are not supported"),
+    };
+
+    /// <summary>Reads a numeric dataset converted to float32, the element type of every <see cref="Data.CellMatrix"/>.</summary>
+    public static float[] ReadFloats(IH5Dataset dataset, Selection? selection = null) => ReadArray(dataset, selection) switch
+    {
+        float[] f => f,
+        double[] d => Convert(d, v => (float)v),
+        bool[] b => Convert(b, v => v ? 1f : 0f),
+        string[] => throw new NotSupportedException("expected numbers, found strings"),
+        var other => ConvertNumbers(other, v => (float)v),
+    };
+
+    /// <summary>Reads an integer dataset (int32 or int64 indptr/indices/codes) as int32, failing on overflow.</summary>
+    public static int[] ReadInt32(IH5Dataset dataset, Selection? selection = null) => ReadArray(dataset, selection) switch
+    {
+        int[] i => i,
+        float[] or double[] or string[] or bool[] => throw new NotSupportedException($"expected integers, found {DescribeType(dataset.Type)}"),
+        var other => ConvertNumbers(other, v => checked((int)v)),
+    };
+
+    /// <summary>Reads a scalar (rank 0) or one-element dataset as an object: string, long, double or bool.</summary>
+    public static object ReadScalar(IH5Dataset dataset)
+    {
+        var values = ReadArray(dataset);
+        if (values.Length != 1) throw new NotSupportedException($"expected a scalar, found {values.Length} values");
+        return values switch
+        {
+            string[] s => s[0],
+            bool[] b => b[0],
+            float[] f => (double)f[0],
+            double[] d => d[0],
+            ulong[] u => (object)(u[0] <= long.MaxValue ? (long)u[0] : (double)u[0]),
+            var other => System.Convert.ToInt64(other.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>numpy-style name of a stored type, for error messages.</summary>
+    public static string DescribeType(IH5DataType type) => type.Class switch
+    {
+        H5DataTypeClass.FloatingPoint => $"float{type.Size * 8}",
+        H5DataTypeClass.FixedPoint => $"{(type.FixedPoint.IsSigned ? "int" : "uint")}{type.Size * 8}",
+        H5DataTypeClass.Enumerated => "enum (bool)",
+        H5DataTypeClass.String or H5DataTypeClass.VariableLength => "string",
+        var c => c.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Dimensions of a dataset.</summary>
+    public static ulong[] Dimensions(IH5Dataset dataset) => dataset.Space.Dimensions;
+
+    /// <summary>A string attribute, or null when absent.</summary>
+    public static string? StringAttribute(IH5Object element, string name)
+    {
+        if (!element.AttributeExists(name)) return null;
+        var attribute = element.Attribute(name);
+        return attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength ? attribute.Read<string>() : null;
+    }
+
+    /// <summary>A string-array attribute; numpy writes an empty list as an empty float64 array, which reads as no strings.</summary>
+    public static string[] StringArrayAttribute(IH5Object element, string name)
+    {
+        if (!element.AttributeExists(name)) return [];
+        var attribute = element.Attribute(name);
+        if (attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength)
+            return attribute.Space.Rank == 0 ? [attribute.Read<string>()] : attribute.Read<string[]>();
+        if (attribute.Space.Dimensions.Aggregate(1UL, (a, b) => a * b) == 0) return [];
+        throw new NotSupportedException($"attribute '{name}' holds {DescribeType(attribute.Type)} values, expected strings");
+    }
+
+    /// <summary>An integer-array attribute such as <c>shape</c>.</summary>
+    public static long[] IntegerArrayAttribute(IH5Object element, string name)
+    {
+        var attribute = element.Attribute(name);
+        var type = attribute.Type;
+        if (type.Class != H5DataTypeClass.FixedPoint) throw new NotSupportedException($"attribute '{name}' is {DescribeType(type)}, expected integers");
+        return (type.Size, type.FixedPoint.IsSigned) switch
+        {
+            (8, _) => attribute.Read<long[]>(),
+            (4, true) => attribute.Read<int[]>().Select(v => (long)v).ToArray(),
+            (4, false) => attribute.Read<uint[]>().Select(v => (long)v).ToArray(),
+            _ => throw new NotSupportedException($"attribute '{name}' has {type.Size}-byte integers"),
+        };
+    }
+
+    /// <summary>A boolean attribute (h5py writes numpy bools as an enum), or <paramref name="fallback"/> when absent.</summary>
+    public static bool BoolAttribute(IH5Object element, string name, bool fallback)
+    {
+        if (!element.AttributeExists(name)) return fallback;
+        var attribute = element.Attribute(name);
+        return attribute.Type.Size switch
+        {
+            1 => attribute.Read<byte>() != 0,
+            8 => attribute.Read<long>() != 0,
+            _ => attribute.Read<int>() != 0,
+        };
+    }
+
+    private static bool[] ToBooleans(byte[] bytes)
+    {
+        var result = new bool[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++) result[i] = bytes[i] != 0;
+        return result;
+    }
+
+    private static TOut[] Convert<TIn, TOut>(TIn[] source, Func<TIn, TOut> convert)
+    {
+        var result = new TOut[source.Length];
+        for (int i = 0; i < source.Length; i++) result[i] = convert(source[i]);
+        return result;
+    }
+
+    private static TOut[] ConvertNumbers<TOut>(Array source, Func<double, TOut> convert) => source switch
+    {
+        sbyte[] a => Convert(a, v => convert(v)),
+        byte[] a => Convert(a, v => convert(v)),
+        short[] a => Convert(a, v => convert(v)),
+        ushort[] a => Convert(a, v => convert(v)),
+        int[] a => Convert(a, v => convert(v)),
+        uint[] a => Convert(a, v => convert(v)),
+        long[] a => Convert(a, v => convert(v)),
+        ulong[] a => Convert(a, v => convert(v)),
+        float[] a => Convert(a, v => convert(v)),
+        double[] a => Convert(a, convert),
+        _ => throw new NotSupportedException($"cannot convert {source.GetType().Name} to numbers"),
+    };
+}
