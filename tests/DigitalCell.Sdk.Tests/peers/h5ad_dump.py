@@ -1,6 +1,6 @@
 """Dump what Python anndata reads from an h5ad file, for the C# interop tests to compare against.
 
-Usage: h5ad_dump.py <file.h5ad> <out_dir>
+Usage: h5ad_dump.py <file.h5ad> <out_dir> [<file.h5ad> <out_dir> ...]
 Writes <out_dir>/dump.json (shapes, names, every obs/var column, uns, matrix shapes) and, for each matrix
 (X, layers/*, obsp/*, varp/*, obsm/*, varm/*), raw little-endian arrays: <name>.indptr.i32, .indices.i32, .data.f32
 (canonical float32 CSR with sorted indices; dense inputs lose their zeros as scipy.sparse.csr_matrix does).
@@ -90,7 +90,11 @@ def matrix(m, name, out):
 
 
 def main():
-    path, out = sys.argv[1], sys.argv[2]
+    for path, out in zip(sys.argv[1::2], sys.argv[2::2]):
+        dump_file(path, out)
+
+
+def dump_file(path, out):
     os.makedirs(out, exist_ok=True)
     a = anndata.read_h5ad(path)
     mats = {"X": matrix(a.X, "X", out)}

@@ -6,20 +6,20 @@ namespace DigitalCell.Sdk.IO.H5ad;
 internal static class Columns
 {
     /// <summary>A column holding <paramref name="values"/> in their own element type.</summary>
-    public static AnnotationColumn FromArray(string name, Array values, bool[]? missing = null) => values switch
+    public static AnnotationColumn FromArray(string name, Array values, bool[]? missing = null) => H5Values.ElementCode(values) switch
     {
-        string[] s => new StringColumn(name, s),
-        bool[] b => new BooleanColumn(name, b, missing),
-        sbyte[] v => new NumericColumn<sbyte>(name, v, missing),
-        byte[] v => new NumericColumn<byte>(name, v, missing),
-        short[] v => new NumericColumn<short>(name, v, missing),
-        ushort[] v => new NumericColumn<ushort>(name, v, missing),
-        int[] v => new NumericColumn<int>(name, v, missing),
-        uint[] v => new NumericColumn<uint>(name, v, missing),
-        long[] v => new NumericColumn<long>(name, v, missing),
-        ulong[] v => new NumericColumn<ulong>(name, v, missing),
-        float[] v => new NumericColumn<float>(name, v, missing),
-        double[] v => new NumericColumn<double>(name, v, missing),
+        TypeCode.String => new StringColumn(name, (string[])values),
+        TypeCode.Boolean => new BooleanColumn(name, (bool[])values, missing),
+        TypeCode.SByte => new NumericColumn<sbyte>(name, (sbyte[])values, missing),
+        TypeCode.Byte => new NumericColumn<byte>(name, (byte[])values, missing),
+        TypeCode.Int16 => new NumericColumn<short>(name, (short[])values, missing),
+        TypeCode.UInt16 => new NumericColumn<ushort>(name, (ushort[])values, missing),
+        TypeCode.Int32 => new NumericColumn<int>(name, (int[])values, missing),
+        TypeCode.UInt32 => new NumericColumn<uint>(name, (uint[])values, missing),
+        TypeCode.Int64 => new NumericColumn<long>(name, (long[])values, missing),
+        TypeCode.UInt64 => new NumericColumn<ulong>(name, (ulong[])values, missing),
+        TypeCode.Single => new NumericColumn<float>(name, (float[])values, missing),
+        TypeCode.Double => new NumericColumn<double>(name, (double[])values, missing),
         _ => throw new DigitalCellException($"Column '{name}': unsupported element type {values.GetType().GetElementType()?.Name}."),
     };
 

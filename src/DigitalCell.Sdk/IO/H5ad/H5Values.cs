@@ -38,36 +38,49 @@ internal static class H5Values
     };
 
     /// <summary>Reads a numeric dataset converted to float32, the element type of every <see cref="Data.CellMatrix"/>.</summary>
-    public static float[] ReadFloats(IH5Dataset dataset, Selection? selection = null) => ReadArray(dataset, selection) switch
+    public static float[] ReadFloats(IH5Dataset dataset, Selection? selection = null)
     {
-        float[] f => f,
-        double[] d => Convert(d, v => (float)v),
-        bool[] b => Convert(b, v => v ? 1f : 0f),
-        string[] => throw new NotSupportedException("expected numbers, found strings"),
-        var other => ConvertNumbers(other, v => (float)v),
-    };
+        var values = ReadArray(dataset, selection);
+        return ElementCode(values) switch
+        {
+            TypeCode.Single => (float[])values,
+            TypeCode.Double => Convert((double[])values, v => (float)v),
+            TypeCode.Boolean => Convert((bool[])values, v => v ? 1f : 0f),
+            TypeCode.String => throw new NotSupportedException("expected numbers, found strings"),
+            _ => ConvertNumbers(values, v => (float)v),
+        };
+    }
 
     /// <summary>Reads an integer dataset (int32 or int64 indptr/indices/codes) as int32, failing on overflow.</summary>
-    public static int[] ReadInt32(IH5Dataset dataset, Selection? selection = null) => ReadArray(dataset, selection) switch
+    public static int[] ReadInt32(IH5Dataset dataset, Selection? selection = null)
     {
-        int[] i => i,
-        float[] or double[] or string[] or bool[] => throw new NotSupportedException($"expected integers, found {DescribeType(dataset.Type)}"),
-        var other => ConvertNumbers(other, v => checked((int)v)),
-    };
+        var values = ReadArray(dataset, selection);
+        return ElementCode(values) switch
+        {
+            TypeCode.Int32 => (int[])values,
+            TypeCode.Single or TypeCode.Double or TypeCode.String or TypeCode.Boolean => throw new NotSupportedException($"expected integers, found {DescribeType(dataset.Type)}"),
+            _ => ConvertNumbers(values, v => checked((int)v)),
+        };
+    }
+
+    /// <summary>
+    /// The element type of an array. Needed because the CLR lets <c>byte[]</c> pass as <c>sbyte[]</c> (and uint[] as int[], …)
+    /// in type tests, so pattern matching on array types cannot tell signed from unsigned.
+    /// </summary>
+    public static TypeCode ElementCode(Array values) => Type.GetTypeCode(values.GetType().GetElementType());
 
     /// <summary>Reads a scalar (rank 0) or one-element dataset as an object: string, long, double or bool.</summary>
     public static object ReadScalar(IH5Dataset dataset)
     {
         var values = ReadArray(dataset);
         if (values.Length != 1) throw new NotSupportedException($"expected a scalar, found {values.Length} values");
-        return values switch
+        object value = values.GetValue(0)!;
+        return value switch
         {
-            string[] s => s[0],
-            bool[] b => b[0],
-            float[] f => (double)f[0],
-            double[] d => d[0],
-            ulong[] u => (object)(u[0] <= long.MaxValue ? (long)u[0] : (double)u[0]),
-            var other => System.Convert.ToInt64(other.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            string or bool or double => value,
+            float f => (double)f,
+            ulong u => u <= long.MaxValue ? (long)u : (double)u,
+            _ => System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
@@ -145,18 +158,18 @@ internal static class H5Values
         return result;
     }
 
-    private static TOut[] ConvertNumbers<TOut>(Array source, Func<double, TOut> convert) => source switch
+    private static TOut[] ConvertNumbers<TOut>(Array source, Func<double, TOut> convert) => ElementCode(source) switch
     {
-        sbyte[] a => Convert(a, v => convert(v)),
-        byte[] a => Convert(a, v => convert(v)),
-        short[] a => Convert(a, v => convert(v)),
-        ushort[] a => Convert(a, v => convert(v)),
-        int[] a => Convert(a, v => convert(v)),
-        uint[] a => Convert(a, v => convert(v)),
-        long[] a => Convert(a, v => convert(v)),
-        ulong[] a => Convert(a, v => convert(v)),
-        float[] a => Convert(a, v => convert(v)),
-        double[] a => Convert(a, convert),
+        TypeCode.SByte => Convert((sbyte[])source, v => convert(v)),
+        TypeCode.Byte => Convert((byte[])source, v => convert(v)),
+        TypeCode.Int16 => Convert((short[])source, v => convert(v)),
+        TypeCode.UInt16 => Convert((ushort[])source, v => convert(v)),
+        TypeCode.Int32 => Convert((int[])source, v => convert(v)),
+        TypeCode.UInt32 => Convert((uint[])source, v => convert(v)),
+        TypeCode.Int64 => Convert((long[])source, v => convert(v)),
+        TypeCode.UInt64 => Convert((ulong[])source, v => convert(v)),
+        TypeCode.Single => Convert((float[])source, v => convert(v)),
+        TypeCode.Double => Convert((double[])source, convert),
         _ => throw new NotSupportedException($"cannot convert {source.GetType().Name} to numbers"),
     };
 }

@@ -56,13 +56,17 @@ internal static class AnndataPeer
     }
 
     /// <summary>What anndata read from <paramref name="h5adPath"/>.</summary>
-    public static Dump Read(string h5adPath)
+    public static Dump Read(string h5adPath) => ReadMany(h5adPath)[h5adPath];
+
+    /// <summary>What anndata read from each file, in one Python process (anndata's import dominates the cost).</summary>
+    public static Dictionary<string, Dump> ReadMany(params string[] h5adPaths)
     {
         string dir = Path.Combine(Path.GetTempPath(), "dcell-h5ad-dump-" + Guid.NewGuid().ToString("N"));
         try
         {
-            RunPython(PeerScript("h5ad_dump.py"), h5adPath, dir);
-            return new Dump(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "dump.json")))!.AsObject(), dir);
+            var outs = h5adPaths.Select((_, i) => Path.Combine(dir, i.ToString(CultureInfo.InvariantCulture))).ToArray();
+            RunPython([PeerScript("h5ad_dump.py"), .. h5adPaths.Zip(outs).SelectMany(p => new[] { p.First, p.Second })]);
+            return h5adPaths.Zip(outs).ToDictionary(p => p.First, p => new Dump(JsonNode.Parse(File.ReadAllText(Path.Combine(p.Second, "dump.json")))!.AsObject(), p.Second));
         }
         finally
         {
@@ -226,10 +230,11 @@ internal static class AnndataPeer
         Assert.That(array.Cast<object>().Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture)), Is.EqualTo(expected), where);
     }
 
-    private static string ElementTypeName(Array array) => array switch
+    // Switch on the exact element type: the CLR lets byte[] pass an "is sbyte[]" test.
+    private static string ElementTypeName(Array array) => Type.GetTypeCode(array.GetType().GetElementType()) switch
     {
-        sbyte[] => "int8", short[] => "int16", int[] => "int32", long[] => "int64",
-        byte[] => "uint8", ushort[] => "uint16", uint[] => "uint32", ulong[] => "uint64",
-        float[] => "float32", double[] => "float64", _ => array.GetType().Name,
+        TypeCode.SByte => "int8", TypeCode.Int16 => "int16", TypeCode.Int32 => "int32", TypeCode.Int64 => "int64",
+        TypeCode.Byte => "uint8", TypeCode.UInt16 => "uint16", TypeCode.UInt32 => "uint32", TypeCode.UInt64 => "uint64",
+        TypeCode.Single => "float32", TypeCode.Double => "float64", _ => array.GetType().Name,
     };
 }

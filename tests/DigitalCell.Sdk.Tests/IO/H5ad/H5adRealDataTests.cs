@@ -9,6 +9,24 @@ using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
 [TestFixture]
 public class H5adRealDataTests
 {
+    private static readonly string[] RealFiles =
+    [
+        "papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad",
+        "norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad",
+        "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad",
+        "pbmc68k-reduced/pbmc68k_reduced.h5ad",
+        "marson-cd4-crispri-cellxgene/small_perturbations.h5ad",
+    ];
+
+    private Dictionary<string, AnndataPeer.Dump> _dumps = [];
+
+    [OneTimeSetUp]
+    public void ReadAllWithAnndata()
+    {
+        AnndataPeer.RequireAnndata();
+        _dumps = AnndataPeer.ReadMany(RealFiles.Select(AnndataPeer.DataFile).ToArray());
+    }
+
     [TestCase("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")]
     [TestCase("norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad")]
     [TestCase("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad")]
@@ -16,11 +34,9 @@ public class H5adRealDataTests
     [TestCase("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")]
     public void ReadsRealFileLikeAnndata(string relative)
     {
-        AnndataPeer.RequireAnndata();
         string path = AnndataPeer.DataFile(relative);
-        var skipped = new List<string>();
-        var ours = H5ad.Read(path, new H5adReadOptions { OnSkipped = (element, _) => skipped.Add(element) });
-        AnndataPeer.AssertSame(ours, AnndataPeer.Read(path));
+        var ours = H5ad.Read(path);
+        AnndataPeer.AssertSame(ours, _dumps[path]);
         Assert.That(ours.Source, Is.EqualTo(path));
     }
 

@@ -23,11 +23,11 @@ internal sealed class NullableEncoding(string encodingType) : IH5adEncoding
         if (mask.Length != values.Length)
             throw reader.Fail(maskPath, $"has {mask.Length} entries but values has {values.Length}.");
         string name = H5adReader.NameOf(path);
-        return (encodingType, values) switch
+        return (encodingType, H5Values.ElementCode(values)) switch
         {
-            ("nullable-boolean", bool[] b) => new BooleanColumn(name, b, mask),
-            ("nullable-string-array", string[] s) => new StringColumn(name, s.Select((v, i) => mask[i] ? null : v).ToArray()),
-            ("nullable-integer", not (bool[] or string[] or float[] or double[])) => Columns.FromArray(name, values, mask),
+            ("nullable-boolean", TypeCode.Boolean) => new BooleanColumn(name, (bool[])values, mask),
+            ("nullable-string-array", TypeCode.String) => new StringColumn(name, ((string[])values).Select((v, i) => mask[i] ? null : v).ToArray()),
+            ("nullable-integer", >= TypeCode.SByte and <= TypeCode.UInt64) => Columns.FromArray(name, values, mask),
             _ => throw reader.Fail(valuesPath, $"{encodingType} cannot hold {H5adReader.Describe(values)}."),
         };
     }
