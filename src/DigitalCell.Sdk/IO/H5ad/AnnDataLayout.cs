@@ -19,6 +19,13 @@ internal static class AnnDataLayout
         return (obs, var, uns);
     }
 
+    /// <summary>What a backed dataset keeps in memory: obs, var, uns and obsm.</summary>
+    public static (AnnotationTable, AnnotationTable, IReadOnlyDictionary<string, object>, IReadOnlyDictionary<string, DenseCellMatrix>) ReadBackedAnnotations(H5adReader reader)
+    {
+        var (obs, var, uns) = ReadAnnotations(reader);
+        return (obs, var, uns, ReadDict(reader, "obsm", (path, v) => Embedding(reader, path, v, obs.RowCount, "cells")));
+    }
+
     /// <summary>Reads the whole file.</summary>
     public static CellDataset Read(H5adReader reader)
     {
@@ -68,9 +75,15 @@ internal static class AnnDataLayout
     /// <summary>Fails unless <paramref name="matrix"/> is <paramref name="rows"/> × <paramref name="columns"/>.</summary>
     public static CellMatrix CheckShape(H5adReader reader, string path, CellMatrix matrix, int rows, int columns)
     {
-        if (matrix.RowCount != rows || matrix.ColumnCount != columns)
-            throw reader.Fail(path, $"shape is {matrix.RowCount} × {matrix.ColumnCount} but obs/var give {rows} × {columns}.");
+        CheckShape(reader, path, matrix.RowCount, matrix.ColumnCount, rows, columns);
         return matrix;
+    }
+
+    /// <summary>Fails unless a <paramref name="actualRows"/> × <paramref name="actualColumns"/> element is <paramref name="rows"/> × <paramref name="columns"/>.</summary>
+    public static void CheckShape(H5adReader reader, string path, int actualRows, int actualColumns, int rows, int columns)
+    {
+        if (actualRows != rows || actualColumns != columns)
+            throw reader.Fail(path, $"shape is {actualRows} × {actualColumns} but obs/var give {rows} × {columns}.");
     }
 
     private static DenseCellMatrix? Embedding(H5adReader reader, string path, object value, int rows, string what)

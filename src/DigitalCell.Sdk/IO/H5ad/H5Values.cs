@@ -10,37 +10,40 @@ namespace DigitalCell.Sdk.IO.H5ad;
 internal static class H5Values
 {
     /// <summary>Reads a numeric, boolean (h5py enum) or string dataset as a typed one-dimensional array (rank ≥ 2 flattened row-major).</summary>
-    public static Array ReadArray(IH5Dataset dataset, Selection? selection = null)
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="selection">Part of the dataset to read (null = all).</param>
+    /// <param name="memoryDims">Shape of the selection in memory; required by PureHDF for multi-dimensional selections.</param>
+    public static Array ReadArray(IH5Dataset dataset, Selection? selection = null, ulong[]? memoryDims = null)
     {
         var type = dataset.Type;
         return type.Class switch
         {
-            H5DataTypeClass.FloatingPoint when type.Size == 4 => dataset.Read<float[]>(selection),
-            H5DataTypeClass.FloatingPoint when type.Size == 8 => dataset.Read<double[]>(selection),
-            H5DataTypeClass.FixedPoint => ReadInteger(dataset, type.Size, type.FixedPoint.IsSigned, selection),
-            H5DataTypeClass.Enumerated or H5DataTypeClass.BitField when type.Size == 1 => ToBooleans(dataset.Read<byte[]>(selection)),
-            H5DataTypeClass.String or H5DataTypeClass.VariableLength => dataset.Read<string[]>(selection),
+            H5DataTypeClass.FloatingPoint when type.Size == 4 => dataset.Read<float[]>(selection, memoryDims: memoryDims),
+            H5DataTypeClass.FloatingPoint when type.Size == 8 => dataset.Read<double[]>(selection, memoryDims: memoryDims),
+            H5DataTypeClass.FixedPoint => ReadInteger(dataset, type.Size, type.FixedPoint.IsSigned, selection, memoryDims),
+            H5DataTypeClass.Enumerated or H5DataTypeClass.BitField when type.Size == 1 => ToBooleans(dataset.Read<byte[]>(selection, memoryDims: memoryDims)),
+            H5DataTypeClass.String or H5DataTypeClass.VariableLength => dataset.Read<string[]>(selection, memoryDims: memoryDims),
             _ => throw new NotSupportedException($"HDF5 type class {type.Class} of size {type.Size} is not supported"),
         };
     }
 
-    private static Array ReadInteger(IH5Dataset dataset, int size, bool signed, Selection? selection) => (size, signed) switch
+    private static Array ReadInteger(IH5Dataset dataset, int size, bool signed, Selection? selection, ulong[]? memoryDims) => (size, signed) switch
     {
-        (1, true) => dataset.Read<sbyte[]>(selection),
-        (1, false) => dataset.Read<byte[]>(selection),
-        (2, true) => dataset.Read<short[]>(selection),
-        (2, false) => dataset.Read<ushort[]>(selection),
-        (4, true) => dataset.Read<int[]>(selection),
-        (4, false) => dataset.Read<uint[]>(selection),
-        (8, true) => dataset.Read<long[]>(selection),
-        (8, false) => dataset.Read<ulong[]>(selection),
+        (1, true) => dataset.Read<sbyte[]>(selection, memoryDims: memoryDims),
+        (1, false) => dataset.Read<byte[]>(selection, memoryDims: memoryDims),
+        (2, true) => dataset.Read<short[]>(selection, memoryDims: memoryDims),
+        (2, false) => dataset.Read<ushort[]>(selection, memoryDims: memoryDims),
+        (4, true) => dataset.Read<int[]>(selection, memoryDims: memoryDims),
+        (4, false) => dataset.Read<uint[]>(selection, memoryDims: memoryDims),
+        (8, true) => dataset.Read<long[]>(selection, memoryDims: memoryDims),
+        (8, false) => dataset.Read<ulong[]>(selection, memoryDims: memoryDims),
         _ => throw new NotSupportedException($"{size}-byte integers are not supported"),
     };
 
     /// <summary>Reads a numeric dataset converted to float32, the element type of every <see cref="Data.CellMatrix"/>.</summary>
-    public static float[] ReadFloats(IH5Dataset dataset, Selection? selection = null)
+    public static float[] ReadFloats(IH5Dataset dataset, Selection? selection = null, ulong[]? memoryDims = null)
     {
-        var values = ReadArray(dataset, selection);
+        var values = ReadArray(dataset, selection, memoryDims);
         return ElementCode(values) switch
         {
             TypeCode.Single => (float[])values,
