@@ -69,7 +69,7 @@ def uns(v):
     if isinstance(v, (float, np.floating)):
         return {"type": "float", "value": num(v)}
     if isinstance(v, np.ndarray) and v.dtype.names is None:
-        return {"type": "array", "dtype": str(v.dtype) if v.dtype.kind != "O" else "str", "shape": list(v.shape), "values": values(v)}
+        return {"type": "array", "dtype": str(v.dtype) if v.dtype.kind not in "OUS" else "str", "shape": list(v.shape), "values": values(v)}
     if isinstance(v, np.ndarray):
         return {"type": "skipped", "why": "structured array"}
     if isinstance(v, pd.DataFrame):
