@@ -1,5 +1,5 @@
 using DigitalCell.Sdk.Data;
-using DigitalCell.Sdk.IO.TenX;
+using DigitalCell.Sdk.IO.Parquet;
 
 namespace DigitalCell.Sdk.IO;
 
@@ -82,6 +82,8 @@ public static class CellDatasetFiles
         {
             CellDataFormat.TenXDirectory => TenX.TenX.Read(path),
             CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
+            CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
+            CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
             var format => throw NotAvailable(path, format),
         };
     }
@@ -95,6 +97,8 @@ public static class CellDatasetFiles
             switch (DetectForWriting(path))
             {
                 case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
+                case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
+                case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
                 case var format: throw NotAvailable(path, format);
             }
         }
