@@ -88,7 +88,7 @@ public sealed class ScoringInputBuilder
 
     /// <summary>
     /// GEARS' top-20 DE genes of each perturbation: scanpy's default <c>rank_genes_groups</c> test (Welch t-test)
-    /// against control, ranked by |t| (<c>rankby_abs=True</c>).
+    /// against control, ranked by |t| (<c>rankby_abs=True</c>); an undefined t (no variance) counts as 0 as in scanpy.
     /// </summary>
     private int[][] TopDe() => _topDe ??= TopByAbsoluteStatistic(_real.DifferentialExpression(_column, _control,
         new DifferentialExpressionOptions { Method = DifferentialExpressionMethod.TTest, Groups = _perturbations }), _perturbations, 20);
@@ -97,7 +97,7 @@ public sealed class ScoringInputBuilder
         perturbations.Select(p =>
         {
             var t = result.For(p).Statistic;
-            return Enumerable.Range(0, t.Length).OrderByDescending(g => double.IsNaN(t[g]) ? double.NegativeInfinity : Math.Abs(t[g])).Take(n).ToArray();
+            return Enumerable.Range(0, t.Length).OrderByDescending(g => double.IsNaN(t[g]) ? 0 : Math.Abs(t[g])).Take(n).ToArray();
         }).ToArray();
 
     private void CheckGenes(CellDataset predicted)
