@@ -38,6 +38,9 @@ public sealed class NeuralPerturbationModel : IDisposable
         _card = card;
     }
 
+    internal PerturbationNetwork Network => _network;
+    internal PerturbationEncoding Encoding => _encoding;
+
     /// <summary>The architecture (layer sizes).</summary>
     public NeuralModelOptions Architecture { get; }
 
