@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Models;
+using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Torch.Neural;
 using DigitalCell.Sdk.Torch.Training;
 using static TorchSharp.torch;
@@ -8,7 +9,6 @@ namespace DigitalCell.Sdk.Torch.Tests;
 
 public class NeuralModelTests
 {
-    private static readonly string[] Control = ["control"];
     private static readonly NeuralModelOptions Small = new() { Hidden = 64, Latent = 16, PriorDimensions = 8, ControlCells = 128 };
 
     private static TrainingOptions Quick(int steps) => new()
@@ -16,6 +16,22 @@ public class NeuralModelTests
         Steps = steps, WarmupSteps = 5, EvaluateEvery = 10, Patience = 0, Device = DevicePreference.Cpu, Seed = 7,
         ValidationPerturbations = ["STAT1", "IRF7"],
     };
+
+    /// <summary>Trains on every Papalexi perturbation except the validation ones (STAT1, IRF7 by default).</summary>
+    private static NeuralPerturbationModel Fit(TrainingOptions options, CancellationToken cancellation = default)
+    {
+        var model = new NeuralPerturbationModel(options, Small);
+        model.Fit(TrainingSet(options), cancellationToken: cancellation);
+        return model;
+    }
+
+    private static PerturbationTrainingSet TrainingSet(TrainingOptions options)
+    {
+        var data = TestData.Papalexi;
+        var labels = data.Obs.Categorical("perturbation").Categories.Where(c => c != "control");
+        return new PerturbationTrainingSet(data, new PerturbationSchema("perturbation", "control"),
+            labels.Except(options.ValidationPerturbations!).ToList(), options.ValidationPerturbations!.ToList());
+    }
 
     private sealed class Collect : IProgress<TrainingProgress>
     {
@@ -28,7 +44,7 @@ public class NeuralModelTests
     public void LossDecreasesOnPapalexi()
     {
         var progress = new Collect();
-        using var model = NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, Quick(120) with { Progress = progress }, Small);
+        using var model = Fit(Quick(120) with { Progress = progress });
         var losses = progress.Reports.Select(r => r.Loss).ToArray();
         TestContext.Out.WriteLine(string.Join(" ", losses.Select(l => l.ToString("F3"))));
         TestContext.Out.WriteLine(string.Join(" ", progress.Reports.Select(r => r.ValidationMetric).OfType<double>()));
@@ -41,22 +57,24 @@ public class NeuralModelTests
     [Test]
     public void SaveAndLoadGiveIdenticalPredictions()
     {
-        using var model = NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, Quick(20), Small);
+        using var model = Fit(Quick(20));
         var dir = Path.Combine(TestData.TempDirectory(), "model");
         model.Save(dir);
-        using var loaded = NeuralPerturbationModel.Load(dir, DevicePreference.Cpu);
+        using var loaded = (NeuralPerturbationModel)PerturbationModels.Load(dir); // through the registry, as the benchmark does
         string[][] perturbations = [["STAT1"], ["IFNGR1"], ["IFNGR1", "JAK2"], ["NOT_A_GENE"]];
         Assert.That(loaded.PredictMeans(perturbations), Is.EqualTo(model.PredictMeans(perturbations)));
         Assert.That(loaded.Genes, Is.EqualTo(model.Genes));
-        Assert.That((string?)loaded.Card["trainingData"]!["id"], Is.EqualTo("papalexi2021-thp1"));
-        Assert.That(((string?)loaded.Card["trainingData"]!["sha256"])!, Has.Length.EqualTo(64));
+        Assert.That(loaded.Card.TrainingData!.Id, Is.EqualTo("papalexi2021-thp1"));
+        Assert.That(loaded.Card.TrainingData.Sha256, Has.Length.EqualTo(64));
+        var prediction = loaded.Predict([Perturbation.Control(), Perturbation.Genes(PerturbationMode.Knockout, "STAT1")]);
+        Assert.That(prediction.Means.Row(1).ToArray(), Is.EqualTo(model.PredictMeans([["STAT1"]])[0]));
     }
 
     [Test]
     public void InterruptedAndResumedTrainingEqualsUninterruptedTraining()
     {
         string[][] perturbations = [["STAT1"], ["IRF7"], ["CD86"]];
-        using var straight = NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, Quick(40), Small);
+        using var straight = Fit(Quick(40));
 
         var checkpoint = Path.Combine(TestData.TempDirectory(), "run.ckpt.safetensors");
         using var cancel = new CancellationTokenSource();
@@ -66,12 +84,11 @@ public class NeuralModelTests
             Progress = new Collect { OnReport = r => { if (r.Step == 25) cancel.Cancel(); } },
         };
         Assert.Throws<OperationCanceledException>(() =>
-            NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, interrupted, Small, cancellation: cancel.Token));
+            Fit(interrupted, cancel.Token));
         Assert.That(File.Exists(checkpoint));
 
         var resumedProgress = new Collect();
-        using var resumed = NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control,
-            interrupted with { Progress = resumedProgress }, Small);
+        using var resumed = Fit(interrupted with { Progress = resumedProgress });
         Assert.That(resumedProgress.Reports.First().Step, Is.EqualTo(21), "resumes after the step-20 checkpoint");
         Assert.That(resumed.PredictMeans(perturbations), Is.EqualTo(straight.PredictMeans(perturbations)));
     }
@@ -80,28 +97,28 @@ public class NeuralModelTests
     public void CorruptCheckpointGivesAClearError()
     {
         var checkpoint = Path.Combine(TestData.TempDirectory(), "bad.ckpt.safetensors");
-        using (NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, Quick(10) with { CheckpointPath = checkpoint, CheckpointEvery = 10 }, Small)) { }
+        using (Fit(Quick(10) with { CheckpointPath = checkpoint, CheckpointEvery = 10 })) { }
         var bytes = File.ReadAllBytes(checkpoint);
         File.WriteAllBytes(checkpoint, bytes[..(bytes.Length / 2)]); // truncated, as by a crash while copying
         var e = Assert.Throws<DigitalCellException>(() =>
-            NeuralPerturbationModel.Train(TestData.Papalexi, "perturbation", Control, Quick(20) with { CheckpointPath = checkpoint }, Small));
+            Fit(Quick(20) with { CheckpointPath = checkpoint }));
         Assert.That(e!.Message, Does.Contain(checkpoint).And.Contain("checkpoint is corrupt").And.Contain("delete it"));
     }
 
     [Test]
     public void FineTuningAddsEmbeddingsForNewTargetsAndCanFreezeTheEncoder()
     {
-        var data = TestData.Papalexi;
-        using var model = NeuralPerturbationModel.Train(data, "perturbation", Control, Quick(10) with { ValidationPerturbations = ["STAT1", "IRF7", "MYC"] }, Small);
+        using var model = Fit(Quick(10) with { ValidationPerturbations = ["STAT1", "IRF7", "MYC"] });
         Assert.That(model.KnownTargets, Does.Not.Contain("MYC"));
         using var encoderBefore = model.Network.Parameters["encoder.0.weight"].clone();
         using var decoderBefore = model.Network.Parameters["decoder.0.weight"].clone();
-        model.FineTune(data, "perturbation", Control, Quick(10) with { FreezeEncoder = true, ValidationPerturbations = ["STAT1"] });
+        model.Options = Quick(10) with { FreezeEncoder = true, ValidationPerturbations = ["STAT1"] };
+        model.FineTune(TrainingSet(model.Options));
         Assert.That(model.KnownTargets, Does.Contain("MYC"));
         Assert.That(model.Network.Parameters["target_embedding.weight"].shape[0], Is.EqualTo(model.KnownTargets.Count));
         Assert.That(model.Network.Parameters["encoder.0.weight"].eq(encoderBefore).all().item<bool>(), "frozen encoder unchanged");
         Assert.That(model.Network.Parameters["decoder.0.weight"].eq(decoderBefore).all().item<bool>(), Is.False, "decoder trained");
-        Assert.That(model.Card["fineTunedFrom"], Is.Not.Null);
+        Assert.That(model.Card.Hyperparameters, Does.ContainKey("fine_tuned_from"));
     }
 
     [Test]
