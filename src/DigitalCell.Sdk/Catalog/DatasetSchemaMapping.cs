@@ -1,3 +1,5 @@
+using DigitalCell.Sdk.Perturbations;
+
 namespace DigitalCell.Sdk.Catalog;
 
 /// <summary>
@@ -18,4 +20,11 @@ public sealed record DatasetSchemaMapping(
     string? ContextColumn,
     string? DoseColumn,
     string? TimeColumn,
-    string? GeneIdColumn);
+    string? GeneIdColumn)
+{
+    /// <summary>The mapping as the SDK's <see cref="PerturbationSchema"/>, for labels as the data set writes them.</summary>
+    /// <param name="defaultMode">The intervention of non-control labels (from the entry's perturbation kind).</param>
+    public PerturbationSchema ToPerturbationSchema(PerturbationMode defaultMode) =>
+        new(PerturbationColumn, ControlLabels, defaultMode,
+            CombinationDelimiter ?? "+", ContextColumn, DoseColumn, TimeColumn, GeneIdColumn);
+}

@@ -1,28 +1,12 @@
 using System.Security.Cryptography;
+using DigitalCell.Sdk.Tests.TestSupport;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
 
-/// <summary>Shared helpers: the repository root, temporary folders and independent checksums.</summary>
+/// <summary>Shared helpers for the catalog tests: fixture bytes, independent checksums, fixture manifest entries.</summary>
 internal static class CatalogTestSupport
 {
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DigitalCell.Sdk.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("DigitalCell.Sdk.sln not found above the test directory");
-        }
-    }
-
-    public static string ManifestDirectory => Path.Combine(RepositoryRoot, "datasets-manifest");
-
-    public static string NewTempDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "dcell-catalog-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string ManifestDirectory => Path.Combine(RepoPaths.Root, "datasets-manifest");
 
     /// <summary>SHA-256 by the BCL's one-shot API, independent of the SDK's streaming helper.</summary>
     public static string Sha256Hex(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Tests.TestSupport;
 using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
 using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 
@@ -17,7 +18,7 @@ public class CatalogTests
     [SetUp]
     public void SetUp()
     {
-        _dir = NewTempDirectory();
+        _dir = RepoPaths.NewTempDirectory();
         _manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
         _cache = Path.Combine(_dir, "cache");
     }
@@ -46,7 +47,7 @@ public class CatalogTests
     [TestCase("kang2018-pbmc-ifnb", "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad")]
     public async Task Embedded_data_sets_resolve_offline_with_their_checksum(string id, string repositoryFile)
     {
-        byte[] original = File.ReadAllBytes(Path.Combine(RepositoryRoot, "data", repositoryFile));
+        byte[] original = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "data", repositoryFile));
         var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, HttpClient = new HttpClient(new NoNetwork()) });
         var entry = catalog.Get(id);
         Assert.That(entry.IsEmbedded, Is.True);
@@ -81,7 +82,7 @@ public class CatalogTests
         Assert.That(entry.License, Is.EqualTo(license));
         Assert.That(entry.Citation.Doi, Is.EqualTo(doi));
         Assert.That(entry.Via, Does.Contain(via));
-        Assert.That(File.ReadAllText(Path.Combine(RepositoryRoot, "data", "PROVENANCE.md")), Does.Contain(via), "the route is the one PROVENANCE.md documents");
+        Assert.That(File.ReadAllText(Path.Combine(RepoPaths.Root, "data", "PROVENANCE.md")), Does.Contain(via), "the route is the one PROVENANCE.md documents");
     }
 
     [Test]

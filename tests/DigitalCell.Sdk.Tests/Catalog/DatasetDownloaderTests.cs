@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Tests.TestSupport;
 using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
@@ -9,7 +10,7 @@ public class DatasetDownloaderTests
     private string _dir = null!;
 
     [SetUp]
-    public void SetUp() => _dir = NewTempDirectory();
+    public void SetUp() => _dir = RepoPaths.NewTempDirectory();
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Tests.TestSupport;
 using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
@@ -26,7 +26,7 @@ public class DatasetManifestTests
     [Test]
     public void Python_jsonschema_agrees_every_entry_is_valid()
     {
-        var (exit, output) = RunPython("""
+        string output = PythonPeer.Run("""
             import json, sys, glob, os
             from jsonschema import Draft202012Validator
             d = sys.argv[1]
@@ -40,7 +40,6 @@ public class DatasetManifestTests
                     bad += 1; print(os.path.basename(f), list(e.path), e.message)
             print("checked", bad)
             """, ManifestDirectory);
-        Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output.Trim(), Is.EqualTo("checked 0"));
     }
 
@@ -61,7 +60,7 @@ public class DatasetManifestTests
     [Test]
     public void Our_validator_and_python_jsonschema_reject_the_same_broken_entries()
     {
-        string dir = NewTempDirectory();
+        string dir = RepoPaths.NewTempDirectory();
         try
         {
             var valid = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json")))!.AsObject();
@@ -76,14 +75,13 @@ public class DatasetManifestTests
                 using var doc = JsonDocument.Parse(broken.ToJsonString());
                 ours.Add(validator.Validate(doc.RootElement).Count > 0 ? "invalid" : "valid");
             }
-            var (exit, output) = RunPython($$"""
+            string output = PythonPeer.Run($$"""
                 import json, sys, os
                 from jsonschema import Draft202012Validator
                 v = Draft202012Validator(json.load(open(sys.argv[1])))
                 for i in range({{Mutations.Length}}):
                     print("invalid" if list(v.iter_errors(json.load(open(os.path.join(sys.argv[2], f"m{i}.json"))))) else "valid")
                 """, Path.Combine(ManifestDirectory, "schema.json"), dir);
-            Assert.That(exit, Is.EqualTo(0), output);
             Assert.That(ours, Is.All.EqualTo("invalid"), string.Join(", ", Mutations.Select(m => m.Name)));
             Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(ours));
         }
@@ -96,7 +94,7 @@ public class DatasetManifestTests
     [Test]
     public void A_bad_entry_is_rejected_with_the_file_and_the_field()
     {
-        string dir = NewTempDirectory();
+        string dir = RepoPaths.NewTempDirectory();
         try
         {
             string path = Path.Combine(dir, "broken.json");
@@ -120,7 +118,7 @@ public class DatasetManifestTests
     [Test]
     public void The_id_must_equal_the_file_name()
     {
-        string dir = NewTempDirectory();
+        string dir = RepoPaths.NewTempDirectory();
         try
         {
             WriteEntry(dir, "fixture", "a.h5ad", "h5ad", null, null);
@@ -182,22 +180,5 @@ public class DatasetManifestTests
         Assert.That(entry.Citation.Doi, Does.StartWith("10."));
         // Checksums of remote files are never guessed: unknown ones stay null and are pinned on first download.
         Assert.That(entry.Files.Where(f => !f.IsEmbedded).Select(f => f.Sha256), Is.All.Null);
-    }
-
-    internal static (int Exit, string Output) RunPython(string script, params string[] args)
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) Assert.Ignore($"{python} is not installed");
-        var probe = Process.Start(new ProcessStartInfo(python, ["-c", "import jsonschema"]) { RedirectStandardError = true })!;
-        probe.WaitForExit();
-        if (probe.ExitCode != 0) Assert.Ignore("python3-jsonschema is not installed (apt-get install python3-jsonschema)");
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 }
