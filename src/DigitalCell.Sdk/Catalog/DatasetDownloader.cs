@@ -65,8 +65,8 @@ public sealed class DatasetDownloader
                     if (attempt >= MaxAttempts)
                     {
                         long kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
-                        throw new DigitalCellException(source.ToString(), null,
-                            $"download failed after {attempt} attempt(s): {e.Message} ({kept:N0} bytes kept in {partial}; the next fetch resumes from there)", e);
+                        string resume = kept > 0 ? $" ({kept:N0} bytes kept in {partial}; the next fetch resumes from there)" : "";
+                        throw new DigitalCellException(source.ToString(), null, $"download failed after {attempt} attempt(s): {e.Message}{resume}", e);
                     }
                 }
             }
