@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using DigitalCell.Sdk.Data;
+using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 
@@ -11,12 +13,16 @@ namespace DigitalCell.Sdk.Display;
 /// </summary>
 public static class NotebookDisplay
 {
-    /// <summary>Registers the SDK's formatters (Plotly figures, ...). It runs by itself when the SDK assembly
+    /// <summary>Registers the SDK's formatters (datasets, DataFrames, Plotly figures). It runs by itself when the SDK assembly
     /// loads; call it again only after something reset the Formatter (<c>Formatter.ResetToDefault()</c>).</summary>
     public static void Register()
     {
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(PlotlyHtml.Fragment(chart)), HtmlFormatter.MimeType);
         Formatter.Register<GenericChart>(PlotlyHtml.Summary, PlainTextFormatter.MimeType);
+        Formatter.Register<DataFrame>(DataFrameDisplay.ToHtml, HtmlFormatter.MimeType);
+        Formatter.Register<DataFrame>(DataFrameDisplay.ToText, PlainTextFormatter.MimeType);
+        Formatter.Register<CellDataset>(CellDatasetDisplay.ToHtml, HtmlFormatter.MimeType);
+        Formatter.Register<CellDataset>(CellDatasetDisplay.ToText, PlainTextFormatter.MimeType);
     }
 
     /// <summary>Marks the start of a new notebook: its first figure embeds plotly.js again (each notebook file
