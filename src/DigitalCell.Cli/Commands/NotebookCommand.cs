@@ -26,11 +26,12 @@ public static class NotebookCommand
         };
         run.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(paths)!, parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(inplace),
-            parse.GetValue(timeout), cancellationToken));
+            parse.GetValue(timeout), parse.InvocationConfiguration, cancellationToken));
         return new Command("notebook", "Work with .NET Interactive notebooks.") { run };
     }
 
-    private static async Task<int> RunAsync(string[] paths, string[] parameters, string? output, bool inplace, double? timeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] paths, string[] parameters, string? output, bool inplace, double? timeout,
+        InvocationConfiguration console, CancellationToken cancellationToken)
     {
         if ((output is null) == !inplace)
             throw new DigitalCellException("notebook run: choose where executed notebooks go: --out <dir> or --inplace (one of them).");
@@ -52,12 +53,12 @@ public static class NotebookCommand
             notebook.Save(target);
             if (result.Succeeded)
             {
-                Console.WriteLine($"ok      {path}: {result.ExecutedCells} cells in {result.Elapsed.TotalSeconds:0.0} s -> {target}");
+                console.Output.WriteLine($"ok      {path}: {result.ExecutedCells} cells in {result.Elapsed.TotalSeconds:0.0} s -> {target}");
             }
             else
             {
                 failed++;
-                Console.Error.WriteLine($"FAILED  {path}: {result.Failure} (executed notebook: {target})");
+                console.Error.WriteLine($"FAILED  {path}: {result.Failure} (executed notebook: {target})");
             }
         }
         return failed == 0 ? 0 : 1;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using DigitalCell.Cli.Commands;
 using DigitalCell.Notebooks;
 using static DigitalCell.Cli.Tests.Notebooks.TestNotebook;
 
@@ -8,18 +6,24 @@ namespace DigitalCell.Cli.Tests.Notebooks;
 [TestFixture]
 public class NotebookCommandTests
 {
-    private static Task<int> Dcell(params string[] args) => new RootCommand { NotebookCommand.Create() }.Parse(args).InvokeAsync();
+    private StringWriter output = null!, error = null!;
+
+    [SetUp]
+    public void FreshConsole() => (output, error) = (new StringWriter(), new StringWriter());
+
+    private Task<int> Dcell(params string[] args) => Task.Run(() => Program.Run(args, output, error));
 
     [Test]
     public async Task Run_writes_executed_notebooks_to_the_output_folder_with_parameters_applied()
     {
         string path = Write(Code("var label = \"default\";", "parameters"), Code("Console.Write(label);"));
-        string output = Directory.CreateTempSubdirectory("dcell-out-").FullName;
+        string folder = Directory.CreateTempSubdirectory("dcell-out-").FullName;
 
-        int exit = await Dcell("notebook", "run", path, "--param", "label=from-cli", "--out", output);
+        int exit = await Dcell("notebook", "run", path, "--param", "label=from-cli", "--out", folder);
 
-        Assert.That(exit, Is.EqualTo(0));
-        var executed = NotebookDocument.Load(Path.Combine(output, "test.ipynb"));
+        Assert.That(exit, Is.EqualTo(0), error.ToString());
+        Assert.That(output.ToString(), Does.StartWith("ok ").And.Contain("3 cells"));
+        var executed = NotebookDocument.Load(Path.Combine(folder, "test.ipynb"));
         Assert.That(Stdout(executed, 2), Is.EqualTo("from-cli"));
         Assert.That(NotebookDocument.Load(path).Cells, Has.Count.EqualTo(2), "the source notebook is untouched");
     }
@@ -31,7 +35,8 @@ public class NotebookCommandTests
 
         int exit = await Dcell("notebook", "run", path, "--inplace");
 
-        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(exit, Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(error.ToString(), Does.Contain("FAILED").And.Contain("cell 2 (In [2]): Exception: stop"));
         var executed = NotebookDocument.Load(path);
         Assert.That(Stdout(executed, 0), Is.EqualTo("ran"));
         Assert.That((string?)Outputs(executed, 1).Single()!["evalue"], Is.EqualTo("stop"));
@@ -42,7 +47,8 @@ public class NotebookCommandTests
     {
         string path = Write(Code("1"));
 
-        Assert.That(await Dcell("notebook", "run", path), Is.Not.EqualTo(0));
+        Assert.That(await Dcell("notebook", "run", path), Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(error.ToString(), Does.Contain("error: notebook run: choose where executed notebooks go"));
         Assert.That(await Dcell("notebook", "run", path, "--inplace", "--out", Path.GetTempPath()), Is.Not.EqualTo(0));
         Assert.That((int?)NotebookDocument.Load(path).Cells[0]!["execution_count"], Is.Null, "nothing ran");
     }
