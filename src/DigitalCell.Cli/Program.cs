@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(NotebookCommand.Create());
+        root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
 
