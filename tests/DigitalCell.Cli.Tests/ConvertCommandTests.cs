@@ -3,22 +3,14 @@ using DigitalCell.Sdk.IO;
 
 namespace DigitalCell.Cli.Tests;
 
-public class ConvertCommandTests
+public class ConvertCommandTests : TempDirectoryTest
 {
-    private string _temp = "";
-
-    [SetUp]
-    public void SetUp() => _temp = Dcell.NewTempDirectory();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_temp, recursive: true);
-
     [Test]
     public void TenXToParquetAndBackKeepsMatrixAndNames()
     {
         string source = Dcell.Data("tenx-v3-small");
-        string wide = Path.Combine(_temp, "cells.parquet");
-        string back = Path.Combine(_temp, "tenx");
+        string wide = Path.Combine(Temp, "cells.parquet");
+        string back = Path.Combine(Temp, "tenx");
 
         var first = Dcell.Run("convert", source, wide);
         Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
@@ -36,7 +28,7 @@ public class ConvertCommandTests
     [Test]
     public void TenXToLongParquetIsLossless()
     {
-        string output = Path.Combine(_temp, "cells.long.parquet");
+        string output = Path.Combine(Temp, "cells.long.parquet");
         var result = Dcell.Run("convert", Dcell.Data("tenx-v3-small"), output);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("1107 cells × 507 genes"));
@@ -46,7 +38,7 @@ public class ConvertCommandTests
     [Test]
     public void UnwritableTargetIsAOneLineError()
     {
-        var result = Dcell.Run("convert", Dcell.Data("tenx-v3-small"), Path.Combine(_temp, "out.h5"));
+        var result = Dcell.Run("convert", Dcell.Data("tenx-v3-small"), Path.Combine(Temp, "out.h5"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(result.Error, Does.Contain("can be read but not written"));
