@@ -8,7 +8,7 @@ public class ConvertCommandTests : TempDirectoryTest
     [Test]
     public void TenXToParquetAndBackKeepsMatrixAndNames()
     {
-        string source = Dcell.Data("tenx-v3-small");
+        string source = RepoPaths.Data("tenx-v3-small");
         string wide = Path.Combine(Temp, "cells.parquet");
         string back = Path.Combine(Temp, "tenx");
 
@@ -29,16 +29,16 @@ public class ConvertCommandTests : TempDirectoryTest
     public void TenXToLongParquetIsLossless()
     {
         string output = Path.Combine(Temp, "cells.long.parquet");
-        var result = Dcell.Run("convert", Dcell.Data("tenx-v3-small"), output);
+        var result = Dcell.Run("convert", RepoPaths.Data("tenx-v3-small"), output);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("1107 cells × 507 genes"));
-        Assert.That(CellDataset.Read(output).X.StoredCount, Is.EqualTo(CellDataset.Read(Dcell.Data("tenx-v3-small")).X.StoredCount));
+        Assert.That(CellDataset.Read(output).X.StoredCount, Is.EqualTo(CellDataset.Read(RepoPaths.Data("tenx-v3-small")).X.StoredCount));
     }
 
     [Test]
     public void UnwritableTargetIsAOneLineError()
     {
-        var result = Dcell.Run("convert", Dcell.Data("tenx-v3-small"), Path.Combine(Temp, "out.h5"));
+        var result = Dcell.Run("convert", RepoPaths.Data("tenx-v3-small"), Path.Combine(Temp, "out.h5"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(result.Error, Does.Contain("can be read but not written"));

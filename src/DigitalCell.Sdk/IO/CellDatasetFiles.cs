@@ -80,11 +80,12 @@ public static class CellDatasetFiles
         /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
         public static CellDataset Read(string path) => DetectForReading(path) switch
         {
+            CellDataFormat.H5ad => H5ad.H5ad.Read(path),
             CellDataFormat.TenXDirectory => TenX.TenX.Read(path),
             CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
             CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
             CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
-            var format => throw NotAvailable(path, format),
+            _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };
     }
 
@@ -96,14 +97,12 @@ public static class CellDatasetFiles
         {
             switch (DetectForWriting(path))
             {
+                case CellDataFormat.H5ad: H5ad.H5ad.Write(data, path); break;
                 case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
                 case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
                 case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
-                case var format: throw NotAvailable(path, format);
+                default: throw new ArgumentOutOfRangeException(nameof(path));
             }
         }
     }
-
-    private static DigitalCellException NotAvailable(string path, CellDataFormat format) =>
-        new(path, null, $"the {format} format is not available in this build");
 }
