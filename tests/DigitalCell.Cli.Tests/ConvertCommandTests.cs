@@ -26,6 +26,47 @@ public class ConvertCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void H5adThroughWideParquetBackToH5adIsTheSameForAnndata()
+    {
+        string source = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        string wide = Path.Combine(Temp, "cells.parquet");
+        string back = Path.Combine(Temp, "back.h5ad");
+
+        var toParquet = Dcell.Run("convert", source, wide);
+        Assert.That(toParquet.ExitCode, Is.EqualTo(0), toParquet.Error);
+        Assert.That(toParquet.Error, Does.Contain("uns source"), "Parquet cannot hold uns; said on stderr");
+        var toH5ad = Dcell.Run("convert", wide, back);
+        Assert.That(toH5ad.ExitCode, Is.EqualTo(0), toH5ad.Error);
+        Assert.That(toH5ad.Error, Is.Empty, "h5ad holds everything");
+
+        // anndata compares the original with what came back: X values, names, and obs columns with their dtypes and categories.
+        var check = PythonPeer.RunJson("""
+            import sys, json, anndata, numpy as np
+            a = anndata.read_h5ad(sys.argv[1]); b = anndata.read_h5ad(sys.argv[2])
+            xa = a.X.toarray(); xb = b.X.toarray() if hasattr(b.X, 'toarray') else b.X
+            obs = {c: bool(a.obs[c].equals(b.obs[c])) and str(a.obs[c].dtype) == str(b.obs[c].dtype) for c in a.obs.columns}
+            cats = {c: list(a.obs[c].cat.categories) == list(b.obs[c].cat.categories) for c in a.obs.columns if str(a.obs[c].dtype) == 'category'}
+            print(json.dumps({'x': bool(np.array_equal(xa, xb)), 'obs_names': list(a.obs_names) == list(b.obs_names),
+                'var_names': list(a.var_names) == list(b.var_names), 'obs': obs, 'categories': cats, 'columns': list(b.obs.columns) == list(a.obs.columns)}))
+            """, source, back);
+        Assert.That(check.GetProperty("x").GetBoolean(), Is.True, "X");
+        Assert.That(check.GetProperty("obs_names").GetBoolean(), Is.True);
+        Assert.That(check.GetProperty("var_names").GetBoolean(), Is.True);
+        Assert.That(check.GetProperty("columns").GetBoolean(), Is.True);
+        foreach (var column in check.GetProperty("obs").EnumerateObject()) Assert.That(column.Value.GetBoolean(), Is.True, column.Name);
+        foreach (var column in check.GetProperty("categories").EnumerateObject()) Assert.That(column.Value.GetBoolean(), Is.True, column.Name);
+    }
+
+    [Test]
+    public void H5adToTenXSaysWhatIsDropped()
+    {
+        var result = Dcell.Run("convert", RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), Path.Combine(Temp, "tenx"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Error, Does.Contain("warning: TenXDirectory cannot hold obs columns grna, target_gene, perturbation"));
+        Assert.That(File.Exists(Path.Combine(Temp, "tenx", "matrix.mtx.gz")), Is.True);
+    }
+
+    [Test]
     public void TenXToLongParquetIsLossless()
     {
         string output = Path.Combine(Temp, "cells.long.parquet");
