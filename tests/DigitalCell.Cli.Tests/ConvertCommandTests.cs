@@ -9,14 +9,8 @@ public class ConvertCommandTests : TempDirectoryTest
     public void TenXToParquetAndBackKeepsMatrixAndNames()
     {
         string source = RepoPaths.Data("tenx-v3-small");
-        string wide = Path.Combine(Temp, "cells.parquet");
-        string back = Path.Combine(Temp, "tenx");
-
-        var first = Dcell.Run("convert", source, wide);
-        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        var (first, _, back) = ConvertThere("cells.parquet", "tenx", source);
         Assert.That(first.Error, Does.Contain("cannot hold var columns gene_ids, feature_types"), "what Parquet drops is said on stderr");
-        var second = Dcell.Run("convert", wide, back);
-        Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
 
         var original = CellDataset.Read(source);
         var roundTripped = CellDataset.Read(back);
@@ -29,14 +23,8 @@ public class ConvertCommandTests : TempDirectoryTest
     public void H5adThroughWideParquetBackToH5adIsTheSameForAnndata()
     {
         string source = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
-        string wide = Path.Combine(Temp, "cells.parquet");
-        string back = Path.Combine(Temp, "back.h5ad");
-
-        var toParquet = Dcell.Run("convert", source, wide);
-        Assert.That(toParquet.ExitCode, Is.EqualTo(0), toParquet.Error);
+        var (toParquet, toH5ad, back) = ConvertThere("cells.parquet", "back.h5ad", source);
         Assert.That(toParquet.Error, Does.Contain("uns source"), "Parquet cannot hold uns; said on stderr");
-        var toH5ad = Dcell.Run("convert", wide, back);
-        Assert.That(toH5ad.ExitCode, Is.EqualTo(0), toH5ad.Error);
         Assert.That(toH5ad.Error, Is.Empty, "h5ad holds everything");
 
         // anndata compares the original with what came back: X values, names, and obs columns with their dtypes and categories.
@@ -83,5 +71,16 @@ public class ConvertCommandTests : TempDirectoryTest
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(result.Error, Does.Contain("can be read but not written"));
+    }
+
+    /// <summary>Converts <paramref name="source"/> to <paramref name="middle"/>, then that to <paramref name="final"/> (both in Temp), asserting success.</summary>
+    private (Dcell.Result There, Dcell.Result Back, string Final) ConvertThere(string middle, string final, string source)
+    {
+        string middlePath = Path.Combine(Temp, middle), finalPath = Path.Combine(Temp, final);
+        var there = Dcell.Run("convert", source, middlePath);
+        Assert.That(there.ExitCode, Is.EqualTo(0), there.Error);
+        var back = Dcell.Run("convert", middlePath, finalPath);
+        Assert.That(back.ExitCode, Is.EqualTo(0), back.Error);
+        return (there, back, finalPath);
     }
 }
