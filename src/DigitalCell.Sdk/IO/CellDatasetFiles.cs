@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.IO.Parquet;
 
 namespace DigitalCell.Sdk.IO;
