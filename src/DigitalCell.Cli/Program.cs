@@ -22,6 +22,7 @@ public static class Program
         var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(NotebookCommand.Create());
         return root;

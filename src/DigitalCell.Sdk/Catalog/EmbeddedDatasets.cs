@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Sdk.Perturbations;
 
 namespace DigitalCell.Sdk.Catalog;
 
@@ -14,6 +17,9 @@ public static class EmbeddedDatasets
     /// See data/PROVENANCE.md.
     /// </summary>
     public const string Papalexi2021Thp1 = "papalexi2021_thp1_eccite_subset.h5ad";
+
+    /// <summary>How <see cref="Papalexi2021Thp1"/> records perturbations: obs column <c>perturbation</c>, control label <c>control</c>, CRISPR knockouts.</summary>
+    public static PerturbationSchema Papalexi2021Thp1Schema { get; } = new("perturbation", "control", PerturbationMode.Knockout);
 
     private const string ResourcePrefix = "DigitalCell.Sdk.Embedded.";
 
@@ -49,6 +55,10 @@ public static class EmbeddedDatasets
         });
         return path;
     }
+
+    /// <summary>Loads the embedded data set <paramref name="name"/> (extracting it first if needed).</summary>
+    /// <exception cref="DigitalCellException">Unknown name or a damaged resource.</exception>
+    public static CellDataset Load(string name, string? directory = null) => H5ad.Read(Extract(name, directory));
 
     private static string Sha256(string path)
     {
