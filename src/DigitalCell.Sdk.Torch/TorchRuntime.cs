@@ -1,0 +1,84 @@
+using TorchSharp;
+
+namespace DigitalCell.Sdk.Torch;
+
+/// <summary>Where a neural model runs.</summary>
+public enum DevicePreference
+{
+    /// <summary>CUDA when a CUDA backend and GPU are available, otherwise CPU.</summary>
+    Auto,
+    /// <summary>Always the CPU.</summary>
+    Cpu,
+    /// <summary>The first CUDA GPU (fails clearly when none is available).</summary>
+    Cuda,
+}
+
+/// <summary>
+/// Loads the native TorchSharp/libtorch libraries once, turning load failures into actionable messages, and picks the
+/// device. The backend is chosen by the application: reference <c>libtorch-cpu-linux-x64</c> for CPU or
+/// <c>TorchSharp-cuda-linux</c> on GPU machines.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly Lazy<Exception?> LoadFailure = new(TryLoad);
+
+    /// <summary>Throws a <see cref="DigitalCellException"/> explaining what to do when libtorch cannot be loaded.</summary>
+    public static void EnsureLoaded()
+    {
+        if (LoadFailure.Value is { } e) throw Explain(e);
+    }
+
+    /// <summary>The device for <paramref name="preference"/>.</summary>
+    public static torch.Device Resolve(DevicePreference preference)
+    {
+        EnsureLoaded();
+        return preference switch
+        {
+            DevicePreference.Cpu => torch.CPU,
+            DevicePreference.Cuda when !torch.cuda.is_available() => throw new DigitalCellException(
+                "device 'cuda' was requested but no CUDA GPU is usable: reference the TorchSharp-cuda-linux package in the application and check `nvidia-smi`, or use device 'auto'/'cpu'"),
+            DevicePreference.Cuda => torch.CUDA,
+            _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+        };
+    }
+
+    /// <summary>Parses "auto", "cpu" or "cuda" (as used by the CLI and notebooks).</summary>
+    public static DevicePreference ParseDevice(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => DevicePreference.Auto,
+        "cpu" => DevicePreference.Cpu,
+        "cuda" or "gpu" => DevicePreference.Cuda,
+        _ => throw new DigitalCellException($"unknown device '{text}': use auto, cpu or cuda"),
+    };
+
+    private static Exception? TryLoad()
+    {
+        try
+        {
+            using var probe = torch.zeros(1);
+            return null;
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or BadImageFormatException)
+        {
+            return e;
+        }
+    }
+
+    internal static DigitalCellException Explain(Exception e)
+    {
+        var details = string.Join(" | ", Chain(e).Select(x => x.Message));
+        var advice = details.Contains("GLIBCXX_3.4.32", StringComparison.Ordinal)
+            ? "libLibTorchSharp.so needs GLIBCXX_3.4.32 but the system libstdc++ is older (Debian 12 / Ubuntu 22.04). "
+              + "Rebuild the application with DigitalCell.Sdk.Torch's build targets imported (NuGet consumers get them automatically; "
+              + "with a ProjectReference add <Import Project=\".../src/DigitalCell.Sdk.Torch/build/DigitalCell.Sdk.Torch.targets\" /> "
+              + "to the app's csproj or Directory.Build.targets), which patches the build output's copy; or install libstdc++ from GCC 13+."
+            : "the libtorch native libraries could not be loaded. The application must reference a libtorch backend package: "
+              + "libtorch-cpu-linux-x64 (CPU) or TorchSharp-cuda-linux (CUDA).";
+        return new DigitalCellException($"TorchSharp failed to load: {advice} Details: {details}", e);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+}
