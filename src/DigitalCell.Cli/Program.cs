@@ -23,6 +23,9 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(PreprocessCommand.Create());
+        root.Subcommands.Add(DeCommand.Create());
+        root.Subcommands.Add(EDistanceCommand.Create());
         return root;
     }
 
