@@ -25,6 +25,9 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(NotebookCommand.Create());
+        root.Subcommands.Add(PreprocessCommand.Create());
+        root.Subcommands.Add(DeCommand.Create());
+        root.Subcommands.Add(EDistanceCommand.Create());
         return root;
     }
 
