@@ -28,6 +28,8 @@ public static class Program
         root.Subcommands.Add(PreprocessCommand.Create());
         root.Subcommands.Add(DeCommand.Create());
         root.Subcommands.Add(EDistanceCommand.Create());
+        root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
 
