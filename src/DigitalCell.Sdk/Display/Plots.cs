@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.Statistics;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using CSharpChart = Plotly.NET.CSharp.Chart;
@@ -64,6 +65,19 @@ public static class Plots
                 Name: $"{t.Key} ({t.Count()})",
                 MultiText: t.Select(g => genes[g]).ToArray()));
         return Styled(CSharpChart.Combine(traces), title, "log2 fold change", "−log10 adjusted p-value");
+    }
+
+    /// <summary>The volcano plot of one group of a differential-expression result against its reference.</summary>
+    /// <param name="result">The result of <c>data.DifferentialExpression(...)</c>.</param>
+    /// <param name="group">The group to draw.</param>
+    /// <param name="fdr">Adjusted p-value threshold.</param>
+    /// <param name="minAbsLog2FoldChange">Fold-change threshold (absolute log2).</param>
+    public static GenericChart Volcano(this DifferentialExpressionResult result, string group, double fdr = 0.05, double minAbsLog2FoldChange = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var g = result.For(group);
+        return Volcano(result.Genes, g.Log2FoldChange, g.AdjustedPValue, $"{group} vs {result.Reference} ({g.CellCount:N0} vs {result.ReferenceCellCount:N0} cells)",
+            fdr, minAbsLog2FoldChange);
     }
 
     /// <summary>Seeded subset of <paramref name="count"/> rows, at most <paramref name="max"/>, in row order.</summary>

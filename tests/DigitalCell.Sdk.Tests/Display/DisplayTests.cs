@@ -118,4 +118,20 @@ public class DisplayTests
         Assert.That(json, Does.Contain("\"y\":[300.0]"), "an adjusted p of 0 is drawn at 1e-300");
         Assert.That(json, Does.Not.Contain("NAN"), "genes without a p-value are left out");
     }
+
+    [Test]
+    public void Run_provenance_records_the_data_checksum_seed_device_and_sdk_version()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("dcell-prov-").FullName, "abc.txt");
+        File.WriteAllText(file, "abc");
+
+        var provenance = RunProvenance.Capture(file, seed: 7, device: "cuda:0");
+
+        // FIPS 180-2 test vector: SHA-256("abc").
+        Assert.That(provenance.DataSha256, Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(provenance.SdkVersion, Does.StartWith("0.1.0"));
+        Assert.That(provenance.ToString(), Does.Contain("data: abc.txt\n").And.Contain("seed: 7\n").And.EndWith("device: cuda:0"));
+        Assert.That(provenance.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
+        Assert.Throws<DigitalCellException>(() => RunProvenance.Capture(file + ".missing", 0));
+    }
 }
