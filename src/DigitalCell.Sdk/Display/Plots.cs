@@ -12,6 +12,12 @@ namespace DigitalCell.Sdk.Display;
 /// </summary>
 public static class Plots
 {
+    // Conventional volcano colours: red up, blue down, grey for the rest.
+    private static readonly Dictionary<string, string> VolcanoColors = new()
+    {
+        ["up"] = "#d62728", ["down"] = "#1f77b4", ["not significant"] = "#b0b0b0",
+    };
+
     /// <summary>Cells on two components of an embedding (<c>obsm</c>), one colour per group.</summary>
     /// <param name="data">The dataset holding the embedding.</param>
     /// <param name="embedding">The <c>obsm</c> key, e.g. <c>X_pca</c> from <c>data.Pca(...)</c>.</param>
@@ -63,7 +69,8 @@ public static class Plots
                 x: t.Select(g => log2FoldChange[g]),
                 y: t.Select(g => -Math.Log10(Math.Max(adjustedPValue[g], 1e-300))),
                 Name: $"{t.Key} ({t.Count()})",
-                MultiText: t.Select(g => genes[g]).ToArray()));
+                MultiText: t.Select(g => genes[g]).ToArray(),
+                MarkerColor: Color.fromHex(VolcanoColors[t.Key])));
         return Styled(CSharpChart.Combine(traces), title, "log2 fold change", "−log10 adjusted p-value");
     }
 
