@@ -1,7 +1,70 @@
 using System.CommandLine;
+using DigitalCell.Cli.Commands;
+using DigitalCell.Sdk;
 
-var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
-root.Add(DigitalCell.Cli.Commands.TrainCommand.Create());
-root.Add(DigitalCell.Cli.Commands.FinetuneCommand.Create());
-root.Add(DigitalCell.Cli.Commands.PredictCommand.Create());
-return root.Parse(args).Invoke();
+namespace DigitalCell.Cli;
+
+/// <summary>The <c>dcell</c> entry point: the command tree and the one place errors become exit codes.</summary>
+public static class Program
+{
+    /// <summary>Exit code for a failure the user can fix (bad file, unknown name, unreadable path).</summary>
+    public const int ErrorExitCode = 1;
+
+    /// <summary>Exit code for a command line that does not parse (unknown command or option, missing argument).</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Runs dcell against the real console.</summary>
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(NotebookCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>, writing to the given streams (tests pass string writers). Usage errors
+    /// print <c>error: …</c> lines and return 2; SDK and file-system errors print one <c>error: …</c> line and return 1.
+    /// Stack traces are printed only when the environment variable <c>DCELL_DEBUG=1</c>.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var parse = CreateRootCommand().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"error: {OneLine(e.Message)}");
+            error.WriteLine("Run 'dcell --help' for usage.");
+            return UsageExitCode;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is DigitalCellException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(error, e.Message, e);
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug in dcell, not in the user's input: say so, still in one line.
+            return Fail(error, $"internal error ({e.GetType().Name}): {e.Message}. Set DCELL_DEBUG=1 for details.", e);
+        }
+    }
+
+    private static int Fail(TextWriter error, string message, Exception e)
+    {
+        error.WriteLine($"error: {OneLine(message)}");
+        if (Environment.GetEnvironmentVariable("DCELL_DEBUG") == "1") error.WriteLine(e.ToString());
+        return ErrorExitCode;
+    }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

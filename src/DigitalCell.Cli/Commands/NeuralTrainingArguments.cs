@@ -51,14 +51,23 @@ internal sealed class NeuralTrainingArguments
     public static int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split, string outDirectory,
         Action<IProgress<FitProgress>> train)
     {
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask("training", maxValue: model.Options.Steps);
-                train(new Reporter(task));
-                task.Value = task.MaxValue;
-            });
+        try
+        {
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask("training", maxValue: model.Options.Steps);
+                    train(new Reporter(task));
+                    task.Value = task.MaxValue;
+                });
+        }
+        catch (OperationCanceledException)
+        {
+            var resume = model.Options.CheckpointPath is { } c ? $"; run the same command again to resume from {c}" : "; pass --checkpoint to make training resumable";
+            parse.InvocationConfiguration.Error.WriteLine($"error: training interrupted{resume}");
+            return 130;
+        }
         model.Save(outDirectory);
         split.Save(Path.Combine(outDirectory, "split.json"));
         var metric = model.Card.Metrics.TryGetValue("validation_mean_profile_mse", out var m) ? $", validation mean-profile MSE {m:G4}" : "";

@@ -15,7 +15,10 @@ public sealed class DenseCellMatrix : CellMatrix
     }
 
     /// <summary>A zero matrix.</summary>
-    public static DenseCellMatrix Zeros(int rowCount, int columnCount) => new(rowCount, columnCount, new float[(long)rowCount * columnCount]);
+    public static DenseCellMatrix Zeros(int rowCount, int columnCount) =>
+        rowCount < 0 || columnCount < 0
+            ? throw new DigitalCellException($"Matrix shape must be non-negative, got {rowCount} × {columnCount}.")
+            : new(rowCount, columnCount, new float[(long)rowCount * columnCount]);
 
     /// <summary>Builds a matrix from a 2-D array.</summary>
     public static DenseCellMatrix From(float[,] values)
@@ -46,7 +49,16 @@ public sealed class DenseCellMatrix : CellMatrix
     public override bool IsSparse => false;
 
     /// <inheritdoc />
-    public override float this[int row, int column] => _values[(long)row * ColumnCount + column];
+    public override float this[int row, int column]
+    {
+        get
+        {
+            // Row-major storage: an unchecked column past the end would silently read the next row.
+            if ((uint)row >= (uint)RowCount || (uint)column >= (uint)ColumnCount)
+                throw new DigitalCellException($"({row}, {column}) is outside the {RowCount} × {ColumnCount} matrix.");
+            return _values[(long)row * ColumnCount + column];
+        }
+    }
 
     /// <inheritdoc />
     public override void CopyRow(int row, Span<float> destination) => Row(row).CopyTo(destination);

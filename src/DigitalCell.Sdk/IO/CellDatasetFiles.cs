@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Data;
-using DigitalCell.Sdk.IO.TenX;
+using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Sdk.IO.Parquet;
 
 namespace DigitalCell.Sdk.IO;
 
@@ -39,6 +40,33 @@ public static class CellDatasetFiles
         return DetectCommon(path, name, "write");
     }
 
+    /// <summary>
+    /// Describes the parts of <paramref name="data"/> that <paramref name="format"/> has no place for, e.g.
+    /// <c>obs columns perturbation, n_counts</c>; empty when nothing would be lost. Callers show this before writing.
+    /// </summary>
+    public static IReadOnlyList<string> WhatWouldBeDropped(CellDataset data, CellDataFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (format == CellDataFormat.H5ad) return [];
+        var dropped = new List<string>();
+        void Add(string what, IEnumerable<string> names)
+        {
+            var list = names.ToList();
+            if (list.Count > 0) dropped.Add($"{what} {string.Join(", ", list)}");
+        }
+        if (format != CellDataFormat.ParquetWide) Add("obs columns", data.Obs.ColumnNames);
+        Add("var columns", format == CellDataFormat.TenXDirectory
+            ? data.Var.ColumnNames.Where(c => c is not (TenX.TenX.GeneIdsColumn or TenX.TenX.FeatureTypesColumn))
+            : data.Var.ColumnNames);
+        Add("layers", data.Layers.Keys);
+        Add("obsm", data.Obsm.Keys);
+        Add("varm", data.Varm.Keys);
+        Add("obsp", data.Obsp.Keys);
+        Add("varp", data.Varp.Keys);
+        Add("uns", data.Uns.Keys);
+        return dropped;
+    }
+
     private static CellDataFormat DetectCommon(string path, string name, string verb)
     {
         if (name.EndsWith(".h5ad", StringComparison.Ordinal)) return CellDataFormat.H5ad;
@@ -53,8 +81,11 @@ public static class CellDatasetFiles
         /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
         public static CellDataset Read(string path) => DetectForReading(path) switch
         {
+            CellDataFormat.H5ad => H5ad.H5ad.Read(path),
             CellDataFormat.TenXDirectory => TenX.TenX.Read(path),
             CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
+            CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
+            CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
             var format => throw NotAvailable(path, format),
         };
     }
@@ -67,7 +98,10 @@ public static class CellDatasetFiles
         {
             switch (DetectForWriting(path))
             {
+                case CellDataFormat.H5ad: H5ad.H5ad.Write(data, path); break;
                 case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
+                case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
+                case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
                 case var format: throw NotAvailable(path, format);
             }
         }

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary><c>dcell convert &lt;input&gt; &lt;output&gt;</c>: converts between h5ad, 10x and Parquet, reporting on stderr what the target cannot hold.</summary>
+public static class ConvertCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
+        var output = new Argument<string>("output") { Description = "Where to write; the extension picks the format (no extension = 10x directory)." };
+        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet.") { input, output };
+        command.SetAction(parse =>
+        {
+            string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
+            var target = CellDatasetFiles.DetectForWriting(to);
+            var data = CellDataset.Read(from);
+            var error = parse.InvocationConfiguration.Error;
+            foreach (var loss in CellDatasetFiles.WhatWouldBeDropped(data, target))
+                error.WriteLine($"warning: {target} cannot hold {loss}; not written.");
+            data.Write(to);
+            parse.InvocationConfiguration.Output.WriteLine($"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} ({target}).");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,237 @@
+using System.CommandLine;
+using DigitalCell.Sdk.Catalog;
+using Spectre.Console;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary>
+/// <c>dcell datasets list|info|fetch|verify|path</c>: the public perturbation data sets by id, cached under
+/// <c>--cache-dir</c> (default <c>$DIGITALCELL_CACHE</c>, else the user's cache folder), downloaded over HTTPS with
+/// resume and SHA-256 verification.
+/// </summary>
+public static class DatasetsCommand
+{
+    /// <summary>Creates the command tree.</summary>
+    public static Command Create()
+    {
+        var shared = new SharedOptions();
+        var command = new Command("datasets", "Public perturbation data sets by id: list, describe, download (verified), verify and locate them.")
+        {
+            shared.CacheDir, shared.ManifestDir, shared.Mirror, shared.AllowInsecureMirror,
+        };
+        command.Subcommands.Add(List(shared));
+        command.Subcommands.Add(Info(shared));
+        command.Subcommands.Add(Fetch(shared));
+        command.Subcommands.Add(Verify(shared));
+        command.Subcommands.Add(PathOf(shared));
+        return command;
+    }
+
+    /// <summary>The options every subcommand accepts (declared once on <c>datasets</c>, recursive).</summary>
+    private sealed class SharedOptions
+    {
+        public Option<string?> CacheDir { get; } = new("--cache-dir")
+        {
+            Description = $"Cache folder (default: ${CatalogOptions.CacheEnvironmentVariable}, else the user's cache folder, e.g. ~/.cache/digitalcell)",
+            Recursive = true,
+        };
+
+        public Option<string[]> ManifestDir { get; } = new("--manifest-dir")
+        {
+            Description = "Extra folder(s) of manifest entries (*.json) joining the built-in ones",
+            Recursive = true,
+        };
+
+        public Option<string?> Mirror { get; } = new("--mirror")
+        {
+            Description = "Base URL of a mirror holding <id>/<file>, tried before the manifest URLs",
+            Recursive = true,
+        };
+
+        public Option<bool> AllowInsecureMirror { get; } = new("--allow-insecure-mirror")
+        {
+            Description = "Permit http: and file: locations (a local mirror); HTTPS only otherwise",
+            Recursive = true,
+        };
+
+        public Catalog Open(ParseResult parse) => new(new CatalogOptions
+        {
+            CacheDirectory = parse.GetValue(CacheDir),
+            ManifestDirectories = parse.GetValue(ManifestDir) ?? [],
+            Mirror = parse.GetValue(Mirror),
+            AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
+        });
+    }
+
+    private static Argument<string> IdArgument() => new("id") { Description = "Data set id (see `dcell datasets list`)" };
+
+    private static Command List(SharedOptions shared)
+    {
+        var command = new Command("list", "List the data sets with their kind, cells and cache state.");
+        command.SetAction(parse =>
+        {
+            var catalog = shared.Open(parse);
+            var console = ConsoleFor(parse.InvocationConfiguration.Output);
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumns(new TableColumn("id").NoWrap(), new TableColumn("kind").NoWrap(), new TableColumn("cells"), new TableColumn("size").NoWrap(), new TableColumn("state").NoWrap());
+            foreach (var entry in catalog.Entries)
+                table.AddRow(
+                    Markup.Escape(entry.Id),
+                    Markup.Escape(entry.PerturbationKind),
+                    Markup.Escape(ShortContext(entry.CellContext)),
+                    entry.TotalSize is { } size ? FormatBytes(size) : "?",
+                    entry.IsEmbedded ? "embedded" : catalog.IsCached(entry.Id) ? "cached" : "-");
+            console.Write(table);
+            console.WriteLine($"Cache: {catalog.CacheDirectory}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Info(SharedOptions shared)
+    {
+        var id = IdArgument();
+        var command = new Command("info", "Describe a data set: citation, licence, files with URL and sha256, column mapping, cache location.") { id };
+        command.SetAction(parse =>
+        {
+            var catalog = shared.Open(parse);
+            var entry = catalog.Get(parse.GetRequiredValue(id));
+            var o = parse.InvocationConfiguration.Output;
+            o.WriteLine($"{entry.Id}: {entry.Title}");
+            o.WriteLine(entry.Description);
+            o.WriteLine($"Cite:        {entry.Citation}");
+            if (entry.Via is not null) o.WriteLine($"Via:         {entry.Via}");
+            o.WriteLine($"Licence:     {entry.License}{(entry.LicenseNote is null ? "" : $" ({entry.LicenseNote})")}");
+            o.WriteLine($"Organism:    {entry.Organism}; cells: {entry.CellContext}");
+            o.WriteLine($"Kind:        {entry.PerturbationKind}; modality: {entry.Modality}");
+            var s = entry.Schema;
+            o.WriteLine($"Mapping:     perturbation column '{s.PerturbationColumn}', control label(s) {string.Join(", ", s.ControlLabels.Select(l => $"'{l}'"))}, " +
+                        $"combinations {(s.CombinationDelimiter is null ? "none" : $"'A{s.CombinationDelimiter}B'")}, context {Column(s.ContextColumn)}, " +
+                        $"dose {Column(s.DoseColumn)}, time {Column(s.TimeColumn)}, gene ids {Column(s.GeneIdColumn)}");
+            o.WriteLine("Files:");
+            foreach (var file in entry.Files)
+            {
+                string path = catalog.FilePath(entry.Id, file.Name);
+                o.WriteLine($"  {file.Name} ({file.Format}, {file.Role}, {(file.Size is { } size ? FormatBytes(size) : "size unknown")})");
+                foreach (string location in file.Locations) o.WriteLine($"    url:    {location}");
+                if (file.Resource is not null) o.WriteLine($"    embedded in the SDK: {file.Resource}");
+                string? pinned = file.Sha256 is null ? catalog.ExpectedSha256(entry.Id, file.Name) : null;
+                o.WriteLine($"    sha256: {file.Sha256 ?? (pinned is null ? "unknown; pinned on first use when fetched" : $"{pinned} (pinned on first use)")}");
+                o.WriteLine($"    cache:  {path} ({(File.Exists(path) ? "present" : "not fetched")})");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Fetch(SharedOptions shared)
+    {
+        var id = IdArgument();
+        var command = new Command("fetch", "Download a data set into the cache (resumable, verified by sha256; embedded sets are copied without network).") { id };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var catalog = shared.Open(parse);
+            var entry = catalog.Get(parse.GetRequiredValue(id));
+            var output = parse.InvocationConfiguration.Output;
+            var console = ConsoleFor(output);
+            DatasetFetchResult result = null!;
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .StartAsync(async context =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    var progress = new SynchronousProgress(p =>
+                    {
+                        if (!tasks.TryGetValue(p.FileName, out var task))
+                            tasks[p.FileName] = task = context.AddTask(Markup.Escape(p.FileName), maxValue: p.TotalBytes ?? 1);
+                        if (p.TotalBytes is { } total) task.MaxValue = total;
+                        task.Value = p.BytesReceived;
+                    });
+                    result = await catalog.FetchAsync(entry.Id, progress, cancellationToken);
+                    foreach (var task in tasks.Values) task.Value = task.MaxValue;
+                });
+            foreach (var file in result.Files)
+            {
+                string how = file.Outcome switch
+                {
+                    FetchOutcome.Downloaded => $"downloaded from {file.Source}",
+                    FetchOutcome.FromEmbedded => "copied from the SDK (embedded, no network)",
+                    _ => "already cached",
+                };
+                output.WriteLine($"{file.File.Name}: {how}");
+                output.WriteLine($"  path:   {file.Path}");
+                output.WriteLine($"  sha256: {file.Sha256}{(file.File.Sha256 is not null ? " (matches the manifest)" : "")}");
+                if (file.PinnedOnFirstUse)
+                    output.WriteLine($"  pinned on first use: the manifest has no checksum, so this hash is now trusted and later verifications compare against it ({catalog.PinFile})");
+            }
+            output.WriteLine($"Data: {result.DataPath}");
+            output.WriteLine($"Cite: {entry.Citation} Licence: {entry.License}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Verify(SharedOptions shared)
+    {
+        var id = new Argument<string?>("id") { Description = "Data set id; all data sets when omitted", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("verify", "Re-hash cached files and compare with the manifest's sha256 or the pin from the first download.") { id };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var catalog = shared.Open(parse);
+            string? only = parse.GetValue(id);
+            var results = await catalog.VerifyAsync(only, cancellationToken);
+            var output = parse.InvocationConfiguration.Output;
+            // Without an id, files never fetched are summarised rather than listed one by one.
+            var shown = only is null ? results.Where(r => r.Status != VerificationStatus.Missing).ToList() : results.ToList();
+            foreach (var r in shown) output.WriteLine(r.ToString());
+            int notFetched = results.Count - shown.Count;
+            if (notFetched > 0) output.WriteLine($"{notFetched} file(s) of {results.Where(r => r.Status == VerificationStatus.Missing).Select(r => r.DatasetId).Distinct().Count()} data set(s) not fetched.");
+            bool failed = shown.Any(r => r.Status is VerificationStatus.Mismatch or VerificationStatus.Missing);
+            if (failed) parse.InvocationConfiguration.Error.WriteLine("error: verification failed (see the lines above)");
+            return failed ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command PathOf(SharedOptions shared)
+    {
+        var id = IdArgument();
+        var command = new Command("path", "Print where each file of a data set lives in the cache (where to place it by hand when offline).") { id };
+        command.SetAction(parse =>
+        {
+            var catalog = shared.Open(parse);
+            var entry = catalog.Get(parse.GetRequiredValue(id));
+            foreach (var file in entry.Files) parse.InvocationConfiguration.Output.WriteLine(catalog.FilePath(entry.Id, file.Name));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The cell context without its parenthesised detail, to keep the list table narrow.</summary>
+    private static string ShortContext(string context) => context.Split(" (")[0];
+
+    private static string Column(string? name) => name is null ? "-" : $"'{name}'";
+
+    internal static string FormatBytes(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1000 && unit < units.Length - 1) { value /= 1000; unit++; }
+        return unit == 0 ? $"{bytes} B" : $"{value:0.#} {units[unit]}";
+    }
+
+    /// <summary>A Spectre console writing to the command's output: colours and live progress on a terminal, plain text when redirected.</summary>
+    private static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        Interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
+    });
+
+    /// <summary>Reports on the caller's thread, so the progress bar sees bytes in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => report(value);
+    }
+}

@@ -1,0 +1,141 @@
+using DigitalCell.Sdk.IO;
+
+namespace DigitalCell.Sdk.Catalog;
+
+public sealed partial class Catalog
+{
+    /// <summary>
+    /// Makes every file of a data set present and verified in the cache: embedded files are copied out of the SDK,
+    /// others are downloaded (mirror first when configured, then the manifest URL, then its mirrors), archives are
+    /// extracted. A file already cached and unchanged since it was last hashed is not downloaded or hashed again.
+    /// </summary>
+    /// <param name="id">The data set id.</param>
+    /// <param name="progress">Receives byte counts while files download.</param>
+    /// <param name="cancellationToken">Cancels; a partial download is kept and resumed by the next fetch.</param>
+    /// <exception cref="DigitalCellException">Offline (with instructions to place the file by hand), HTTP error,
+    /// checksum mismatch, or an unsafe archive.</exception>
+    public async Task<DatasetFetchResult> FetchAsync(string id, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var entry = Get(id);
+        var fetched = new List<FetchedFile>();
+        foreach (var file in entry.Files)
+            fetched.Add(await FetchFileAsync(entry, file, progress, cancellationToken).ConfigureAwait(false));
+        return new DatasetFetchResult(entry, fetched, DataPath(entry));
+    }
+
+    private async Task<FetchedFile> FetchFileAsync(DatasetEntry entry, DatasetFile file, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    {
+        string path = FilePath(entry.Id, file.Name);
+        FetchedFile result = File.Exists(path)
+            ? await CheckCachedAsync(entry, file, path, ct).ConfigureAwait(false)
+            : file.Resource is not null
+                ? await MaterialiseEmbeddedAsync(entry, file, path, ct).ConfigureAwait(false)
+                : await DownloadAsync(entry, file, path, progress, ct).ConfigureAwait(false);
+        if (file.IsArchive)
+        {
+            string target = ExtractionDirectory(entry, file);
+            if (!Directory.Exists(target)) ArchiveExtractor.Extract(path, file.Format, target, ct);
+        }
+        return result;
+    }
+
+    private async Task<FetchedFile> CheckCachedAsync(DatasetEntry entry, DatasetFile file, string path, CancellationToken ct)
+    {
+        var pin = _pins.Get(entry.Id, file.Name);
+        string? expected = file.Sha256 ?? pin?.Sha256;
+        if (pin is not null && pin.Sha256 == expected && pin.Matches(new FileInfo(path)))
+            return new FetchedFile(file, path, pin.Sha256, FetchOutcome.AlreadyCached, false, null);
+        // Placed by hand, or changed since it was hashed: hash it now.
+        string actual = await Sha256File.ComputeAsync(path, ct).ConfigureAwait(false);
+        if (expected is not null && actual != expected)
+            throw new DigitalCellException(path, null,
+                $"sha256 mismatch for data set '{entry.Id}': expected {expected}, actual {actual}; delete the file and fetch again");
+        Pin(entry, file, path, actual, source: null);
+        return new FetchedFile(file, path, actual, FetchOutcome.AlreadyCached, expected is null, null);
+    }
+
+    private async Task<FetchedFile> MaterialiseEmbeddedAsync(DatasetEntry entry, DatasetFile file, string path, CancellationToken ct)
+    {
+        await AtomicFile.WriteAsync(path, async temp =>
+        {
+            await using (var resource = DatasetManifest.OpenResource(file.Resource!))
+            await using (var output = File.Create(temp))
+                await resource.CopyToAsync(output, ct).ConfigureAwait(false);
+            string actual = await Sha256File.ComputeAsync(temp, ct).ConfigureAwait(false);
+            if (file.Sha256 is not null && actual != file.Sha256)
+                throw new DigitalCellException($"embedded:{file.Resource}", null,
+                    $"sha256 mismatch: expected {file.Sha256}, actual {actual} (the SDK build embeds the wrong file)");
+        }).ConfigureAwait(false);
+        Pin(entry, file, path, file.Sha256 ?? await Sha256File.ComputeAsync(path, ct).ConfigureAwait(false), source: null);
+        return new FetchedFile(file, path, _pins.Get(entry.Id, file.Name)!.Sha256, FetchOutcome.FromEmbedded, false, null);
+    }
+
+    private async Task<FetchedFile> DownloadAsync(DatasetEntry entry, DatasetFile file, string path, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    {
+        var downloader = new DatasetDownloader(Options.HttpClient ?? SharedClient.Value)
+        {
+            AllowInsecureMirror = Options.AllowInsecureMirror,
+            MaxAttempts = Options.MaxAttempts,
+        };
+        var pinned = _pins.Get(entry.Id, file.Name);
+        string? expected = file.Sha256 ?? pinned?.Sha256;
+        var failures = new List<(Uri Location, DigitalCellException Error)>();
+        foreach (var location in Locations(entry, file))
+        {
+            try
+            {
+                var result = await downloader.DownloadAsync(location, path, expected, file.Size, progress, ct).ConfigureAwait(false);
+                Pin(entry, file, path, result.Sha256, location);
+                return new FetchedFile(file, path, result.Sha256, FetchOutcome.Downloaded, expected is null, location);
+            }
+            catch (DigitalCellException e)
+            {
+                failures.Add((location, e));
+            }
+        }
+        throw FetchFailure(entry, file, path, failures);
+    }
+
+    private IEnumerable<Uri> Locations(DatasetEntry entry, DatasetFile file)
+    {
+        if (Options.Mirror is { } mirror)
+            yield return new Uri(new Uri(mirror.TrimEnd('/') + "/"), $"{Uri.EscapeDataString(entry.Id)}/{Uri.EscapeDataString(file.Name)}");
+        foreach (string location in file.Locations) yield return new Uri(location);
+    }
+
+    private static DigitalCellException FetchFailure(DatasetEntry entry, DatasetFile file, string path, List<(Uri Location, DigitalCellException Error)> failures)
+    {
+        if (failures.Count == 0)
+            return new DigitalCellException($"Data set '{entry.Id}': file {file.Name} has no download location; place it by hand at {path}.");
+        bool offline = failures.All(f => f.Error.InnerException is { } inner && DatasetDownloader.IsNetworkFailure(inner));
+        string tried = string.Join("; ", failures.Select(f => f.Error.Message));
+        if (!offline)
+            return new DigitalCellException($"Data set '{entry.Id}': could not fetch {file.Name}: {tried}", failures[^1].Error);
+        string checksum = file.Sha256 is not null ? $"its sha256 must be {file.Sha256}" : "the manifest has no checksum, so its sha256 will be pinned on first use";
+        return new DigitalCellException(
+            $"Data set '{entry.Id}' ({entry.Title}) is not cached and cannot be downloaded: the network is unreachable ({tried}). " +
+            $"To install it by hand, download {failures[0].Location} on a connected machine and copy it to {path} " +
+            $"(`dcell datasets path {entry.Id}` prints that location; {checksum}), then run `dcell datasets verify {entry.Id}`.",
+            failures[^1].Error);
+    }
+
+    private string ExtractionDirectory(DatasetEntry entry, DatasetFile file) =>
+        Path.Combine(DatasetDirectory(entry.Id), file.Format == "tar.gz" ? file.Name[..^".tar.gz".Length] : Path.GetFileNameWithoutExtension(file.Name));
+
+    /// <summary>The file to read as cells once fetched: the primary file, or the <c>load</c> path inside its extracted archive.</summary>
+    public string DataPath(string id) => DataPath(Get(id));
+
+    private string DataPath(DatasetEntry entry)
+    {
+        var primary = entry.PrimaryFile;
+        string path = FilePath(entry.Id, primary.Name);
+        if (!primary.IsArchive) return path;
+        string root = ExtractionDirectory(entry, primary);
+        if (primary.Load is null) return root;
+        string exact = Path.Combine(root, primary.Load);
+        if (File.Exists(exact) || !Directory.Exists(root)) return exact;
+        // Archives differ in whether they wrap their content in a top folder; fall back to the file name.
+        return Directory.EnumerateFiles(root, Path.GetFileName(primary.Load), SearchOption.AllDirectories).FirstOrDefault()
+               ?? throw new DigitalCellException(path, primary.Load, $"the archive has no file '{primary.Load}' (extracted to {root})");
+    }
+}

@@ -1,0 +1,124 @@
+namespace DigitalCell.Sdk.Catalog;
+
+/// <summary>
+/// The public perturbation data sets by id: list them, fetch them into a local cache (HTTPS, resumable, verified by
+/// SHA-256, trust-on-first-use pinning where a manifest has no checksum), verify the cache, find files, and load a
+/// data set as a <see cref="Data.CellDataset"/>. Embedded data sets resolve without network. Like
+/// <c>pertpy.data.norman_2019()</c>, but with checksums and a citation for every file.
+/// </summary>
+public sealed partial class Catalog
+{
+    private static readonly Lazy<Catalog> LazyDefault = new(() => new Catalog());
+    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+
+    private readonly Dictionary<string, DatasetEntry> _byId;
+    private readonly PinStore _pins;
+
+    /// <summary>A catalog over the embedded manifests, caching under <see cref="CatalogOptions.DefaultCacheDirectory"/>.</summary>
+    public static Catalog Default => LazyDefault.Value;
+
+    /// <summary>Creates a catalog with the given options (embedded manifests plus any extra manifest folders).</summary>
+    public Catalog(CatalogOptions? options = null)
+    {
+        Options = options ?? new CatalogOptions();
+        CacheDirectory = Path.GetFullPath(Options.CacheDirectory ?? CatalogOptions.DefaultCacheDirectory);
+        _byId = new Dictionary<string, DatasetEntry>(StringComparer.Ordinal);
+        foreach (var entry in DatasetManifest.Embedded) _byId[entry.Id] = entry;
+        foreach (var directory in Options.ManifestDirectories)
+            foreach (var entry in DatasetManifest.LoadDirectory(directory)) _byId[entry.Id] = entry;
+        Entries = _byId.Values.OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
+        _pins = new PinStore(Path.Combine(CacheDirectory, "pins.json"));
+    }
+
+    /// <summary>The options this catalog was created with.</summary>
+    public CatalogOptions Options { get; }
+
+    /// <summary>The cache folder (absolute).</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>The checksum pin file, <c>pins.json</c> in the cache folder.</summary>
+    public string PinFile => _pins.PathOnDisk;
+
+    /// <summary>Every data set, sorted by id.</summary>
+    public IReadOnlyList<DatasetEntry> Entries { get; }
+
+    /// <summary>The data set with this id; an unknown id is an error listing the close matches.</summary>
+    public DatasetEntry Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_byId.TryGetValue(id, out var entry)) return entry;
+        var close = Entries.Select(e => e.Id)
+            .Where(e => e.Contains(id, StringComparison.OrdinalIgnoreCase) || id.Contains(e, StringComparison.OrdinalIgnoreCase)
+                        || e.StartsWith(id[..Math.Min(4, id.Length)], StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        string hint = close.Length > 0 ? $"did you mean {string.Join(", ", close)}?" : "run `dcell datasets list` to see the ids";
+        throw new DigitalCellException($"Unknown data set '{id}': {hint}");
+    }
+
+    /// <summary>The cache folder of one data set.</summary>
+    public string DatasetDirectory(string id) => Path.Combine(CacheDirectory, "datasets", Get(id).Id);
+
+    /// <summary>Where a file of a data set lives in the cache (where to place it by hand when offline).</summary>
+    public string FilePath(string id, string fileName)
+    {
+        var entry = Get(id);
+        var file = entry.Files.FirstOrDefault(f => f.Name == fileName)
+                   ?? throw new DigitalCellException($"Data set '{id}' has no file '{fileName}'; its files are {string.Join(", ", entry.Files.Select(f => f.Name))}.");
+        return Path.Combine(DatasetDirectory(entry.Id), file.Name);
+    }
+
+    /// <summary>True when every file of the data set is in the cache (embedded data sets count once materialised).</summary>
+    public bool IsCached(string id)
+    {
+        var entry = Get(id);
+        return entry.Files.All(f => File.Exists(FilePath(entry.Id, f.Name)));
+    }
+
+    /// <summary>The checksum a file must have: the manifest's, else the one pinned on first use, else null.</summary>
+    public string? ExpectedSha256(string id, string fileName)
+    {
+        var file = Get(id).Files.First(f => f.Name == fileName);
+        return file.Sha256 ?? _pins.Get(id, fileName)?.Sha256;
+    }
+
+    /// <summary>Files of one data set (or of every data set) that are in the cache, hashed and compared with the
+    /// manifest's checksum or the pin; files with neither are pinned now (trust on first use).</summary>
+    public async Task<IReadOnlyList<FileVerification>> VerifyAsync(string? id = null, CancellationToken cancellationToken = default)
+    {
+        var entries = id is null ? Entries : [Get(id)];
+        var results = new List<FileVerification>();
+        foreach (var entry in entries)
+            foreach (var file in entry.Files)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string path = FilePath(entry.Id, file.Name);
+                string? expected = file.Sha256 ?? _pins.Get(entry.Id, file.Name)?.Sha256;
+                if (!File.Exists(path))
+                {
+                    // Embedded files need no cache copy: verify the bytes inside the assembly instead.
+                    if (file.Resource is not null)
+                    {
+                        await using var stream = DatasetManifest.OpenResource(file.Resource);
+                        string embedded = await Sha256File.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
+                        results.Add(new FileVerification(entry.Id, file, "embedded:" + file.Resource,
+                            embedded == expected ? VerificationStatus.Verified : VerificationStatus.Mismatch, expected, embedded));
+                    }
+                    else results.Add(new FileVerification(entry.Id, file, path, VerificationStatus.Missing, expected, null));
+                    continue;
+                }
+                string actual = await Sha256File.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
+                var status = expected is null ? VerificationStatus.PinnedOnFirstUse
+                    : actual == expected ? VerificationStatus.Verified : VerificationStatus.Mismatch;
+                if (status != VerificationStatus.Mismatch) Pin(entry, file, path, actual, source: null);
+                results.Add(new FileVerification(entry.Id, file, path, status, expected, actual));
+            }
+        return results;
+    }
+
+    private void Pin(DatasetEntry entry, DatasetFile file, string path, string sha256, Uri? source)
+    {
+        var info = new FileInfo(path);
+        bool firstUse = file.Sha256 is null && (_pins.Get(entry.Id, file.Name)?.PinnedOnFirstUse ?? true);
+        _pins.Set(entry.Id, file.Name, new FilePin(sha256, firstUse, info.Length, info.LastWriteTimeUtc.Ticks, source?.ToString()));
+    }
+}

@@ -1,0 +1,50 @@
+namespace DigitalCell.Sdk.Catalog;
+
+/// <summary>Settings of a <see cref="Catalog"/>; the defaults suit most users.</summary>
+public sealed record CatalogOptions
+{
+    /// <summary>The environment variable that overrides the default cache folder.</summary>
+    public const string CacheEnvironmentVariable = "DIGITALCELL_CACHE";
+
+    /// <summary>Where downloads, extracted archives and <c>pins.json</c> live; null = <see cref="DefaultCacheDirectory"/>.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Extra manifest folders whose entries join (and, for equal ids, replace) the embedded ones.</summary>
+    public IReadOnlyList<string> ManifestDirectories { get; init; } = [];
+
+    /// <summary>
+    /// Base location of a mirror holding <c>&lt;id&gt;/&lt;file name&gt;</c>, tried before the manifest URLs
+    /// (HTTPS; <c>http:</c> or <c>file:</c> need <see cref="AllowInsecureMirror"/>).
+    /// </summary>
+    public string? Mirror { get; init; }
+
+    /// <summary>Permit <c>http:</c> and <c>file:</c> locations, for a local mirror. Off by default.</summary>
+    public bool AllowInsecureMirror { get; init; }
+
+    /// <summary>Attempts per location, resuming after cut connections (default 3).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>The HTTP client to use; null = a shared client created by the catalog.</summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>
+    /// The default cache folder: <c>$DIGITALCELL_CACHE</c> when set, else <c>digitalcell</c> under the user's cache
+    /// folder (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c> on Linux, <c>~/Library/Caches</c> on macOS,
+    /// <c>%LOCALAPPDATA%</c> on Windows).
+    /// </summary>
+    public static string DefaultCacheDirectory
+    {
+        get
+        {
+            string? fromEnvironment = Environment.GetEnvironmentVariable(CacheEnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            string userCache = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : OperatingSystem.IsMacOS()
+                    ? Path.Combine(home, "Library", "Caches")
+                    : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(home, ".cache");
+            return Path.Combine(userCache, "digitalcell");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>Options for <see cref="H5ad.Read"/>.</summary>
+public sealed record H5adReadOptions
+{
+    /// <summary>
+    /// Called for each element that is valid anndata but has no place in a <see cref="Data.CellDataset"/> and is
+    /// therefore left out: <c>raw</c>, structured <c>rec-array</c>s in uns (scanpy's <c>rank_genes_groups</c>),
+    /// awkward arrays, dataframes in obsm, arrays of rank 3 or more. Arguments: the element path and why it was skipped.
+    /// Unknown encodings are never skipped silently; they raise a <see cref="DigitalCellException"/>.
+    /// </summary>
+    public Action<string, string>? OnSkipped { get; init; }
+}

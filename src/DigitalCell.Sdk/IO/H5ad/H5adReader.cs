@@ -1,0 +1,172 @@
+using System.IO.MemoryMappedFiles;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad.Encodings;
+using PureHDF;
+
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>
+/// An open h5ad file: dispatches each element to the encoding named by its attributes and turns every failure into a
+/// <see cref="DigitalCellException"/> naming the file, the element path and the problem.
+/// </summary>
+/// <remarks>Files are memory-mapped: PureHDF reads variable-length strings (the obs/var indexes) 3–4× faster that way than through a FileStream.</remarks>
+internal sealed class H5adReader : IDisposable
+{
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly IH5Group _root;
+
+    private H5adReader(string filePath, H5adReadOptions options, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root)
+    {
+        FilePath = filePath;
+        Options = options;
+        _map = map;
+        _view = view;
+        _root = root;
+    }
+
+    /// <summary>The file being read.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The caller's options.</summary>
+    public H5adReadOptions Options { get; }
+
+    /// <summary>The root group.</summary>
+    public IH5Group Root => _root;
+
+    /// <summary>Opens <paramref name="path"/> memory-mapped, failing with a clear message when it is missing, empty or not HDF5.</summary>
+    public static H5adReader Open(string path, H5adReadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new DigitalCellException(path, null, "file not found.");
+        long length = new FileInfo(path).Length;
+        if (length == 0) throw new DigitalCellException(path, null, "the file is empty, not an HDF5 (h5ad) file.");
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            var file = H5File.Open(view);
+            return new H5adReader(path, options ?? new H5adReadOptions(), map, view, file);
+        }
+        catch (Exception e)
+        {
+            view?.Dispose();
+            map?.Dispose();
+            throw new DigitalCellException(path, null, $"not a readable HDF5 (h5ad) file; it may be truncated or corrupt ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>An error about element <paramref name="path"/>.</summary>
+    public DigitalCellException Fail(string path, string problem, Exception? inner = null) => new(FilePath, path, problem, inner);
+
+    /// <summary>Reports a skipped element to <see cref="H5adReadOptions.OnSkipped"/>.</summary>
+    public void Skip(string path, string reason) => Options.OnSkipped?.Invoke(path, reason);
+
+    /// <summary>The child <paramref name="name"/> of <paramref name="group"/>, or null when absent.</summary>
+    public IH5Object? OptionalChild(IH5Group group, string name, string groupPath) =>
+        Guard(groupPath, () => group.LinkExists(name) ? group.Get(name) : null);
+
+    /// <summary>The child <paramref name="name"/> of <paramref name="group"/>.</summary>
+    /// <exception cref="DigitalCellException">It is missing.</exception>
+    public IH5Object Child(IH5Group group, string name, string groupPath) =>
+        OptionalChild(group, name, groupPath) ?? throw Fail(Join(groupPath, name), "required element is missing.");
+
+    /// <summary>The child dataset <paramref name="name"/> of <paramref name="group"/>.</summary>
+    public IH5Dataset ChildDataset(IH5Group group, string name, string groupPath) =>
+        Child(group, name, groupPath) as IH5Dataset ?? throw Fail(Join(groupPath, name), "expected a dataset, found a group.");
+
+    /// <summary>The element at an absolute path, or null when absent.</summary>
+    public IH5Object? OptionalElement(string path)
+    {
+        IH5Object current = _root;
+        string currentPath = "";
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current is not IH5Group group) return null;
+            var next = OptionalChild(group, part, currentPath.Length == 0 ? "/" : currentPath);
+            if (next is null) return null;
+            current = next;
+            currentPath += "/" + part;
+        }
+        return current;
+    }
+
+    /// <summary>Runs a PureHDF operation, wrapping anything it throws in a <see cref="DigitalCellException"/> for <paramref name="path"/>.</summary>
+    public T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not DigitalCellException)
+        {
+            throw Fail(path, $"cannot read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The encoding type of an element: its attribute, or the implicit one of pre-0.8 files.</summary>
+    public string EncodingTypeOf(IH5Object element, string path) => Guard(path, () =>
+        H5Values.StringAttribute(element, "encoding-type") is { } type ? type
+        : element.AttributeExists("h5sparse_format") ? LegacySparseEncoding.TypeName
+        : element is IH5Dataset ? "array"
+        : "dict");
+
+    /// <summary>Reads any element through the encoding its attributes name; null when it was skipped.</summary>
+    /// <exception cref="DigitalCellException">Unknown encoding, unsupported version or malformed content.</exception>
+    public object? ReadElement(IH5Object element, string path)
+    {
+        string type = EncodingTypeOf(element, path);
+        var encoding = H5adEncodings.Find(type)
+            ?? throw Fail(path, $"unknown encoding-type '{type}'. Known encodings: {H5adEncodings.Known}.");
+        string? version = Guard(path, () => H5Values.StringAttribute(element, "encoding-version"));
+        if (version is not null && !encoding.Versions.Contains(version))
+            throw Fail(path, $"encoding-version '{version}' of encoding-type '{type}' is not supported (supported: {string.Join(", ", encoding.Versions)}).");
+        return Guard(path, () => encoding.Read(this, element, path));
+    }
+
+    /// <summary>Reads an element that must be a matrix (sparse or 2-D dense).</summary>
+    public CellMatrix ReadMatrix(IH5Object element, string path) => ReadElement(element, path) switch
+    {
+        CellMatrix m => m,
+        null => throw Fail(path, "expected a matrix, but this element cannot be read as one."),
+        var other => throw Fail(path, $"expected a matrix (csr_matrix, csc_matrix or 2-D array), found {Describe(other)}."),
+    };
+
+    /// <summary>Reads an element that must be a dataframe.</summary>
+    public AnnotationTable ReadDataFrame(IH5Object element, string path) => ReadElement(element, path) as AnnotationTable
+        ?? throw Fail(path, $"expected a dataframe, found encoding-type '{EncodingTypeOf(element, path)}'.");
+
+    /// <summary>Reads an element that must be a string array (an index).</summary>
+    public string[] ReadStrings(IH5Object element, string path) => ReadElement(element, path) switch
+    {
+        string[] s => s,
+        Array a => a.Cast<object>().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray(),
+        var other => throw Fail(path, $"expected an array of strings, found {Describe(other)}."),
+    };
+
+    /// <summary>Joins a group path and a child name.</summary>
+    public static string Join(string groupPath, string name) => groupPath == "/" ? "/" + name : groupPath + "/" + name;
+
+    /// <summary>The last segment of an element path.</summary>
+    public static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    /// <summary>A short description of a decoded value, for error messages.</summary>
+    public static string Describe(object? value) => value switch
+    {
+        null => "nothing",
+        Array a => $"a {a.GetType().GetElementType()!.Name} array",
+        IReadOnlyDictionary<string, object> => "a dict",
+        AnnotationTable => "a dataframe",
+        AnnotationColumn c => $"a {c.TypeName} column",
+        _ => value.GetType().Name,
+    };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _view.Dispose();
+        _map.Dispose();
+    }
+}

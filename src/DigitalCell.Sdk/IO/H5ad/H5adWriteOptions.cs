@@ -1,0 +1,18 @@
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>How datasets are compressed in a written h5ad file.</summary>
+public enum H5adCompression
+{
+    /// <summary>No compression: fastest to write and read.</summary>
+    None,
+
+    /// <summary>gzip (deflate), as <c>adata.write_h5ad(path, compression="gzip")</c>: smaller files, slower writes.</summary>
+    Gzip,
+}
+
+/// <summary>Options for <see cref="H5ad.Write"/>.</summary>
+public sealed record H5adWriteOptions
+{
+    /// <summary>Dataset compression; <see cref="H5adCompression.None"/> by default.</summary>
+    public H5adCompression Compression { get; init; } = H5adCompression.None;
+}

@@ -1,0 +1,169 @@
+using DigitalCell.Sdk.Data;
+
+namespace DigitalCell.Sdk.Statistics;
+
+/// <summary>Differential expression of every group of cells against a reference group (usually the controls), for every gene.</summary>
+public static class DifferentialExpressionAnalysis
+{
+    /// <summary>
+    /// Tests every group of the obs column <paramref name="groupBy"/> against the cells labelled
+    /// <paramref name="reference"/>, gene by gene. X is assumed log1p-normalised (fold changes go back to count space
+    /// with expm1); the tests themselves are valid on any scale.
+    /// </summary>
+    /// <exception cref="DigitalCellException">The column is missing, the reference or a requested group is not among its labels.</exception>
+    public static DifferentialExpressionResult DifferentialExpression(this CellDataset data, string groupBy, string reference,
+        DifferentialExpressionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Run(data.X, CellGroups.FromObs(data.Obs, [groupBy]), data.GeneNames.ToArray(), reference,
+            options ?? new DifferentialExpressionOptions(), $"obs column '{groupBy}'");
+    }
+
+    /// <summary>The same test on a matrix with one label per cell (null = left out) and gene names.</summary>
+    public static DifferentialExpressionResult Run(CellMatrix x, IReadOnlyList<string?> labels, IReadOnlyList<string> genes,
+        string reference, DifferentialExpressionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (labels.Count != x.RowCount) throw new DigitalCellException($"Differential expression: {labels.Count} labels for {x.RowCount} cells.");
+        if (genes.Count != x.ColumnCount) throw new DigitalCellException($"Differential expression: {genes.Count} gene names for {x.ColumnCount} genes.");
+        return Run(x, CellGroups.FromLabels(labels), genes.ToArray(), reference, options ?? new DifferentialExpressionOptions(), "the labels");
+    }
+
+    private static DifferentialExpressionResult Run(CellMatrix x, CellGroups groups, string[] genes, string reference,
+        DifferentialExpressionOptions options, string labelSource)
+    {
+        int referenceCode = groups.IndexOf(reference);
+        if (referenceCode < 0)
+            throw new DigitalCellException($"Reference group '{reference}' does not occur in {labelSource}. Labels: {Preview(groups.Names)}.");
+        var tested = (options.Groups ?? groups.Names.Where(n => n != reference).ToArray()).ToArray();
+        if (tested.Length == 0) throw new DigitalCellException($"There is no group to test against '{reference}' in {labelSource}.");
+
+        // slot 0 = reference, slot s ≥ 1 = tested[s − 1]; cells of other groups get −1 and are skipped
+        var slotOfCode = new int[groups.Names.Length];
+        Array.Fill(slotOfCode, -1);
+        slotOfCode[referenceCode] = 0;
+        var sizes = new int[tested.Length + 1];
+        sizes[0] = groups.Counts[referenceCode];
+        for (int t = 0; t < tested.Length; t++)
+        {
+            int code = groups.IndexOf(tested[t]);
+            if (code < 0) throw new DigitalCellException($"Group '{tested[t]}' does not occur in {labelSource}. Labels: {Preview(groups.Names)}.");
+            if (code == referenceCode) throw new DigitalCellException($"Group '{tested[t]}' is the reference; it cannot be tested against itself.");
+            if (slotOfCode[code] >= 0) throw new DigitalCellException($"Group '{tested[t]}' is listed twice.");
+            slotOfCode[code] = t + 1;
+            sizes[t + 1] = groups.Counts[code];
+        }
+        var cellSlot = new int[groups.Codes.Length];
+        for (int i = 0; i < cellSlot.Length; i++) cellSlot[i] = groups.Codes[i] < 0 ? -1 : slotOfCode[groups.Codes[i]];
+
+        var results = new GroupDifferentialExpression[tested.Length];
+        for (int t = 0; t < tested.Length; t++) results[t] = new GroupDifferentialExpression(tested[t], sizes[t + 1], genes.Length);
+
+        // Per-gene work wants each gene's values contiguous: transpose once (CSR → CSC) instead of gathering per gene.
+        var byGene = (x as SparseCellMatrix ?? x.ToSparse()).Transpose();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1 };
+        Parallel.For(0, genes.Length, parallel,
+            () => new GeneWorkspace(sizes.Length),
+            (gene, _, workspace) =>
+            {
+                workspace.TestGene(byGene, gene, cellSlot, sizes, options, results);
+                return workspace;
+            },
+            _ => { });
+
+        AdjustPValues(results, options.FdrScope);
+        return new DifferentialExpressionResult(genes, reference, sizes[0], options, results);
+    }
+
+    private static void AdjustPValues(GroupDifferentialExpression[] results, FdrScope scope)
+    {
+        if (scope == FdrScope.PerGroup)
+        {
+            foreach (var r in results) MultipleTesting.BenjaminiHochberg(r.PValue).CopyTo(r.AdjustedPValue, 0);
+            return;
+        }
+        int genes = results[0].PValue.Length;
+        var all = new double[(long)results.Length * genes];
+        for (int t = 0; t < results.Length; t++) results[t].PValue.CopyTo(all, (long)t * genes);
+        var adjusted = MultipleTesting.BenjaminiHochberg(all);
+        for (int t = 0; t < results.Length; t++) Array.Copy(adjusted, (long)t * genes, results[t].AdjustedPValue, 0, genes);
+    }
+
+    private static string Preview(string[] names) => names.Length == 0 ? "(none)"
+        : string.Join(", ", names.Take(20)) + (names.Length > 20 ? $", … ({names.Length} in all)" : "");
+
+    /// <summary>Thread-local buffers: one gene's values bucketed by slot.</summary>
+    private sealed class GeneWorkspace(int slots)
+    {
+        private readonly int[] _start = new int[slots + 1];
+        private readonly int[] _fill = new int[slots];
+        private float[] _values = new float[1024];
+
+        public void TestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
+            GroupDifferentialExpression[] results)
+        {
+            var cells = byGene.RowIndices(gene);
+            var values = byGene.RowValues(gene);
+            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones)
+            Array.Clear(_start);
+            for (int k = 0; k < cells.Length; k++)
+                if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _start[s + 1]++;
+            for (int s = 0; s < _fill.Length; s++) _start[s + 1] += _start[s];
+            if (_values.Length < _start[^1]) _values = new float[Math.Max(_start[^1], _values.Length * 2)];
+            Array.Copy(_start, _fill, _fill.Length);
+            for (int k = 0; k < cells.Length; k++)
+                if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _values[_fill[s]++] = values[k];
+
+            var reference = Segment(0);
+            var (meanRef, varRef) = MeanVariance(reference, sizes[0]);
+            bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
+            int refNegatives = 0;
+            double refTies = 0;
+            if (wilcoxon)
+            {
+                reference.Sort(); // once per gene, reused by every group
+                refNegatives = RankSumTest.NegativeCount(reference);
+                refTies = RankSumTest.TieSum(reference, sizes[0] - reference.Length);
+            }
+            for (int t = 0; t < results.Length; t++)
+            {
+                var group = Segment(t + 1);
+                int n = sizes[t + 1];
+                var (meanGroup, varGroup) = MeanVariance(group, n);
+                double stat, p;
+                if (wilcoxon)
+                {
+                    group.Sort();
+                    (stat, p) = RankSumTest.Test(group, n, reference, sizes[0], refNegatives, refTies,
+                        options.TieCorrection, options.ContinuityCorrection);
+                }
+                else
+                {
+                    (stat, p) = WelchTTest.Test(meanGroup, varGroup, n, meanRef, varRef, sizes[0]);
+                }
+                var r = results[t];
+                r.Statistic[gene] = stat;
+                r.PValue[gene] = p;
+                r.MeanGroup[gene] = meanGroup;
+                r.MeanReference[gene] = meanRef;
+                r.Log2FoldChange[gene] = FoldChange.Log2(meanGroup, meanRef, options.FoldChange);
+            }
+        }
+
+        private Span<float> Segment(int slot) => _values.AsSpan(_start[slot], _start[slot + 1] - _start[slot]);
+
+        /// <summary>Mean and sample variance (ddof = 1) of n values of which only the non-zeros are given; two-pass for accuracy.</summary>
+        private static (double Mean, double Variance) MeanVariance(ReadOnlySpan<float> nonZero, int n)
+        {
+            double sum = 0;
+            foreach (var v in nonZero) sum += v;
+            double mean = sum / n, m2 = (n - nonZero.Length) * mean * mean;
+            foreach (var v in nonZero)
+            {
+                double d = v - mean;
+                m2 += d * d;
+            }
+            return (mean, n > 1 ? m2 / (n - 1) : double.NaN);
+        }
+    }
+}

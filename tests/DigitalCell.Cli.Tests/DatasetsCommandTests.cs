@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using DigitalCell.Cli.Commands;
+using DigitalCell.Sdk;
+
+namespace DigitalCell.Cli.Tests;
+
+public class DatasetsCommandTests
+{
+    private string _dir = null!;
+    private string _cache = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "dcell-cli-datasets", Guid.NewGuid().ToString("N"));
+        _cache = Path.Combine(_dir, "cache");
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private (int Exit, string Output, string Error) Dcell(params string[] args)
+    {
+        var root = new RootCommand { DatasetsCommand.Create() };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = root.Parse(["datasets", .. args, "--cache-dir", _cache])
+            .Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static string RepositoryFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "DigitalCell.Sdk.sln"))) return Path.Combine(dir.FullName, relative);
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    [Test]
+    public void List_shows_every_data_set_and_which_ship_embedded()
+    {
+        var (exit, output, _) = Dcell("list");
+        Assert.That(exit, Is.EqualTo(0));
+        foreach (string id in new[] { "norman2019", "replogle2022-k562-essential", "replogle2022-rpe1", "adamson2016", "dixit2016", "papalexi2021", "sciplex3", "tahoe100m", "vcc2025-h1", "cellxgene-aida-pbmc" })
+            Assert.That(output, Does.Contain(id));
+        Assert.That(output.Split('\n').Where(l => l.Contains("embedded")).Count(), Is.EqualTo(3));
+        Assert.That(output, Does.Contain($"Cache: {_cache}"));
+    }
+
+    [Test]
+    public void Info_gives_citation_url_and_an_honest_checksum_state()
+    {
+        var (exit, output, _) = Dcell("info", "replogle2022-rpe1");
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("https://doi.org/10.1016/j.cell.2022.05.013"));
+        Assert.That(output, Does.Contain("url:    https://zenodo.org/records/7041849/files/ReplogleWeissman2022_rpe1.h5ad?download=1"));
+        Assert.That(output, Does.Contain("sha256: unknown; pinned on first use when fetched"));
+        Assert.That(output, Does.Contain("gene ids 'ensembl_id'"));
+    }
+
+    [Test]
+    public void Fetch_of_an_embedded_data_set_needs_no_network_and_prints_path_and_checksum()
+    {
+        byte[] original = File.ReadAllBytes(RepositoryFile("data/papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var (exit, output, _) = Dcell("fetch", "papalexi2021-thp1-subset");
+        Assert.That(exit, Is.EqualTo(0));
+        string path = Path.Combine(_cache, "datasets", "papalexi2021-thp1-subset", "papalexi2021_thp1_eccite_subset.h5ad");
+        Assert.That(output, Does.Contain($"path:   {path}"));
+        Assert.That(output, Does.Contain($"sha256: {Sha256(original)} (matches the manifest)"));
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(original));
+        Assert.That(Dcell("path", "papalexi2021-thp1-subset").Output.Trim(), Is.EqualTo(path));
+    }
+
+    [Test]
+    public void Fetch_from_a_local_mirror_states_trust_on_first_use_and_verify_catches_tampering()
+    {
+        string manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
+        string entry = File.ReadAllText(RepositoryFile("datasets-manifest/dixit2016.json"))
+            .Replace("\"id\": \"dixit2016\"", "\"id\": \"mirrored\"")
+            .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/");
+        File.WriteAllText(Path.Combine(manifests, "mirrored.json"), entry);
+        byte[] content = RandomNumberGenerator.GetBytes(4096);
+        string mirror = Path.Combine(_dir, "mirror");
+        Directory.CreateDirectory(Path.Combine(mirror, "mirrored"));
+        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), content);
+        string[] options = ["--manifest-dir", manifests, "--mirror", new Uri(mirror + "/").ToString(), "--allow-insecure-mirror"];
+
+        var (exit, output, _) = Dcell(["fetch", "mirrored", .. options]);
+
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain($"sha256: {Sha256(content)}"));
+        Assert.That(output, Does.Contain("pinned on first use"));
+        Assert.That(Dcell(["verify", "mirrored", .. options]).Exit, Is.EqualTo(0));
+
+        File.WriteAllBytes(Path.Combine(_cache, "datasets", "mirrored", "DixitRegev2016.h5ad"), RandomNumberGenerator.GetBytes(4096));
+        var verify = Dcell(["verify", "mirrored", .. options]);
+        Assert.That(verify.Exit, Is.EqualTo(1));
+        Assert.That(verify.Output, Does.Contain($"sha256 mismatch: expected {Sha256(content)}"));
+    }
+
+    [Test]
+    public void A_plain_http_mirror_is_refused_without_the_explicit_option()
+    {
+        // The entry's own URL points at a closed local port, so nothing here can reach the internet.
+        string manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
+        File.WriteAllText(Path.Combine(manifests, "local.json"), File.ReadAllText(RepositoryFile("datasets-manifest/dixit2016.json"))
+            .Replace("\"id\": \"dixit2016\"", "\"id\": \"local\"")
+            .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/"));
+
+        var error = Assert.Throws<DigitalCellException>(() => Dcell("fetch", "local", "--manifest-dir", manifests, "--mirror", "http://127.0.0.1:1/"));
+
+        Assert.That(error!.Message, Does.Contain("refusing a http: download").And.Contain("--allow-insecure-mirror"));
+    }
+
+    [Test]
+    public void Verify_without_an_id_summarises_unfetched_data_sets()
+    {
+        var (exit, output, _) = Dcell("verify");
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output.Split('\n').Count(l => l.Contains(": ok (sha256")), Is.EqualTo(3), "the three embedded files verify inside the SDK");
+        Assert.That(output, Does.Contain("not fetched"));
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Tests.TestSupport;
+using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
+
+namespace DigitalCell.Sdk.Tests.Catalog;
+
+public class DatasetManifestTests
+{
+    private static IEnumerable<string> EntryFiles() =>
+        Directory.EnumerateFiles(ManifestDirectory, "*.json").Where(f => Path.GetFileName(f) != "schema.json").Order();
+
+    [Test]
+    public void Every_manifest_entry_validates_against_the_schema_file()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "schema.json")));
+        var validator = new JsonSchemaValidator(schema.RootElement);
+        foreach (string file in EntryFiles())
+        {
+            using var entry = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.That(validator.Validate(entry.RootElement), Is.Empty, Path.GetFileName(file));
+        }
+    }
+
+    [Test]
+    public void Python_jsonschema_agrees_every_entry_is_valid()
+    {
+        string output = PythonPeer.Run("""
+            import json, sys, glob, os
+            from jsonschema import Draft202012Validator
+            d = sys.argv[1]
+            schema = json.load(open(os.path.join(d, "schema.json")))
+            Draft202012Validator.check_schema(schema)
+            v = Draft202012Validator(schema)
+            bad = 0
+            for f in sorted(glob.glob(os.path.join(d, "*.json"))):
+                if f.endswith("schema.json"): continue
+                for e in v.iter_errors(json.load(open(f))):
+                    bad += 1; print(os.path.basename(f), list(e.path), e.message)
+            print("checked", bad)
+            """, ManifestDirectory);
+        Assert.That(output.Trim(), Is.EqualTo("checked 0"));
+    }
+
+    private static readonly (string Name, Action<JsonObject> Break)[] Mutations =
+    [
+        ("missing licence", e => e.Remove("license")),
+        ("unknown field", e => e["licence"] = "MIT"),
+        ("id with capitals", e => e["id"] = "Norman2019"),
+        ("bad checksum", e => e["files"]![0]!["sha256"] = "ABC"),
+        ("http url", e => e["files"]![0]!["url"] = "http://example.org/x.h5ad"),
+        ("unknown kind", e => e["perturbationKind"] = "RNAi"),
+        ("no control label", e => e["schema"]!["controlLabels"] = new JsonArray()),
+        ("year as text", e => e["citation"]!["year"] = "2019"),
+        ("file name with folder", e => e["files"]![0]!["name"] = "../escape.h5ad"),
+        ("negative size", e => e["files"]![0]!["size"] = -1),
+    ];
+
+    [Test]
+    public void Our_validator_and_python_jsonschema_reject_the_same_broken_entries()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        try
+        {
+            var valid = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json")))!.AsObject();
+            using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "schema.json")));
+            var validator = new JsonSchemaValidator(schema.RootElement);
+            var ours = new List<string>();
+            for (int i = 0; i < Mutations.Length; i++)
+            {
+                var broken = valid.DeepClone().AsObject();
+                Mutations[i].Break(broken);
+                File.WriteAllText(Path.Combine(dir, $"m{i}.json"), broken.ToJsonString());
+                using var doc = JsonDocument.Parse(broken.ToJsonString());
+                ours.Add(validator.Validate(doc.RootElement).Count > 0 ? "invalid" : "valid");
+            }
+            string output = PythonPeer.Run($$"""
+                import json, sys, os
+                from jsonschema import Draft202012Validator
+                v = Draft202012Validator(json.load(open(sys.argv[1])))
+                for i in range({{Mutations.Length}}):
+                    print("invalid" if list(v.iter_errors(json.load(open(os.path.join(sys.argv[2], f"m{i}.json"))))) else "valid")
+                """, Path.Combine(ManifestDirectory, "schema.json"), dir);
+            Assert.That(ours, Is.All.EqualTo("invalid"), string.Join(", ", Mutations.Select(m => m.Name)));
+            Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(ours));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_bad_entry_is_rejected_with_the_file_and_the_field()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        try
+        {
+            string path = Path.Combine(dir, "broken.json");
+            var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json")))!.AsObject();
+            entry["id"] = "broken";
+            entry["files"]![0]!["sha256"] = "not-a-hash";
+            File.WriteAllText(path, entry.ToJsonString());
+
+            var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.LoadFile(path));
+
+            Assert.That(error!.FilePath, Is.EqualTo(path));
+            Assert.That(error.Element, Is.EqualTo("$.files[0].sha256"));
+            Assert.That(error.Message, Does.Contain("not-a-hash").And.Contain("^[0-9a-f]{64}$"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void The_id_must_equal_the_file_name()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        try
+        {
+            WriteEntry(dir, "fixture", "a.h5ad", "h5ad", null, null);
+            File.Move(Path.Combine(dir, "fixture.json"), Path.Combine(dir, "renamed.json"));
+            var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.LoadDirectory(dir));
+            Assert.That(error!.Element, Is.EqualTo("$.id"));
+            Assert.That(error.Message, Does.Contain("renamed.json"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_file_needs_a_url_or_an_embedded_resource()
+    {
+        string json = File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json"))
+            .Replace("\"url\": \"https://zenodo.org/records/7041849/files/NormanWeissman2019_filtered.h5ad?download=1\"", "\"url\": null");
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(json, "inline.json"));
+        Assert.That(error!.Element, Is.EqualTo("$.files[0].url"));
+    }
+
+    [Test]
+    public void Invalid_json_names_the_line()
+    {
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse("{\n  \"id\": \"x\",\n  oops\n}", "inline.json"));
+        Assert.That(error!.Message, Does.StartWith("inline.json: line 3: not valid JSON"));
+    }
+
+    [Test]
+    public void The_embedded_manifests_are_the_repository_files()
+    {
+        var fromRepository = DatasetManifest.LoadDirectory(ManifestDirectory);
+        Assert.That(DatasetManifest.Embedded.Select(e => e.Id), Is.EqualTo(fromRepository.Select(e => e.Id)));
+        Assert.That(DatasetManifest.SchemaJson, Is.EqualTo(File.ReadAllText(Path.Combine(ManifestDirectory, "schema.json"))));
+        for (int i = 0; i < fromRepository.Count; i++)
+            Assert.That(DatasetManifest.Embedded[i] with { ManifestPath = "" }, Is.EqualTo(fromRepository[i] with { ManifestPath = "" }).Using<DatasetEntry>(SameJson));
+    }
+
+    private static bool SameJson(DatasetEntry a, DatasetEntry b) => JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b);
+
+    [TestCase("norman2019", "CRISPRa", "_")]
+    [TestCase("replogle2022-k562-essential", "CRISPRi", null)]
+    [TestCase("replogle2022-rpe1", "CRISPRi", null)]
+    [TestCase("adamson2016", "CRISPRi", "_")]
+    [TestCase("dixit2016", "CRISPRko", "_")]
+    [TestCase("papalexi2021", "CRISPRko", null)]
+    [TestCase("sciplex3", "compound", null)]
+    [TestCase("tahoe100m", "compound", null)]
+    [TestCase("vcc2025-h1", "CRISPRi", null)]
+    [TestCase("cellxgene-aida-pbmc", "none", null)]
+    public void The_field_benchmarks_are_catalogued_with_https_sources(string id, string kind, string? delimiter)
+    {
+        var entry = DatasetManifest.Embedded.Single(e => e.Id == id);
+        Assert.That(entry.PerturbationKind, Is.EqualTo(kind));
+        Assert.That(entry.Schema.CombinationDelimiter, Is.EqualTo(delimiter));
+        Assert.That(entry.Files.SelectMany(f => f.Locations), Is.Not.Empty.And.All.StartsWith("https://"));
+        Assert.That(entry.Citation.Doi, Does.StartWith("10."));
+        // Checksums of remote files are never guessed: unknown ones stay null and are pinned on first download.
+        Assert.That(entry.Files.Where(f => !f.IsEmbedded).Select(f => f.Sha256), Is.All.Null);
+    }
+}
