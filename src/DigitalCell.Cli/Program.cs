@@ -30,6 +30,9 @@ public static class Program
         root.Subcommands.Add(EDistanceCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         return root;
     }
 
