@@ -4,20 +4,12 @@ using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Cli.Tests;
 
-public class BenchmarkCommandTests
+public class BenchmarkCommandTests : TempDirectoryTest
 {
-    private string _temp = "";
-
-    [SetUp]
-    public void SetUp() => _temp = Dcell.NewTempDirectory();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_temp, recursive: true);
-
     [Test]
     public void BenchmarkOnTheEmbeddedPapalexiDataWritesTheReportAndPrintsTheTable()
     {
-        string dir = Path.Combine(_temp, "out");
+        string dir = Path.Combine(Temp, "out");
         var result = Dcell.Run("benchmark", "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir);
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
@@ -37,7 +29,7 @@ public class BenchmarkCommandTests
     public void ScoreComparesPredictionsMadeElsewhere()
     {
         var (real, pred) = WriteRealAndPredicted(p => p);
-        string dir = Path.Combine(_temp, "score");
+        string dir = Path.Combine(Temp, "score");
         var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae,pearson_delta,overlap_at_N,discrimination_score_l1", "--bootstrap", "20", "--out", dir);
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         var summaries = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!["summaries"]!.AsArray();
@@ -49,7 +41,7 @@ public class BenchmarkCommandTests
     public void ScoreRejectsPredictionsWithMissingGenesInOneLine()
     {
         var (real, pred) = WriteRealAndPredicted(p => p.SelectGenes(Enumerable.Range(1, p.GeneCount - 1).ToArray()));
-        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(_temp, "x"));
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(Temp, "x"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), result.Error);
         Assert.That(result.Error, Does.Contain("genes differ").And.Contain("missing from predictions"));
@@ -59,7 +51,7 @@ public class BenchmarkCommandTests
     public void ScoreRejectsNaNPredictions()
     {
         var (real, pred) = WriteRealAndPredicted(p => p.WithX(p.X.MapStored(v => v > 3 ? float.NaN : v)));
-        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae", "--out", Path.Combine(_temp, "x"));
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae", "--out", Path.Combine(Temp, "x"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error, Does.Contain("NaN"));
     }
@@ -72,7 +64,7 @@ public class BenchmarkCommandTests
             var labels = p.Obs.Categorical("perturbation");
             return p.SelectCells(Enumerable.Range(0, p.CellCount).Where(i => labels[i] != "control").ToArray());
         });
-        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(_temp, "x"));
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(Temp, "x"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error, Does.Contain("no control cells"));
     }
@@ -80,7 +72,7 @@ public class BenchmarkCommandTests
     /// <summary>Real: 30 cells of three Papalexi knockouts + 60 controls (counts). Predicted: each label holds the next knockout's cells.</summary>
     private (string Real, string Pred) WriteRealAndPredicted(Func<CellDataset, CellDataset> alterPrediction)
     {
-        var data = H5ad.Read(Dcell.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var data = H5ad.Read(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var labels = data.Obs.Categorical("perturbation");
         string[] perts = ["IFNGR1", "STAT1", "CD86"];
         int[] Rows(string label, int n, int skip) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();
@@ -92,7 +84,7 @@ public class BenchmarkCommandTests
                 [CategoricalColumn.FromLabels("perturbation", parts.SelectMany(p => p.Rows.Select(_ => p.Label)).ToArray())]);
             return new CellDataset(data.X.SelectRows(rows), obs, data.Var);
         }
-        string real = Path.Combine(_temp, "real.h5ad"), pred = Path.Combine(_temp, "pred.h5ad");
+        string real = Path.Combine(Temp, "real.h5ad"), pred = Path.Combine(Temp, "pred.h5ad");
         H5ad.Write(Build(perts.Select(p => (p, p, 0)).Append(("control", "control", 0))), real);
         H5ad.Write(alterPrediction(Build(perts.Select((p, i) => (perts[(i + 1) % perts.Length], p, 30)).Append(("control", "control", 60)))), pred);
         return (real, pred);
