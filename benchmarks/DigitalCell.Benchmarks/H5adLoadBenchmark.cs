@@ -37,6 +37,7 @@ internal static class H5adLoadBenchmark
             foreach (var v in first.X.ToSparse().StoredValues) sum += v;
             if (Math.Abs(sum - streamAll.Sum) > 1e-6 * Math.Abs(sum)) throw new InvalidOperationException($"streamed sum {streamAll.Sum} differs from full-load sum {sum}");
             long heapFull = GC.GetTotalMemory(forceFullCollection: true);
+            GC.KeepAlive(first);
             first = null;
             var times = new List<double>();
             for (int i = 0; i < runs; i++)

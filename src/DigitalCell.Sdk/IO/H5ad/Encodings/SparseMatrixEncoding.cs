@@ -47,7 +47,7 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
                 : problem.StartsWith("column index", StringComparison.Ordinal) ? indicesPath : path;
             throw reader.Fail(where, csc ? problem.Replace("column index", "row index", StringComparison.Ordinal).Replace("columns", "rows", StringComparison.Ordinal) : problem);
         }
-        var matrix = new SparseCellMatrix(major, minor, indptr, indices, data);
+        var matrix = SparseCellMatrix.Validated(major, minor, indptr, indices, data);
         return csc ? matrix.Transpose() : matrix;
     }
 
