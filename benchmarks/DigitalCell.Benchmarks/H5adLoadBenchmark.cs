@@ -4,6 +4,8 @@ using System.Text.Json;
 using DigitalCell.Sdk.Data;
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
 
+namespace DigitalCell.Benchmarks;
+
 /// <summary>
 /// <c>h5ad-load [cells=200000] [genes=2000] [runs=5]</c>: generates a sparse h5ad with Python anndata
 /// (benchmarks/peers/h5ad_make_large.py) in a temporary directory, then times a full load by us
