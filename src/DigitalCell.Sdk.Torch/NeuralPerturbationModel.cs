@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
@@ -15,166 +16,219 @@ namespace DigitalCell.Sdk.Torch;
 /// A small neural perturbation model: it encodes a control cell's state (in the dataset's gene space, e.g. HVGs of
 /// log-normalised data), adds a perturbation embedding (learned per gene/compound on top of a data-driven prior, so
 /// unseen genes still map somewhere; combinations sum) and decodes the perturbed cell. Trained on cell sets with an
-/// energy-distance loss plus a mean-profile loss. Saved as <c>model.safetensors</c> + <c>model.json</c>.
+/// energy-distance loss plus a mean-profile loss. Saved as <c>model.safetensors</c> (weights, genes and targets in its
+/// metadata; loadable by Python's safetensors) + <c>model-card.json</c>.
 /// </summary>
-public sealed class NeuralPerturbationModel : IDisposable
+public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
 {
     /// <summary>File name of the weights inside a model directory.</summary>
     public const string WeightsFile = "model.safetensors";
-    /// <summary>File name of the model card inside a model directory.</summary>
-    public const string CardFile = "model.json";
-    /// <summary>Architecture name written to the model card.</summary>
-    public const string ArchitectureName = "digitalcell-neural-perturbation-v1";
+    /// <summary>Architecture name written to the model card (and registered with <see cref="PerturbationModels"/>).</summary>
+    public const string ArchitectureName = "neural/perturbation-net-v1";
 
-    private readonly PerturbationNetwork _network;
-    private readonly PerturbationEncoding _encoding;
-    private JsonObject _card;
+    private PerturbationNetwork? _network;
+    private PerturbationEncoding? _encoding;
 
-    private NeuralPerturbationModel(PerturbationNetwork network, PerturbationEncoding encoding, NeuralModelOptions architecture, JsonObject card)
+    /// <summary>An untrained model; <see cref="Fit"/> trains it.</summary>
+    public NeuralPerturbationModel(TrainingOptions? options = null, NeuralModelOptions? architecture = null)
     {
-        _network = network;
-        _encoding = encoding;
-        Architecture = architecture;
-        _card = card;
+        Options = options ?? new TrainingOptions();
+        Architecture = architecture ?? new NeuralModelOptions();
+        Card = new ModelCard(Name, ArchitectureName);
     }
+
+    /// <summary>Training options used by <see cref="Fit"/> and <see cref="FineTune"/>.</summary>
+    public TrainingOptions Options { get; set; }
 
     /// <summary>The architecture (layer sizes).</summary>
     public NeuralModelOptions Architecture { get; }
 
+    /// <inheritdoc />
+    public string Name => "neural";
+
+    /// <inheritdoc />
+    public ModelCard Card { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsFitted => _network is not null;
+
     /// <summary>Genes the model reads and predicts, in order.</summary>
-    public IReadOnlyList<string> Genes => _encoding.Genes;
+    public IReadOnlyList<string> Genes => Encoding.Genes;
 
     /// <summary>Perturbation targets (genes or compounds) with a learned embedding.</summary>
-    public IReadOnlyList<string> KnownTargets => _encoding.Targets;
+    public IReadOnlyList<string> KnownTargets => Encoding.Targets;
 
-    /// <summary>The model card as JSON (architecture, hyperparameters, training data id and sha256, metrics, license, SDK version).</summary>
-    public JsonObject Card => _card;
+    internal PerturbationNetwork Network => _network ?? throw NotFitted();
+    internal PerturbationEncoding Encoding => _encoding ?? throw NotFitted();
 
-    /// <summary>Validation metric (mean-profile MSE on the held-out perturbations) of the last training run; NaN when none.</summary>
-    public double ValidationMetric { get; private set; } = double.NaN;
-
-    /// <summary>
-    /// Trains a new model on <paramref name="data"/> (X in the space to predict, e.g. log1p-normalised HVGs),
-    /// with cells labelled by <paramref name="perturbationColumn"/>; <paramref name="controlLabels"/> mark control cells.
-    /// </summary>
-    public static NeuralPerturbationModel Train(CellDataset data, string perturbationColumn, IReadOnlyCollection<string> controlLabels,
-        TrainingOptions? options = null, NeuralModelOptions? architecture = null, string combinationDelimiter = "+",
-        CancellationToken cancellation = default)
+    /// <summary>Trains from scratch on the training fold, early-stopping on the validation fold (X in the space to predict,
+    /// e.g. log1p-normalised HVGs).</summary>
+    public void Fit(PerturbationTrainingSet train, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= new TrainingOptions();
-        architecture ??= new NeuralModelOptions();
-        var device = TorchRuntime.Resolve(options.Device);
-        var sets = CellSets.From(data, perturbationColumn, controlLabels, combinationDelimiter);
-        var (train, validation) = SplitValidation(sets, options);
-        var genes = data.GeneNames.ToArray();
-        var k = Math.Min(architecture.PriorDimensions, Math.Min(genes.Length, sets.ControlRows.Length));
+        var device = TorchRuntime.Resolve(Options.Device);
+        var (sets, trainSets, validation) = Prepare(train);
+        var genes = train.Genes.ToArray();
+        var k = Math.Min(Architecture.PriorDimensions, Math.Min(genes.Length, sets.ControlRows.Length));
         var genePrior = GenePrior(sets, k);
-        var control = SampleControls(sets, architecture.ControlCells, options.Seed);
-        var encoding = new PerturbationEncoding(genes, train.SelectMany(s => s.Targets).Distinct().Order(StringComparer.Ordinal).ToList(), genePrior, k, control);
-        var network = PerturbationNetwork.Create(genes.Length, architecture.Hidden, architecture.Latent,
-            tensor(genePrior, [genes.Length, k]), encoding.Targets.Count, options.Seed, device);
-        var model = new NeuralPerturbationModel(network, encoding, architecture, new JsonObject());
-        model.Fit(data, sets, train, validation, options, cancellation, fineTunedFrom: null);
-        return model;
+        var control = SampleControls(sets, Architecture.ControlCells, Options.Seed);
+        _network?.Dispose();
+        _encoding = new PerturbationEncoding(genes, trainSets.SelectMany(s => s.Targets).Distinct().Order(StringComparer.Ordinal).ToList(), genePrior, k, control);
+        _network = PerturbationNetwork.Create(genes.Length, Architecture.Hidden, Architecture.Latent,
+            tensor(genePrior, [genes.Length, k]), _encoding.Targets.Count, Options.Seed, device);
+        Train(train, sets, trainSets, validation, progress, cancellationToken, fineTunedFrom: null);
     }
 
     /// <summary>
-    /// Fine-tunes this model on new data: targets never seen get new (zero-initialised) embeddings on top of their
-    /// priors; <see cref="TrainingOptions.FreezeEncoder"/> keeps the cell-state encoder fixed. Genes must match.
+    /// Fine-tunes this fitted model on new data: targets never seen get new (zero-initialised) embeddings on top of
+    /// their priors; <see cref="TrainingOptions.FreezeEncoder"/> keeps the cell-state encoder fixed. Genes must match.
     /// </summary>
-    public void FineTune(CellDataset data, string perturbationColumn, IReadOnlyCollection<string> controlLabels,
-        TrainingOptions? options = null, string combinationDelimiter = "+", CancellationToken cancellation = default)
+    public void FineTune(PerturbationTrainingSet train, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= new TrainingOptions();
-        if (!data.GeneNames.SequenceEqual(Genes))
-            throw new DigitalCellException($"fine-tuning data must have the model's {Genes.Count} genes in the same order (got {data.GeneCount}); select them with data.SelectGenes(model.Genes)");
-        var sets = CellSets.From(data, perturbationColumn, controlLabels, combinationDelimiter);
-        var (train, validation) = SplitValidation(sets, options);
-        _network.AddTargets(_encoding.AddTargets(train.SelectMany(s => s.Targets)));
-        Fit(data, sets, train, validation, options, cancellation, fineTunedFrom: _card["trainingData"]?.DeepClone());
+        if (!train.Genes.SequenceEqual(Genes))
+            throw new DigitalCellException($"fine-tuning data must have the model's {Genes.Count} genes in the same order (got {train.Genes.Count}); select them with data.SelectGenes(model.Genes)");
+        var (sets, trainSets, validation) = Prepare(train);
+        Network.AddTargets(Encoding.AddTargets(trainSets.SelectMany(s => s.Targets)));
+        Train(train, sets, trainSets, validation, progress, cancellationToken, fineTunedFrom: Card.TrainingData?.Id ?? "unknown");
     }
 
-    private void Fit(CellDataset data, CellSets sets, IReadOnlyList<CellSet> train, IReadOnlyList<CellSet> validation,
-        TrainingOptions options, CancellationToken cancellation, JsonNode? fineTunedFrom)
+    private (CellSets Sets, List<CellSet> Train, List<CellSet> Validation) Prepare(PerturbationTrainingSet train)
     {
-        _network.UseBFloat16 = options.BFloat16OnCuda && _network.Device.type == TorchSharp.DeviceType.CUDA;
-        var trainer = new Trainer(_network, _encoding, sets, options);
-        trainer.Run(train, validation, cancellation);
-        _network.UseBFloat16 = false;
-        ValidationMetric = trainer.BestValidationMetric;
-        _card = ModelCardJson(data, sets, options, validation, trainer.StepsRun, fineTunedFrom);
+        var validationLabels = Options.ValidationPerturbations?.ToHashSet() ?? train.ValidationPerturbations.ToHashSet();
+        var include = train.TrainPerturbations.Concat(validationLabels).ToHashSet();
+        var sets = CellSets.From(train.Data, train.Schema.PerturbationColumn, train.Schema.ControlLabels.ToArray(), train.Schema.CombinationDelimiter, include);
+        if (validationLabels.Count == 0)
+        {
+            var count = (int)Math.Round(sets.Sets.Count * Options.ValidationFraction);
+            validationLabels = sets.Sets.Select(s => s.Label).ToArray()
+                .Shuffled(new Random(HashCode.Combine(Options.Seed, "validation"))).Take(count).ToHashSet();
+        }
+        return (sets, sets.Sets.Where(s => !validationLabels.Contains(s.Label)).ToList(), sets.Sets.Where(s => validationLabels.Contains(s.Label)).ToList());
+    }
+
+    private void Train(PerturbationTrainingSet train, CellSets sets, List<CellSet> trainSets, List<CellSet> validation,
+        IProgress<FitProgress>? progress, CancellationToken cancellation, string? fineTunedFrom)
+    {
+        var network = Network;
+        network.UseBFloat16 = Options.BFloat16OnCuda && network.Device.type == TorchSharp.DeviceType.CUDA;
+        var reporter = progress is null ? Options.Progress : new FitProgressAdapter(Name, progress, Options.Progress);
+        var trainer = new Trainer(network, Encoding, sets, Options with { Progress = reporter });
+        trainer.Run(trainSets, validation, cancellation);
+        network.UseBFloat16 = false;
+        var sha = train.DataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(sets.Cells.AsSpan())));
+        var hyper = new Dictionary<string, object>
+        {
+            ["hidden"] = Architecture.Hidden, ["latent"] = Architecture.Latent, ["prior_dimensions"] = Encoding.PriorDimensions,
+            ["control_cells"] = Architecture.ControlCells, ["steps"] = Options.Steps, ["steps_run"] = trainer.StepsRun,
+            ["learning_rate"] = Options.LearningRate, ["weight_decay"] = Options.WeightDecay, ["warmup_steps"] = Options.WarmupSteps,
+            ["gradient_clip_norm"] = Options.GradientClipNorm, ["perturbations_per_batch"] = Options.PerturbationsPerBatch,
+            ["cells_per_perturbation"] = Options.CellsPerPerturbation, ["mean_loss_weight"] = Options.MeanLossWeight,
+            ["seed"] = Options.Seed, ["freeze_encoder"] = Options.FreezeEncoder, ["loss"] = "energy distance (U-statistic) + mean-profile MSE",
+            ["optimizer"] = "AdamW, linear warm-up + cosine decay",
+        };
+        if (fineTunedFrom is not null) hyper["fine_tuned_from"] = fineTunedFrom;
+        Card = new ModelCard(Name, ArchitectureName)
+        {
+            Hyperparameters = hyper,
+            // sha256 defaults to that of the float32 expression block trained on (cells × genes, row-major).
+            TrainingData = new ModelTrainingData(train.DataId, sha, sets.CellCount, sets.GeneCount, trainSets.Count),
+            Metrics = double.IsNaN(trainer.BestValidationMetric) ? new Dictionary<string, double>()
+                : new Dictionary<string, double> { ["validation_mean_profile_mse"] = trainer.BestValidationMetric },
+            Description = "Control cell → perturbed cell network with data-driven gene priors (DigitalCell.Sdk.Torch).",
+            TrainedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    /// <summary>Predicted mean profile of the stored control cells (or <see cref="PredictionContext.ControlCells"/>) under each
+    /// perturbation; a control perturbation gives the control cells' mean.</summary>
+    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
+    {
+        var encoding = Encoding;
+        var controls = encoding.ControlCells;
+        if (context?.ControlCells is { } given)
+        {
+            if (given.ColumnCount != Genes.Count)
+                throw new DigitalCellException($"prediction context has control cells with {given.ColumnCount} genes; the model has {Genes.Count}");
+            controls = new float[given.RowCount * Genes.Count];
+            for (int r = 0; r < given.RowCount; r++) given.CopyRow(r, controls.AsSpan(r * Genes.Count, Genes.Count));
+        }
+        var means = PredictMeans(perturbations.Select(p => p.Targets).ToList(), controls);
+        var values = new float[perturbations.Count * Genes.Count];
+        var controlMean = Enumerable.Range(0, Genes.Count).Select(g => Enumerable.Range(0, controls.Length / Genes.Count).Average(r => controls[r * Genes.Count + g])).ToArray();
+        for (int i = 0; i < perturbations.Count; i++)
+        {
+            var row = values.AsSpan(i * Genes.Count, Genes.Count);
+            if (perturbations[i].IsControl) for (int g = 0; g < row.Length; g++) row[g] = (float)controlMean[g];
+            else means[i].CopyTo(row);
+        }
+        return new PerturbationPrediction(Name, perturbations, Genes, new DenseCellMatrix(perturbations.Count, Genes.Count, values));
     }
 
     /// <summary>Predicted mean expression profile (over the stored control cells) for each perturbation, given as its targets.</summary>
-    public float[][] PredictMeans(IReadOnlyList<IReadOnlyList<string>> perturbations)
+    public float[][] PredictMeans(IReadOnlyList<IReadOnlyList<string>> perturbations) => PredictMeans(perturbations, Encoding.ControlCells);
+
+    private float[][] PredictMeans(IReadOnlyList<IReadOnlyList<string>> perturbations, float[] controls)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var means = _encoding.PredictMeans(_network, perturbations.Select(p => p.ToArray()).ToList()).cpu();
+        using var means = Encoding.PredictMeans(Network, perturbations.Select(p => p.ToArray()).ToList(), controls).cpu();
         var flat = means.data<float>().ToArray();
         return Enumerable.Range(0, perturbations.Count).Select(i => flat.AsSpan(i * Genes.Count, Genes.Count).ToArray()).ToArray();
     }
 
-    /// <summary>Writes <c>model.safetensors</c> and <c>model.json</c> into <paramref name="directory"/> (atomically).</summary>
-    public void Save(string directory) => AtomicFile.WriteDirectory(directory, temp =>
+    /// <summary>Writes <c>model.safetensors</c> and <c>model-card.json</c> into <paramref name="directory"/> (atomically).</summary>
+    public void Save(string directory)
     {
-        var metadata = new Dictionary<string, string> { ["format"] = "pt", ["architecture"] = ArchitectureName };
-        SafeTensors.Write(Path.Combine(temp, WeightsFile), _network.ToSafeTensors().Append(
-            SafeTensor.FromFloats("control_cells", [_encoding.ControlCount, Genes.Count], _encoding.ControlCells)), metadata);
-        var card = (JsonObject)_card.DeepClone();
-        card["genes"] = new JsonArray(Genes.Select(g => (JsonNode?)g).ToArray());
-        card["targets"] = new JsonArray(KnownTargets.Select(g => (JsonNode?)g).ToArray());
-        File.WriteAllText(Path.Combine(temp, CardFile), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    });
+        var network = Network;
+        AtomicFile.WriteDirectory(directory, temp =>
+        {
+            var metadata = new Dictionary<string, string>
+            {
+                ["format"] = "pt", ["architecture"] = ArchitectureName,
+                ["genes"] = JsonSerializer.Serialize(Genes), ["targets"] = JsonSerializer.Serialize(KnownTargets),
+                ["hidden"] = Architecture.Hidden.ToString(CultureInfo.InvariantCulture), ["latent"] = Architecture.Latent.ToString(CultureInfo.InvariantCulture),
+            };
+            SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
+                SafeTensor.FromFloats("control_cells", [Encoding.ControlCount, Genes.Count], Encoding.ControlCells)), metadata);
+            Card.Save(temp);
+        });
+    }
 
     /// <summary>Loads a model saved by <see cref="Save"/> onto the chosen device.</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto)
     {
-        var cardPath = Path.Combine(directory, CardFile);
+        var card = ModelCard.Load(directory);
         var weightsPath = Path.Combine(directory, WeightsFile);
-        if (!File.Exists(cardPath) || !File.Exists(weightsPath))
-            throw new DigitalCellException(directory, null, $"not a DigitalCell neural model directory: expected {CardFile} and {WeightsFile}");
-        JsonObject card;
-        try { card = JsonNode.Parse(File.ReadAllText(cardPath)) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException e) { throw new DigitalCellException(cardPath, null, $"model card is not valid JSON ({e.Message})", e); }
-        if ((string?)card["architecture"] != ArchitectureName)
-            throw new DigitalCellException(cardPath, "architecture", $"architecture '{card["architecture"]}' is not '{ArchitectureName}'");
-        string[] Strings(string key) => card[key]?.AsArray().Select(n => (string)n!).ToArray()
-            ?? throw new DigitalCellException(cardPath, key, $"model card lacks '{key}'");
+        if (card.Architecture != ArchitectureName)
+            throw new DigitalCellException(Path.Combine(directory, ModelCard.FileName), "architecture", $"architecture '{card.Architecture}' is not '{ArchitectureName}'");
+        if (!File.Exists(weightsPath)) throw new DigitalCellException(directory, null, $"{WeightsFile} not found next to the model card");
+        var file = SafeTensors.Read(weightsPath);
+        string[] Strings(string key) => file.Metadata.TryGetValue(key, out var json) ? JsonSerializer.Deserialize<string[]>(json) ?? []
+            : throw new DigitalCellException(weightsPath, "__metadata__", $"lacks '{key}'");
         var genes = Strings("genes");
         var targets = Strings("targets");
-        var h = card["hyperparameters"]!;
         var architecture = new NeuralModelOptions
         {
-            Hidden = (int)h["hidden"]!, Latent = (int)h["latent"]!, PriorDimensions = (int)h["priorDimensions"]!, ControlCells = (int)h["controlCells"]!,
+            Hidden = (int)card.Number("hidden"), Latent = (int)card.Number("latent"),
+            PriorDimensions = (int)card.Number("prior_dimensions"), ControlCells = (int)card.Number("control_cells"),
         };
-        var file = SafeTensors.Read(weightsPath);
         var parameters = file.Tensors.Values.Where(t => t.Name is not ("gene_prior" or "control_cells"))
             .ToDictionary(t => t.Name, PerturbationNetwork.FromSafeTensor);
         var prior = file["gene_prior"];
         var control = file["control_cells"];
         if (prior.Shape[0] != genes.Length || control.Shape[1] != genes.Length)
-            throw new DigitalCellException(weightsPath, "gene_prior", $"weights are for {prior.Shape[0]} genes but the card lists {genes.Length}");
-        var network = PerturbationNetwork.FromTensors(parameters, PerturbationNetwork.FromSafeTensor(prior), TorchRuntime.Resolve(device));
-        var encoding = new PerturbationEncoding(genes, targets, prior.ToFloats(), (int)prior.Shape[1], control.ToFloats());
-        return new NeuralPerturbationModel(network, encoding, architecture, card);
+            throw new DigitalCellException(weightsPath, "gene_prior", $"weights are for {prior.Shape[0]} genes but the metadata lists {genes.Length}");
+        return new NeuralPerturbationModel(new TrainingOptions { Device = device }, architecture)
+        {
+            _network = PerturbationNetwork.FromTensors(parameters, PerturbationNetwork.FromSafeTensor(prior), TorchRuntime.Resolve(device)),
+            _encoding = new PerturbationEncoding(genes, targets, prior.ToFloats(), (int)prior.Shape[1], control.ToFloats()),
+            Card = card,
+        };
     }
 
     /// <inheritdoc />
-    public void Dispose() => _network.Dispose();
+    public void Dispose() => _network?.Dispose();
 
-    private static (List<CellSet> Train, List<CellSet> Validation) SplitValidation(CellSets sets, TrainingOptions options)
-    {
-        HashSet<string> held;
-        if (options.ValidationPerturbations is { } given) held = given.ToHashSet();
-        else
-        {
-            var count = (int)Math.Round(sets.Sets.Count * options.ValidationFraction);
-            held = sets.Sets.Select(s => s.Label).OrderBy(_ => 0).ToArray()
-                .Shuffled(new Random(HashCode.Combine(options.Seed, "validation"))).Take(count).ToHashSet();
-        }
-        return (sets.Sets.Where(s => !held.Contains(s.Label)).ToList(), sets.Sets.Where(s => held.Contains(s.Label)).ToList());
-    }
+    private DigitalCellException NotFitted() => new($"model '{Name}' is not fitted: call Fit, or load a saved model with NeuralModels.Load(directory)");
 
     /// <summary>
     /// Each gene's prior embedding: its loadings on the top <paramref name="k"/> principal components of the control
@@ -205,34 +259,31 @@ public sealed class NeuralPerturbationModel : IDisposable
         return result;
     }
 
-    private JsonObject ModelCardJson(CellDataset data, CellSets sets, TrainingOptions options, IReadOnlyList<CellSet> validation, int steps, JsonNode? fineTunedFrom)
+    /// <summary>Forwards step reports to the contract's <see cref="FitProgress"/> (and to the options' own reporter).</summary>
+    private sealed class FitProgressAdapter(string model, IProgress<FitProgress> target, IProgress<TrainingProgress>? also) : IProgress<TrainingProgress>
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(sets.Cells.AsSpan())));
-        return new JsonObject
+        public void Report(TrainingProgress value)
         {
-            ["name"] = "neural-perturbation",
-            ["architecture"] = ArchitectureName,
-            ["sdkVersion"] = typeof(NeuralPerturbationModel).Assembly.GetName().Version?.ToString(),
-            ["license"] = "MIT",
-            ["hyperparameters"] = new JsonObject
-            {
-                ["hidden"] = Architecture.Hidden, ["latent"] = Architecture.Latent, ["priorDimensions"] = _encoding.PriorDimensions,
-                ["controlCells"] = Architecture.ControlCells, ["steps"] = options.Steps, ["stepsRun"] = steps,
-                ["learningRate"] = options.LearningRate, ["weightDecay"] = options.WeightDecay, ["warmupSteps"] = options.WarmupSteps,
-                ["gradientClipNorm"] = options.GradientClipNorm, ["perturbationsPerBatch"] = options.PerturbationsPerBatch,
-                ["cellsPerPerturbation"] = options.CellsPerPerturbation, ["meanLossWeight"] = options.MeanLossWeight,
-                ["seed"] = options.Seed, ["freezeEncoder"] = options.FreezeEncoder, ["loss"] = "energy distance + mean-profile MSE",
-            },
-            // sha256 of the float32 expression block the model was trained on (cells × genes, row-major).
-            ["trainingData"] = new JsonObject { ["id"] = data.Source ?? "in-memory", ["sha256"] = sha, ["cells"] = sets.CellCount, ["genes"] = sets.GeneCount },
-            ["fineTunedFrom"] = fineTunedFrom,
-            ["metrics"] = new JsonObject
-            {
-                ["validationMeanProfileMse"] = double.IsNaN(ValidationMetric) ? null : ValidationMetric,
-                ["validationPerturbations"] = new JsonArray(validation.Select(v => (JsonNode?)v.Label).ToArray()),
-            },
-        };
+            also?.Report(value);
+            target.Report(new FitProgress(model, value.Step, value.TotalSteps, value.Loss, value.ValidationMetric));
+        }
     }
+}
+
+/// <summary>Entry point for saved neural models; also registers their loader with <see cref="PerturbationModels"/>.</summary>
+public static class NeuralModels
+{
+    /// <summary>Makes <see cref="PerturbationModels.Load"/> recognise neural model directories (runs when this assembly loads).</summary>
+    // A module initializer is the one hook that runs when the assembly loads, so PerturbationModels.Load works for
+    // neural directories without the caller touching this class first (the library has no other entry point to use).
+#pragma warning disable CA2255
+    [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() => PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
+
+    /// <summary>Loads a saved neural model directory (model.safetensors + model-card.json).</summary>
+    public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto) =>
+        NeuralPerturbationModel.Load(directory, device);
 }
 
 internal static class ShuffleExtensions

@@ -60,15 +60,19 @@ internal sealed class PerturbationEncoding
     }
 
     /// <summary>Mean predicted profile (P × G) of the stored control cells under each perturbation.</summary>
-    public Tensor PredictMeans(PerturbationNetwork network, IReadOnlyList<string[]> perturbations)
+    public Tensor PredictMeans(PerturbationNetwork network, IReadOnlyList<string[]> perturbations) => PredictMeans(network, perturbations, ControlCells);
+
+    /// <summary>Mean predicted profile (P × G) of <paramref name="controlCells"/> (row-major, G columns) under each perturbation.</summary>
+    public Tensor PredictMeans(PerturbationNetwork network, IReadOnlyList<string[]> perturbations, float[] controlCells)
     {
         var device = network.Device;
-        using var control = tensor(ControlCells, [ControlCount, Genes.Count], device: device);
+        var count = controlCells.Length / Genes.Count;
+        using var control = tensor(controlCells, [count, Genes.Count], device: device);
         var rows = new List<Tensor>();
         foreach (var targets in perturbations)
         {
             var (prior, known) = Encode([targets], device);
-            rows.Add(network.Forward(control, prior.expand(ControlCount, -1), known.expand(ControlCount, -1)).mean([0]));
+            rows.Add(network.Forward(control, prior.expand(count, -1), known.expand(count, -1)).mean([0]));
         }
         return stack(rows);
     }

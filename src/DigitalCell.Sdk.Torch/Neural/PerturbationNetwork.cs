@@ -43,7 +43,7 @@ internal sealed class PerturbationNetwork : IDisposable
     public long GeneCount => GenePrior.shape[0];
     public long TargetCount => _parameters["target_embedding.weight"].shape[0];
 
-    /// <summary>A freshly initialised network (PyTorch's default Linear init: U(±1/√fan_in)); target embeddings start at zero.</summary>
+    /// <summary>A freshly initialised network (PyTorch's default Linear init: U(±1/√fan_in)); target embeddings and the output layer start at zero.</summary>
     public static PerturbationNetwork Create(int genes, int hidden, int latent, Tensor genePrior, int targets, long seed, Device device)
     {
         var generator = new Generator((ulong)seed);
@@ -61,8 +61,9 @@ internal sealed class PerturbationNetwork : IDisposable
             ["target_embedding.weight"] = zeros(targets, latent),
             ["decoder.0.weight"] = Uniform(hidden, latent, latent),
             ["decoder.0.bias"] = UniformVec(hidden, latent),
-            ["decoder.2.weight"] = Uniform(genes, hidden, hidden),
-            ["decoder.2.bias"] = UniformVec(genes, hidden),
+            // The output layer starts at zero so an untrained model predicts "no effect" (y = x), the control baseline.
+            ["decoder.2.weight"] = zeros(genes, hidden),
+            ["decoder.2.bias"] = zeros(genes),
         };
         return FromTensors(p, genePrior, device);
     }

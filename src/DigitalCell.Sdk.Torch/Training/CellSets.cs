@@ -16,8 +16,8 @@ internal sealed class CellSets
     public int CellCount => Cells.Length / GeneCount;
 
     /// <summary>Groups <paramref name="data"/> by <paramref name="column"/>; labels in <paramref name="controlLabels"/> are controls,
-    /// others are split into targets at <paramref name="delimiter"/> (e.g. "KLF1+CEBPA").</summary>
-    public static CellSets From(CellDataset data, string column, IReadOnlyCollection<string> controlLabels, string delimiter)
+    /// others are split into targets at <paramref name="delimiter"/> (e.g. "KLF1+CEBPA"); only labels in <paramref name="include"/> are kept.</summary>
+    public static CellSets From(CellDataset data, string column, IReadOnlyCollection<string> controlLabels, string delimiter, ISet<string> include)
     {
         var labels = data.Obs.Categorical(column);
         var genes = data.GeneCount;
@@ -27,7 +27,7 @@ internal sealed class CellSets
         for (int r = 0; r < data.CellCount; r++)
         {
             var label = labels[r];
-            if (label is null) continue; // unannotated cells take no part
+            if (label is null || !(include.Contains(label) || controlLabels.Contains(label))) continue; // e.g. the test fold
             if (!rowsByLabel.TryGetValue(label, out var rows)) rowsByLabel[label] = rows = [];
             rows.Add(r);
         }

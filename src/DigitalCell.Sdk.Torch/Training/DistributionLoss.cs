@@ -7,11 +7,16 @@ internal static class DistributionLoss
 {
     /// <summary>
     /// Energy distance (Székely &amp; Rizzo; the statistic scPerturb's E-test uses) per set,
-    /// 2·E‖X−Y‖ − E‖X−X′‖ − E‖Y−Y′‖ (V-statistic form), averaged over sets. Distances are computed as
+    /// 2·E‖X−Y‖ − E‖X−X′‖ − E‖Y−Y′‖, averaged over sets. The within-set terms are U-statistics (self-pairs
+    /// excluded, hence the n/(n−1)), so the loss is unbiased and near zero when the sets match. Distances are
     /// √max(‖x‖²+‖y‖²−2x·y, 1e−12) so the gradient stays finite at coincident points.
     /// </summary>
-    public static Tensor Energy(Tensor predicted, Tensor observed) =>
-        (2 * MeanDistance(predicted, observed) - MeanDistance(predicted, predicted) - MeanDistance(observed, observed)).mean();
+    public static Tensor Energy(Tensor predicted, Tensor observed)
+    {
+        var n = predicted.shape[1];
+        var within = (MeanDistance(predicted, predicted) + MeanDistance(observed, observed)) * n / (n - 1.0);
+        return (2 * MeanDistance(predicted, observed) - within).mean();
+    }
 
     /// <summary>Squared error of the set means (the pseudobulk profile), averaged over genes and sets.</summary>
     public static Tensor MeanProfile(Tensor predicted, Tensor observed) =>

@@ -9,7 +9,7 @@ public sealed record TrainingOptions
     /// <summary>Maximum number of optimisation steps.</summary>
     public int Steps { get; init; } = 600;
     /// <summary>Peak learning rate of AdamW.</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    public double LearningRate { get; init; } = 1e-2;
     /// <summary>Decoupled weight decay of AdamW.</summary>
     public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Linear warm-up steps before the cosine decay.</summary>

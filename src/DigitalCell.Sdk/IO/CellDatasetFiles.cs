@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.IO.Parquet;
 
 namespace DigitalCell.Sdk.IO;
@@ -80,6 +81,7 @@ public static class CellDatasetFiles
         /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
         public static CellDataset Read(string path) => DetectForReading(path) switch
         {
+            CellDataFormat.H5ad => H5ad.H5ad.Read(path),
             CellDataFormat.TenXDirectory => TenX.TenX.Read(path),
             CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
             CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
@@ -96,6 +98,7 @@ public static class CellDatasetFiles
         {
             switch (DetectForWriting(path))
             {
+                case CellDataFormat.H5ad: H5ad.H5ad.Write(data, path); break;
                 case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
                 case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
                 case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;

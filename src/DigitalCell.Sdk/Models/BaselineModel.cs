@@ -106,7 +106,7 @@ public abstract class BaselineModel : IPerturbationModel
         {
             Card.Save(temp);
             File.WriteAllLines(Path.Combine(temp, GenesFile), Genes);
-            TensorFile.Write(Path.Combine(temp, WeightsFile), tensors);
+            NamedTensor.Write(Path.Combine(temp, WeightsFile), tensors);
         });
     }
 
@@ -119,7 +119,7 @@ public abstract class BaselineModel : IPerturbationModel
         string genesPath = Path.Combine(directory, GenesFile), weightsPath = Path.Combine(directory, WeightsFile);
         if (!File.Exists(genesPath)) throw new DigitalCellException(genesPath, null, "gene list of the saved model not found.");
         model.Genes = File.ReadAllLines(genesPath);
-        var tensors = TensorFile.Read(weightsPath);
+        var tensors = NamedTensor.Read(weightsPath);
         model.ControlMean = Vector(tensors, "control_mean", model.Genes.Length, weightsPath);
         model.Restore(tensors, weightsPath);
         return model;

@@ -1,0 +1,34 @@
+namespace DigitalCell.Sdk.Scoring;
+
+/// <summary>Percentile bootstrap of a mean over perturbations.</summary>
+internal static class Bootstrap
+{
+    /// <summary>
+    /// Resamples the perturbations with replacement <paramref name="samples"/> times (seeded), takes the mean of the
+    /// present values of each resample, and returns the (1 − level)/2 and (1 + level)/2 percentiles (linear
+    /// interpolation, numpy's default). Null when there are fewer than two values.
+    /// </summary>
+    public static (double? Low, double? High) PercentileInterval(double?[] values, int samples, int seed, double level)
+    {
+        if (samples <= 0 || values.Count(v => v is not null) < 2) return (null, null);
+        var random = new Random(seed);
+        var means = new double[samples];
+        var resample = new double?[values.Length];
+        for (int b = 0; b < samples; b++)
+        {
+            for (int i = 0; i < values.Length; i++) resample[i] = values[random.Next(values.Length)];
+            means[b] = Numerics.MeanOfPresent(resample) ?? double.NaN;
+        }
+        if (means.Any(double.IsNaN)) return (double.NaN, double.NaN);
+        Array.Sort(means);
+        return (Percentile(means, (1 - level) / 2), Percentile(means, (1 + level) / 2));
+    }
+
+    private static double Percentile(double[] sorted, double q)
+    {
+        double position = q * (sorted.Length - 1);
+        int lower = (int)Math.Floor(position);
+        int upper = Math.Min(lower + 1, sorted.Length - 1);
+        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DigitalCell.Sdk.Scoring;
+
+public sealed partial class ScoreReport
+{
+    /// <summary>
+    /// The report as JSON: mode, data, split (every fold), options, metric definitions, rankings, summaries and every
+    /// per-perturbation value. NaN is written as the string <c>"NaN"</c>, missing values as null.
+    /// </summary>
+    public string ToJson()
+    {
+        var root = new JsonObject
+        {
+            ["mode"] = new JsonObject
+            {
+                ["name"] = Mode.Name, ["signed_discrimination"] = Mode.SignedDiscrimination, ["global_fdr"] = Mode.GlobalFdr,
+                ["clipped_fold_change"] = Mode.ClippedFoldChange, ["description"] = Mode.Description,
+            },
+            ["data"] = DataId,
+            ["split"] = Split is null ? null : JsonNode.Parse(Split.ToJson()),
+            ["notes"] = new JsonArray(Notes.Select(n => (JsonNode)n).ToArray()),
+            ["options"] = new JsonObject
+            {
+                ["baseline_model"] = Options.BaselineModel, ["bootstrap_samples"] = Options.BootstrapSamples, ["seed"] = Options.Seed,
+                ["confidence_level"] = Options.ConfidenceLevel,
+                ["overall_metrics"] = new JsonArray(OverallMetricNames.Select(n => (JsonNode)n).ToArray()),
+            },
+            ["metrics"] = new JsonArray(Metrics.Select(m => (JsonNode)new JsonObject
+            {
+                ["name"] = m.Name, ["best"] = m.Best.ToString().ToLowerInvariant(), ["per_perturbation"] = m.IsPerPerturbation, ["description"] = m.Description,
+            }).ToArray()),
+            ["models"] = new JsonArray(Models.Select(m => (JsonNode)m).ToArray()),
+            ["perturbations"] = new JsonArray(ModelScores[0].Input.Perturbations.Select(p => (JsonNode)p).ToArray()),
+            ["rankings"] = new JsonArray(Rankings.Select(r => (JsonNode)new JsonObject
+            {
+                ["model"] = r.Model, ["overall_score"] = Number(r.OverallScore), ["mean_rank"] = Number(r.MeanRank),
+                ["ranks"] = new JsonObject(r.Ranks.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+            }).ToArray()),
+            ["summaries"] = new JsonArray(Summaries.Select(s => (JsonNode)new JsonObject
+            {
+                ["model"] = s.Model, ["metric"] = s.Metric, ["mean"] = Number(s.Mean), ["std"] = Number(s.StandardDeviation),
+                ["ci_low"] = Number(s.CiLow), ["ci_high"] = Number(s.CiHigh), ["count"] = s.Count, ["scaled"] = Number(s.Scaled),
+            }).ToArray()),
+            ["per_perturbation"] = new JsonArray(ModelScores.Select(m => (JsonNode)new JsonObject
+            {
+                ["model"] = m.Model,
+                ["values"] = new JsonObject(m.Values.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(Number).ToArray())))),
+            }).ToArray()),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    private static JsonNode? Number(double? v) => v switch
+    {
+        null => null,
+        double d when double.IsNaN(d) => "NaN",
+        double d when double.IsPositiveInfinity(d) => "Infinity",
+        double d when double.IsNegativeInfinity(d) => "-Infinity",
+        double d => d,
+    };
+}

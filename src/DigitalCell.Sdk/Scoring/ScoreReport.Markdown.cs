@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace DigitalCell.Sdk.Scoring;
+
+public sealed partial class ScoreReport
+{
+    /// <summary>The report as markdown: ranking with overall score, then every metric's mean and CI per model.</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Perturbation benchmark");
+        md.AppendLine();
+        foreach (var line in Header()) md.AppendLine("- " + line);
+        md.AppendLine();
+        md.AppendLine("## Ranking");
+        md.AppendLine();
+        var headers = new List<string> { "rank", "model", OverallLabel, "mean rank" };
+        var rows = Rankings.Select((r, i) => new List<string>
+            { (i + 1).ToString(CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }).ToList();
+        AppendTable(md, headers, rows);
+        md.AppendLine();
+        md.AppendLine($"## Metrics (mean over perturbations, {Format(Options.ConfidenceLevel * 100, "0")}% bootstrap CI over perturbations)");
+        md.AppendLine();
+        var metricRows = Metrics.Select(m => new List<string> { m.Name, BestLabel(m.Best) }
+            .Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name)))).ToList()).ToList();
+        AppendTable(md, ["metric", "best"], Rankings.Select(r => r.Model), metricRows);
+        md.AppendLine();
+        md.AppendLine("## Per perturbation (" + string.Join(", ", OverallMetricNames) + ")");
+        md.AppendLine();
+        var perPert = ModelScores[0].Input.Perturbations.Select((p, i) => new List<string> { p }
+            .Concat(from r in Rankings from metric in OverallMetricNames.Where(n => Metrics.First(m => m.Name == n).IsPerPerturbation)
+                    select Format(ModelScores.First(s => s.Model == r.Model).Values[metric][i])).ToList()).ToList();
+        AppendTable(md, ["perturbation"],
+            from r in Rankings from metric in OverallMetricNames.Where(n => Metrics.First(m => m.Name == n).IsPerPerturbation) select $"{r.Model} {metric}", perPert);
+        md.AppendLine();
+        md.AppendLine("## Metric definitions");
+        md.AppendLine();
+        foreach (var m in Metrics) md.AppendLine($"- `{m.Name}` ({BestLabel(m.Best)}): {m.Description}");
+        return md.ToString();
+    }
+
+    /// <summary>The label of the overall score column.</summary>
+    internal string OverallLabel => Options.BaselineModel is null ? "overall score" : $"overall score (vs {Options.BaselineModel})";
+
+    internal IReadOnlyList<string> OverallMetricNames => (Options.OverallMetrics ?? Array.Empty<Metric>()).Select(m => m.Name).ToArray();
+
+    /// <summary>The report's provenance lines (mode, data, split, overall-score definition, notes).</summary>
+    internal IEnumerable<string> Header()
+    {
+        yield return $"Scoring mode: `{Mode.Name}` — {Mode.Description}";
+        if (DataId is not null) yield return $"Data: {DataId}";
+        if (Split is not null)
+            yield return $"Split: {Split.Strategy}, seed {Split.Seed}: {Split.Train.Count} train, {Split.Validation.Count} validation, {Split.Test.Count} test perturbations" +
+                         $" (test: {string.Join(", ", Split.Test)})";
+        if (Options.BaselineModel is not null)
+            yield return $"Overall score: mean over {string.Join(", ", OverallMetricNames)} of the improvement over `{Options.BaselineModel}`, " +
+                         "(u − b)/(1 − b) or 1 − u/b, clipped at 0 (Virtual Cell Challenge).";
+        foreach (var note in Notes) yield return note;
+    }
+
+    internal static string BestLabel(MetricBest best) => best switch { MetricBest.One => "↑ 1", MetricBest.Zero => "↓ 0", _ => "—" };
+
+    internal static string Format(double? v, string format = "0.0000") =>
+        v is not double d ? "—" : double.IsNaN(d) ? "NaN" : d.ToString(format, CultureInfo.InvariantCulture);
+
+    internal static string FormatWithInterval(MetricSummary s) =>
+        s.CiLow is null ? Format(s.Mean) : $"{Format(s.Mean)} [{Format(s.CiLow)}, {Format(s.CiHigh)}]";
+
+    private static void AppendTable(StringBuilder md, IEnumerable<string> leading, IEnumerable<string> trailing, List<List<string>> rows) =>
+        AppendTable(md, leading.Concat(trailing).ToList(), rows);
+
+    private static void AppendTable(StringBuilder md, List<string> headers, List<List<string>> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", headers.Select(Escape)) + " |");
+        md.AppendLine("|" + string.Concat(headers.Select(_ => "---|")));
+        foreach (var row in rows) md.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
+    }
+
+    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
+}

@@ -1,0 +1,170 @@
+using DigitalCell.Sdk.Perturbations;
+
+namespace DigitalCell.Sdk.Scoring;
+
+/// <summary>
+/// The result of a benchmark: per-perturbation scores, per-model aggregates with bootstrap confidence intervals over
+/// perturbations, the overall score scaled against a baseline (the Virtual Cell Challenge's cell-mean), and model ranks.
+/// Renders as JSON (<see cref="ToJson"/>), markdown (<see cref="ToMarkdown"/>) and HTML with Plotly figures
+/// (<see cref="Save"/>).
+/// </summary>
+public sealed partial class ScoreReport
+{
+    private ScoreReport(ScoringMode mode, IReadOnlyList<Metric> metrics, IReadOnlyList<ModelScores> models, IReadOnlyList<MetricSummary> summaries,
+        IReadOnlyList<ModelRanking> rankings, ScoreReportOptions options)
+    {
+        Mode = mode;
+        Metrics = metrics;
+        ModelScores = models;
+        Summaries = summaries;
+        Rankings = rankings;
+        Options = options;
+    }
+
+    /// <summary>The definitions used.</summary>
+    public ScoringMode Mode { get; }
+
+    /// <summary>The metrics, in report order.</summary>
+    public IReadOnlyList<Metric> Metrics { get; }
+
+    /// <summary>Raw scores per model, in report order.</summary>
+    public IReadOnlyList<ModelScores> ModelScores { get; }
+
+    /// <summary>One row per model × metric: mean, standard deviation, bootstrap CI, count, scaled score.</summary>
+    public IReadOnlyList<MetricSummary> Summaries { get; }
+
+    /// <summary>One row per model: overall score and ranks, best first.</summary>
+    public IReadOnlyList<ModelRanking> Rankings { get; }
+
+    /// <summary>How the report was aggregated.</summary>
+    public ScoreReportOptions Options { get; }
+
+    /// <summary>The split scored, when the report comes from <c>Benchmark</c>.</summary>
+    public PerturbationSplit? Split { get; private init; }
+
+    /// <summary>Identifier of the data scored.</summary>
+    public string? DataId { get; private init; }
+
+    /// <summary>Free-form notes on how the data was prepared (normalisation, DE settings), shown in every rendering.</summary>
+    public IReadOnlyList<string> Notes { get; private init; } = Array.Empty<string>();
+
+    /// <summary>A copy that records where the scores came from (split, data, preparation notes).</summary>
+    public ScoreReport WithProvenance(PerturbationSplit? split, string? dataId, IReadOnlyList<string> notes) =>
+        new(Mode, Metrics, ModelScores, Summaries, Rankings, Options) { Split = split, DataId = dataId, Notes = notes };
+
+    /// <summary>Model names, in report order.</summary>
+    public IReadOnlyList<string> Models => ModelScores.Select(m => m.Model).ToArray();
+
+    /// <summary>The summary of one model and metric.</summary>
+    /// <exception cref="DigitalCellException">Unknown model or metric.</exception>
+    public MetricSummary Summary(string model, string metric) =>
+        Summaries.FirstOrDefault(s => s.Model == model && s.Metric == metric)
+        ?? throw new DigitalCellException($"The report has no '{metric}' for model '{model}'. Models: {string.Join(", ", Models)}; metrics: {string.Join(", ", Metrics.Select(m => m.Name))}.");
+
+    /// <summary>Per-perturbation rows (model, perturbation, metric, value) of every per-perturbation metric.</summary>
+    public IEnumerable<PerturbationScore> PerturbationScores() =>
+        from m in ModelScores
+        from metric in Metrics.Where(x => x.IsPerPerturbation)
+        from i in Enumerable.Range(0, m.Input.Perturbations.Count)
+        select new PerturbationScore(m.Model, m.Input.Perturbations[i], metric.Name, m.Values[metric.Name][i]);
+
+    /// <summary>Aggregates scores into a report.</summary>
+    /// <param name="scores">One entry per model (same perturbations).</param>
+    /// <param name="metrics">The metrics that were computed.</param>
+    /// <param name="mode">The definitions used.</param>
+    /// <param name="options">Baseline for scaling, bootstrap settings.</param>
+    /// <exception cref="DigitalCellException">No models, or models scored on different perturbations.</exception>
+    public static ScoreReport Create(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics, ScoringMode mode, ScoreReportOptions? options = null)
+    {
+        options ??= new ScoreReportOptions();
+        if (scores.Count == 0) throw new DigitalCellException("A score report needs at least one model.");
+        var perts = scores[0].Input.Perturbations;
+        foreach (var s in scores)
+            if (!s.Input.Perturbations.SequenceEqual(perts, StringComparer.Ordinal))
+                throw new DigitalCellException($"Model '{s.Model}' was scored on other perturbations than '{scores[0].Model}'.");
+
+        var means = scores.ToDictionary(s => s.Model, s => metrics.ToDictionary(m => m.Name, m => Numerics.MeanOfPresent(s.Values[m.Name])));
+        var baseline = options.BaselineModel is string b && means.TryGetValue(b, out var bm) ? bm : null;
+        var overallMetrics = (options.OverallMetrics ?? DefaultOverall(metrics)).ToArray();
+
+        var summaries = new List<MetricSummary>();
+        foreach (var s in scores)
+            foreach (var (metric, index) in metrics.Select((m, i) => (m, i)))
+            {
+                var values = s.Values[metric.Name];
+                var (low, high) = metric.IsPerPerturbation
+                    ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, options.Seed + index, options.ConfidenceLevel)
+                    : (null, null);
+                double? scaled = baseline is null || metric.Best == MetricBest.None ? null
+                    : OverallScore.Scaled(means[s.Model][metric.Name] ?? double.NaN, baseline[metric.Name] ?? double.NaN, metric.Best);
+                summaries.Add(new MetricSummary(s.Model, metric.Name, metric.Best, means[s.Model][metric.Name], StandardDeviation(values),
+                    low, high, values.Count(v => v is not null), scaled));
+            }
+
+        var rankings = Rank(scores, metrics, means, baseline, overallMetrics);
+        return new ScoreReport(mode, metrics, scores, summaries, rankings, options with { OverallMetrics = overallMetrics });
+    }
+
+    private static IReadOnlyList<Metric> DefaultOverall(IReadOnlyList<Metric> metrics)
+    {
+        var vcc = Scoring.Metrics.VirtualCellChallenge;
+        return vcc.All(v => metrics.Any(m => m.Name == v.Name)) ? vcc : metrics.Where(m => m.Best != MetricBest.None).ToArray();
+    }
+
+    private static List<ModelRanking> Rank(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics,
+        Dictionary<string, Dictionary<string, double?>> means, Dictionary<string, double?>? baseline, IReadOnlyList<Metric> overallMetrics)
+    {
+        var ranks = scores.ToDictionary(s => s.Model, _ => new Dictionary<string, int>(StringComparer.Ordinal));
+        foreach (var metric in metrics.Where(m => m.Best != MetricBest.None))
+        {
+            // Competition ranking (1, 2, 2, 4); undefined means rank last.
+            double Key(string model) => means[model][metric.Name] is double v && !double.IsNaN(v)
+                ? (metric.Best == MetricBest.One ? -v : v) : double.PositiveInfinity;
+            foreach (var s in scores)
+                ranks[s.Model][metric.Name] = 1 + scores.Count(o => Key(o.Model) < Key(s.Model));
+        }
+        return scores.Select(s => new ModelRanking(s.Model,
+                baseline is null ? null : OverallScore.Compute(means[s.Model], baseline, overallMetrics),
+                ranks[s.Model].Count == 0 ? double.NaN : ranks[s.Model].Values.Average(), ranks[s.Model]))
+            .OrderByDescending(r => r.OverallScore ?? double.NegativeInfinity).ThenBy(r => r.MeanRank).ToList();
+    }
+
+    private static double? StandardDeviation(double?[] values)
+    {
+        var present = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+        if (present.Length < 2) return null;
+        double mean = present.Average();
+        return Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Length - 1)); // ddof = 1, as polars describe()
+    }
+}
+
+/// <summary>Aggregation settings of a <see cref="ScoreReport"/>.</summary>
+/// <param name="BaselineModel">The model the overall score is scaled against (the VCC uses <c>cell-mean</c>); null = no scaling.</param>
+/// <param name="BootstrapSamples">Bootstrap resamples of perturbations for the confidence intervals.</param>
+/// <param name="Seed">Bootstrap seed.</param>
+/// <param name="ConfidenceLevel">Two-sided level of the percentile intervals.</param>
+/// <param name="OverallMetrics">Metrics averaged into the overall score; null = the VCC trio when scored, else all scored metrics with a best value.</param>
+public sealed record ScoreReportOptions(string? BaselineModel = "cell-mean", int BootstrapSamples = 1000, int Seed = 0, double ConfidenceLevel = 0.95,
+    IReadOnlyList<Metric>? OverallMetrics = null);
+
+/// <summary>One model's aggregate of one metric.</summary>
+/// <param name="Model">Model name.</param>
+/// <param name="Metric">Metric name.</param>
+/// <param name="Best">The metric's ideal value.</param>
+/// <param name="Mean">Mean over perturbations (cell-eval's <c>mean</c> row); null when no perturbation has a value.</param>
+/// <param name="StandardDeviation">Sample standard deviation (ddof 1) over perturbations.</param>
+/// <param name="CiLow">Lower bootstrap percentile bound of the mean.</param>
+/// <param name="CiHigh">Upper bootstrap percentile bound of the mean.</param>
+/// <param name="Count">Perturbations with a value.</param>
+/// <param name="Scaled">Scaled improvement over the baseline, clipped at 0 (VCC convention).</param>
+public sealed record MetricSummary(string Model, string Metric, MetricBest Best, double? Mean, double? StandardDeviation, double? CiLow, double? CiHigh, int Count, double? Scaled);
+
+/// <summary>One per-perturbation score.</summary>
+public sealed record PerturbationScore(string Model, string Perturbation, string Metric, double? Value);
+
+/// <summary>A model's standing.</summary>
+/// <param name="Model">Model name.</param>
+/// <param name="OverallScore">Mean scaled score over the overall metrics (VCC score); null without a baseline.</param>
+/// <param name="MeanRank">Mean rank over metrics (1 = best).</param>
+/// <param name="Ranks">Rank per metric.</param>
+public sealed record ModelRanking(string Model, double? OverallScore, double MeanRank, IReadOnlyDictionary<string, int> Ranks);
