@@ -62,7 +62,9 @@ public sealed class DatasetDownloader
                 }
                 catch (Exception e) when (IsNetworkFailure(e) && !cancellationToken.IsCancellationRequested)
                 {
-                    if (attempt >= MaxAttempts)
+                    // No route to the server (DNS, refused connection) will not heal within seconds: fail at once.
+                    bool unreachable = e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError };
+                    if (attempt >= MaxAttempts || unreachable)
                     {
                         long kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
                         string resume = kept > 0 ? $" ({kept:N0} bytes kept in {partial}; the next fetch resumes from there)" : "";
