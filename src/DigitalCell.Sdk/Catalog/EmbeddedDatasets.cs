@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Perturbations;
@@ -33,14 +32,14 @@ public static class EmbeddedDatasets
 
     /// <summary>
     /// The path of the embedded file <paramref name="name"/> on disk, extracting it to <paramref name="directory"/>
-    /// (default: <c>digitalcell-embedded</c> under the temp folder) when no verified copy is there.
+    /// (default: <c>embedded</c> under <see cref="CatalogOptions.DefaultCacheDirectory"/>) when no verified copy is there.
     /// </summary>
     /// <exception cref="DigitalCellException">Unknown name, or the embedded bytes do not match the pinned checksum.</exception>
     public static string Extract(string name, string? directory = null)
     {
         if (!PinnedSha256.TryGetValue(name, out var expected))
             throw new DigitalCellException($"No embedded data set '{name}'. Available: {string.Join(", ", Names)}.");
-        directory ??= Path.Combine(Path.GetTempPath(), "digitalcell-embedded");
+        directory ??= Path.Combine(CatalogOptions.DefaultCacheDirectory, "embedded");
         string path = Path.Combine(directory, name);
         if (File.Exists(path) && Sha256(path) == expected) return path;
 
@@ -60,9 +59,5 @@ public static class EmbeddedDatasets
     /// <exception cref="DigitalCellException">Unknown name or a damaged resource.</exception>
     public static CellDataset Load(string name, string? directory = null) => H5ad.Read(Extract(name, directory));
 
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    private static string Sha256(string path) => Sha256File.ComputeAsync(path).GetAwaiter().GetResult();
 }
