@@ -160,4 +160,35 @@ public class DatasetDownloaderTests
         Assert.That(result.Resumed, Is.True);
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
     }
+
+    [Test]
+    public async Task A_server_without_range_support_makes_the_download_restart_cleanly()
+    {
+        byte[] content = FixtureBytes(120_000, seed: 9);
+        await using var server = new FixtureServer();
+        server.File("norange.bin", content, cutAfterBytes: call => call == 1 ? 50_000 : null, honourRange: false);
+        string destination = Path.Combine(_dir, "norange.bin");
+
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("norange.bin"), destination, Sha256Hex(content));
+
+        Assert.That(server.Requests.ElementAt(1).Headers["range"], Is.EqualTo("bytes=50000-"));
+        Assert.That(result.Resumed, Is.False, "the server answered 200 with the whole file, so it was rewritten from zero");
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task A_complete_partial_file_left_by_a_crash_is_verified_without_downloading_again()
+    {
+        byte[] content = FixtureBytes(30_000, seed: 10);
+        await using var server = new FixtureServer();
+        server.File("done.bin", content);
+        string destination = Path.Combine(_dir, "done.bin");
+        File.WriteAllBytes(destination + DatasetDownloader.PartialSuffix, content);
+
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("done.bin"), destination, Sha256Hex(content));
+
+        Assert.That(server.Requests.Single().Headers["range"], Is.EqualTo("bytes=30000-"), "answered 416: nothing left to send");
+        Assert.That(result.Resumed, Is.True);
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
 }

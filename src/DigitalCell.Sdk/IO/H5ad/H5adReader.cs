@@ -41,6 +41,8 @@ internal sealed class H5adReader : IDisposable
         if (!File.Exists(path)) throw new DigitalCellException(path, null, "file not found.");
         long length = new FileInfo(path).Length;
         if (length == 0) throw new DigitalCellException(path, null, "the file is empty, not an HDF5 (h5ad) file.");
+        if (HdfSuperblock.DeclaredEnd(path) is { } end && end > length)
+            throw new DigitalCellException(path, null, $"the file is truncated: its HDF5 header says it ends at byte {end} but it has only {length} bytes (an interrupted download or copy?).");
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         try

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using DigitalCell.Notebooks;
+using DigitalCell.Sdk;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary><c>dcell notebook run</c>: executes .NET Interactive notebooks headless (for CI and to refresh the
+/// committed outputs) and writes the executed notebooks, failing on the first failing cell.</summary>
+public static class NotebookCommand
+{
+    /// <summary>Builds the <c>notebook</c> command and its <c>run</c> subcommand.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Notebooks (.ipynb) to run, in order.", Arity = ArgumentArity.OneOrMore };
+        var parameters = new Option<string[]>("--param")
+        {
+            Description = "name=value for a variable of the cell tagged 'parameters' (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var output = new Option<string?>("--out") { Description = "Directory to write the executed notebooks to." };
+        var inplace = new Option<bool>("--inplace") { Description = "Overwrite each notebook with its executed version." };
+        var timeout = new Option<double?>("--timeout") { Description = "Longest time in seconds one cell may run." };
+        var run = new Command("run", "Execute notebooks' C# cells in order and save them with their outputs.")
+        {
+            paths, parameters, output, inplace, timeout,
+        };
+        run.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(paths)!, parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(inplace),
+            parse.GetValue(timeout), parse.InvocationConfiguration, cancellationToken));
+        return new Command("notebook", "Work with .NET Interactive notebooks.") { run };
+    }
+
+    private static async Task<int> RunAsync(string[] paths, string[] parameters, string? output, bool inplace, double? timeout,
+        InvocationConfiguration console, CancellationToken cancellationToken)
+    {
+        if ((output is null) == !inplace)
+            throw new DigitalCellException("notebook run: choose where executed notebooks go: --out <dir> or --inplace (one of them).");
+        if (timeout is <= 0) throw new DigitalCellException($"notebook run: --timeout must be a positive number of seconds, not {timeout}.");
+        var runner = new NotebookRunner(new NotebookRunOptions
+        {
+            Parameters = ParseParameters(parameters),
+            CellTimeout = timeout is { } s ? TimeSpan.FromSeconds(s) : null,
+            // dcell ships the Torch models too, so notebooks may reference that package as well.
+            HostPackages = ["DigitalCell.Sdk", "DigitalCell.Sdk.Torch"],
+        });
+        int failed = 0;
+        foreach (var path in paths)
+        {
+            var notebook = NotebookDocument.Load(path);
+            var result = await runner.RunAsync(notebook, cancellationToken);
+            // The executed notebook is written even when a cell failed: its error output is the diagnosis.
+            string target = inplace ? path : Path.Combine(output!, Path.GetFileName(path));
+            notebook.Save(target);
+            if (result.Succeeded)
+            {
+                console.Output.WriteLine($"ok      {path}: {result.ExecutedCells} cells in {result.Elapsed.TotalSeconds:0.0} s -> {target}");
+            }
+            else
+            {
+                failed++;
+                console.Error.WriteLine($"FAILED  {path}: {result.Failure} (executed notebook: {target})");
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static Dictionary<string, string> ParseParameters(string[] parameters)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            int equals = parameter.IndexOf('=');
+            if (equals <= 0) throw new DigitalCellException($"notebook run: --param '{parameter}' is not name=value.");
+            values[parameter[..equals].Trim()] = parameter[(equals + 1)..];
+        }
+        return values;
+    }
+}

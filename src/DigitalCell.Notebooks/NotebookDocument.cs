@@ -1,0 +1,122 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DigitalCell.Sdk;
+using DigitalCell.Sdk.IO;
+
+namespace DigitalCell.Notebooks;
+
+/// <summary>
+/// A .NET Interactive notebook in nbformat 4 (the Jupyter <c>.ipynb</c> JSON), held as a JSON tree so that everything
+/// the runner does not touch (markdown cells, unknown metadata) is written back exactly as it was read.
+/// </summary>
+public sealed class NotebookDocument
+{
+    /// <summary>The kernelspec name of the .NET Interactive C# kernel (VS Code Polyglot Notebooks, Jupyter).</summary>
+    public const string CSharpKernelName = ".net-csharp";
+
+    // nbformat stores these multi-line strings as lists of lines; their keys are the only ones split on write.
+    private static readonly HashSet<string> LineListKeys = ["source", "text"];
+
+    private NotebookDocument(string path, JsonObject root, JsonArray cells)
+    {
+        Path = path;
+        Root = root;
+        Cells = cells;
+    }
+
+    /// <summary>The file the notebook was read from; used in messages.</summary>
+    public string Path { get; }
+
+    /// <summary>The whole notebook JSON.</summary>
+    public JsonObject Root { get; }
+
+    /// <summary>The cells, in order (each a JSON object with <c>cell_type</c>, <c>source</c>, <c>metadata</c>, ...).</summary>
+    public JsonArray Cells { get; }
+
+    /// <summary>Reads a notebook file, checking that it is nbformat 4 with the .NET Interactive C# kernelspec.</summary>
+    /// <exception cref="DigitalCellException">The file is missing, not JSON, or not a .NET C# notebook.</exception>
+    public static NotebookDocument Load(string path)
+    {
+        if (!File.Exists(path)) throw new DigitalCellException(path, null, "notebook file not found.");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses notebook JSON; <paramref name="path"/> names it in messages.</summary>
+    /// <exception cref="DigitalCellException">The text is not JSON, or not a .NET C# notebook in nbformat 4.</exception>
+    public static NotebookDocument Parse(string json, string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new DigitalCellException(path, null, $"not valid notebook JSON ({e.Message}).", e);
+        }
+        if (node is not JsonObject root || root["cells"] is not JsonArray cells)
+            throw new DigitalCellException(path, null, "not a Jupyter notebook: the JSON has no 'cells' list.");
+        int format = root["nbformat"]?.GetValueKind() == JsonValueKind.Number ? root["nbformat"]!.GetValue<int>() : 0;
+        if (format != 4)
+            throw new DigitalCellException(path, "nbformat", $"version {format} is not supported; expected nbformat 4.");
+        string? kernel = root["metadata"]?["kernelspec"]?["name"]?.GetValue<string>();
+        if (kernel != CSharpKernelName)
+            throw new DigitalCellException(path, "metadata.kernelspec.name",
+                $"'{kernel ?? "(missing)"}' is not the .NET Interactive C# kernel; expected '{CSharpKernelName}'.");
+        return new NotebookDocument(path, root, cells);
+    }
+
+    /// <summary>The notebook as nbformat JSON, laid out as Jupyter writes it (sorted keys, one-space indent,
+    /// multi-line strings as lists of lines) so that re-running a committed notebook gives small diffs.</summary>
+    public string ToJson()
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            IndentSize = 1,
+            // nbformat writes ensure_ascii=False; the default encoder would turn every '<' of an HTML output into \u003C.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        return Normalised(Root, key: null)!.ToJsonString(options) + "\n";
+    }
+
+    /// <summary>Writes the notebook atomically (see <see cref="AtomicFile"/>).</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+
+    /// <summary>The text of a cell's <c>source</c> (nbformat allows a string or a list of lines).</summary>
+    internal static string TextOf(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
+        _ => value.GetValue<string>(),
+    };
+
+    private static JsonNode? Normalised(JsonNode? node, string? key) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Normalised(p.Value, p.Key)))),
+        JsonArray array when key is not null && LineListKeys.Contains(key) => Lines(TextOf(array)),
+        JsonArray array => new JsonArray(array.Select(n => Normalised(n, null)).ToArray()),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String && IsLineListKey(key) => Lines(value.GetValue<string>()),
+        _ => node?.DeepClone(),
+    };
+
+    // Text mime bundles (text/html, text/plain, ...) are line lists too; JSON bundles (application/json) are not.
+    private static bool IsLineListKey(string? key) =>
+        key is not null && (LineListKeys.Contains(key) || key.StartsWith("text/", StringComparison.Ordinal));
+
+    private static JsonArray Lines(string text)
+    {
+        var lines = new JsonArray();
+        int start = 0;
+        while (start < text.Length)
+        {
+            int end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end + 1;
+            lines.Add(text[start..end]);
+            start = end;
+        }
+        return lines;
+    }
+}
