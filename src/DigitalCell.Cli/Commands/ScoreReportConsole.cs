@@ -8,12 +8,7 @@ internal static class ScoreReportConsole
 {
     public static void Write(ScoreReport report, TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            Interactive = InteractionSupport.No,
-        });
+        var console = DatasetsCommand.ConsoleFor(output);
         // Metrics as rows and models as columns keep the table narrow; the CIs are in report.md/html.
         var models = report.Rankings.Select(r => r.Model).ToArray();
         var table = new Table().Border(TableBorder.Simple)

@@ -34,10 +34,11 @@ public static class ExpressionScale
     /// <param name="data">The dataset.</param>
     /// <param name="which">Names the dataset in messages (e.g. <c>real</c>).</param>
     /// <param name="note">What was done, for reports.</param>
-    /// <exception cref="DigitalCellException">Non-integer data outside [0, 15): mixed or unsupported scale.</exception>
+    /// <exception cref="DigitalCellException">NaN or ∞ in X (named by cell and gene), or non-integer data outside [0, 15): mixed or unsupported scale.</exception>
     public static CellDataset EnsureLogNormalized(CellDataset data, string which, out string note)
     {
         ArgumentNullException.ThrowIfNull(data);
+        RejectNonFinite(data, which);
         if (LooksLikeCounts(data.X))
         {
             note = $"{which}: X looked like counts (whole numbers); normalised to the median library size and log1p-transformed (cell-eval convention).";
@@ -54,5 +55,17 @@ public static class ExpressionScale
             throw new DigitalCellException($"{which} data: X has fractional values in [{min}, {max}], which is neither counts nor log1p-normalised expression (expected 0 ≤ x < 15, cell-eval's rule).");
         note = $"{which}: X used as stored (log1p-normalised, values in [{min:0.###}, {max:0.###}]).";
         return data;
+    }
+
+    private static void RejectNonFinite(CellDataset data, string which)
+    {
+        var row = new float[data.GeneCount];
+        for (int r = 0; r < data.CellCount; r++)
+        {
+            data.X.CopyRow(r, row);
+            int g = Array.FindIndex(row, v => !float.IsFinite(v));
+            if (g >= 0)
+                throw new DigitalCellException($"{which} data: X is {row[g]} at cell '{data.CellNames[r]}', gene '{data.GeneNames[g]}'; NaN/∞ values cannot be scored (drop or impute them first).");
+        }
     }
 }
