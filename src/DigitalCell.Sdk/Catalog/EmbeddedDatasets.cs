@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Perturbations;
@@ -69,10 +68,4 @@ public static class EmbeddedDatasets
     /// <summary>Loads the embedded data set <paramref name="name"/> (extracting it first if needed).</summary>
     /// <exception cref="DigitalCellException">Unknown name or a damaged resource.</exception>
     public static CellDataset Load(string name, string? directory = null) => H5ad.Read(Extract(name, directory));
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

@@ -34,6 +34,6 @@ public class EmbeddedDatasetsTests : TempDirectoryTest
     public void EveryEmbeddedCatalogFileExtracts(string name, string shipped)
     {
         Assert.That(EmbeddedDatasets.Names, Has.Member(name));
-        Assert.That(File.ReadAllBytes(EmbeddedDatasets.Extract(name, _temp)), Is.EqualTo(File.ReadAllBytes(RepoPaths.Data(shipped))));
+        Assert.That(File.ReadAllBytes(EmbeddedDatasets.Extract(name, Temp)), Is.EqualTo(File.ReadAllBytes(RepoPaths.Data(shipped))));
     }
 }
