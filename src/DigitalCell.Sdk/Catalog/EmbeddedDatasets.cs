@@ -42,7 +42,7 @@ public static class EmbeddedDatasets
 
     /// <summary>
     /// The path of the embedded file <paramref name="name"/> on disk, extracting it to <paramref name="directory"/>
-    /// (default: <c>digitalcell-embedded</c> under the temp folder) when no verified copy is there.
+    /// (default: <c>embedded</c> under <see cref="CatalogOptions.DefaultCacheDirectory"/>) when no verified copy is there.
     /// </summary>
     /// <exception cref="DigitalCellException">Unknown name, or the embedded bytes do not match the manifest checksum.</exception>
     public static string Extract(string name, string? directory = null)
@@ -50,7 +50,7 @@ public static class EmbeddedDatasets
         if (!Files.Value.TryGetValue(name, out var file))
             throw new DigitalCellException($"No embedded data set '{name}'. Available: {string.Join(", ", Names)}.");
         string expected = file.Sha256 ?? throw new DigitalCellException($"The manifest of embedded file '{name}' lacks its sha256.");
-        directory ??= Path.Combine(Path.GetTempPath(), "digitalcell-embedded");
+        directory ??= Path.Combine(CatalogOptions.DefaultCacheDirectory, "embedded");
         string path = Path.Combine(directory, name);
         if (File.Exists(path) && Sha256File.Compute(path) == expected) return path;
 

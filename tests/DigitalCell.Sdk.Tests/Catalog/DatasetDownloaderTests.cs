@@ -191,4 +191,21 @@ public class DatasetDownloaderTests
         Assert.That(result.Resumed, Is.True);
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
     }
+
+    [Test]
+    public async Task A_stalled_connection_is_abandoned_and_the_download_resumed()
+    {
+        byte[] content = FixtureBytes(40_000, seed: 19);
+        await using var server = new FixtureServer();
+        // The first response sends one 4 KiB chunk, then stalls for far longer than the stall timeout.
+        server.File("stall.bin", content, chunkDelay: call => call == 1 ? TimeSpan.FromSeconds(30) : null);
+        string destination = Path.Combine(_dir, "stall.bin");
+        var downloader = new DatasetDownloader(Http) { AllowInsecureMirror = true, StallTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var result = await downloader.DownloadAsync(server.Url("stall.bin"), destination, Sha256Hex(content));
+
+        Assert.That(result.Resumed, Is.True);
+        Assert.That(server.Requests.ElementAt(1).Headers["range"], Is.EqualTo("bytes=4096-"));
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
 }

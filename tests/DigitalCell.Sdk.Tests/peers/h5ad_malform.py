@@ -83,7 +83,17 @@ def numbers_as_categories_codes(f):
     replace(f, "obs/perturbation/codes", f["obs/perturbation/codes"][:].astype(np.float64))
 
 
-CASES = [unknown_encoding, unsupported_version, wrong_encoding, indptr_length, index_out_of_range, indptr_decreasing,
+def unsorted_indices(f):
+    """Valid for scipy (indices need not be sorted within a row); the reader must sort, not reject."""
+    indptr, indices, data = f["X/indptr"][:], f["X/indices"][:], f["X/data"][:]
+    for r in range(0, 60, 3):
+        a, b = indptr[r], indptr[r + 1]
+        indices[a:b], data[a:b] = indices[a:b][::-1].copy(), data[a:b][::-1].copy()
+    replace(f, "X/indices", indices)
+    replace(f, "X/data", data)
+
+
+CASES = [unsorted_indices, unknown_encoding, unsupported_version, wrong_encoding, indptr_length, index_out_of_range, indptr_decreasing,
          codes_out_of_range, obs_length, column_length, missing_data, numbers_as_categories_codes]
 
 

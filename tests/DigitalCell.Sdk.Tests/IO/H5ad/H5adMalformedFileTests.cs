@@ -30,6 +30,17 @@ public class H5adMalformedFileTests
     [Test]
     public void TheUnbrokenFileReads() => Assert.That(H5ad.Read(File("valid")).CellCount, Is.EqualTo(60));
 
+    [Test]
+    public void UnsortedColumnIndicesAreSortedNotRejected()
+    {
+        string path = File("unsorted_indices");
+        AnndataPeer.AssertSame(H5ad.Read(path), AnndataPeer.Read(path));
+        using var backed = H5ad.OpenBacked(path);
+        var rows = backed.X.ReadRows(0, 10).ToSparse();
+        for (int r = 0; r < rows.RowCount; r++)
+            Assert.That(rows.RowIndices(r).ToArray(), Is.Ordered.Ascending, $"row {r}");
+    }
+
     [TestCase("unknown_encoding", "/X", "unknown encoding-type 'zarr_matrix'. Known encodings: array, awkward-array, categorical, csc_matrix, csr_matrix, dataframe, dict, nullable-boolean, nullable-integer, nullable-string-array, numeric-scalar, raw, rec-array, string, string-array.")]
     [TestCase("unsupported_version", "/X", "encoding-version '0.9.0' of encoding-type 'csr_matrix' is not supported (supported: 0.1.0).")]
     [TestCase("wrong_encoding", "/X", "the dataframe has no '_index' attribute.")]
