@@ -119,7 +119,7 @@ public static class Metrics
         {
             var real = d.Require(d.RealCells, "observed cells", "pearson_edistance");
             var pred = d.Require(d.PredictedCells, "predicted cells", "pearson_edistance");
-            return [Numerics.Pearson(EnergyDistance.ToControl(real), EnergyDistance.ToControl(pred))];
+            return [Numerics.Pearson(CellEvalEnergyDistance.ToControl(real), CellEvalEnergyDistance.ToControl(pred))];
         });
 
     /// <summary>GEARS' Pearson delta over the top-20 DE genes: r(ŷ_p − c, y_p − c) with c the observed control mean (GEARS <c>pearson_delta_de</c>).</summary>

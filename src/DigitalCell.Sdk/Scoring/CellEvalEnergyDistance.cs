@@ -6,20 +6,11 @@ namespace DigitalCell.Sdk.Scoring;
 /// The energy distance in cell-eval's convention (<c>metrics/_anndata.py::edistance</c>):
 /// E(X, Y) = 2·mean‖x − y‖ − mean‖x − x′‖ − mean‖y − y′‖ with plain (not squared) Euclidean distances and the
 /// within-group means taken over the full n × n matrix, zero diagonal included (sklearn <c>pairwise_distances(x).mean()</c>).
-/// scPerturb (squared, diagonal excluded) and pertpy use other conventions; this one is named for what it matches.
+/// scPerturb (squared, diagonal excluded; <see cref="Statistics.EnergyDistance"/>) and pertpy use other conventions —
+/// the diagonal alone scales each within-group term by (n − 1)/n — so the scoring metric keeps its own kernel.
 /// </summary>
-public static class EnergyDistance
+internal static class CellEvalEnergyDistance
 {
-    /// <summary>E(X, Y) between two groups of cells (same genes).</summary>
-    /// <exception cref="DigitalCellException">A group is empty or the gene counts differ.</exception>
-    public static double Between(CellMatrix x, CellMatrix y)
-    {
-        var a = Rows(x, "first group");
-        var b = Rows(y, "second group");
-        if (x.ColumnCount != y.ColumnCount) throw new DigitalCellException($"E-distance: groups have {x.ColumnCount} and {y.ColumnCount} genes.");
-        return 2 * MeanDistance(a, b) - MeanDistance(a, a) - MeanDistance(b, b);
-    }
-
     /// <summary>E(p, control) for every perturbation of <paramref name="cells"/>, the control's within-group term computed once.</summary>
     public static double[] ToControl(ScoringCells cells)
     {
