@@ -142,15 +142,7 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
     /// perturbation; a control perturbation gives the control cells' mean.</summary>
     public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
-        var encoding = Encoding;
-        var controls = encoding.ControlCells;
-        if (context?.ControlCells is { } given)
-        {
-            if (given.ColumnCount != Genes.Count)
-                throw new DigitalCellException($"prediction context has control cells with {given.ColumnCount} genes; the model has {Genes.Count}");
-            controls = new float[given.RowCount * Genes.Count];
-            for (int r = 0; r < given.RowCount; r++) given.CopyRow(r, controls.AsSpan(r * Genes.Count, Genes.Count));
-        }
+        var controls = ModelFiles.ControlCells(context, Encoding.ControlCells, Genes.Count);
         var means = PredictMeans(perturbations.Select(p => p.Targets).ToList(), controls);
         var values = new float[perturbations.Count * Genes.Count];
         var controlMean = Enumerable.Range(0, Genes.Count).Select(g => Enumerable.Range(0, controls.Length / Genes.Count).Average(r => controls[r * Genes.Count + g])).ToArray();
@@ -202,10 +194,8 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
             throw new DigitalCellException(Path.Combine(directory, ModelCard.FileName), "architecture", $"architecture '{card.Architecture}' is not '{ArchitectureName}'");
         if (!File.Exists(weightsPath)) throw new DigitalCellException(directory, null, $"{WeightsFile} not found next to the model card");
         var file = SafeTensors.Read(weightsPath);
-        string[] Strings(string key) => file.Metadata.TryGetValue(key, out var json) ? JsonSerializer.Deserialize<string[]>(json) ?? []
-            : throw new DigitalCellException(weightsPath, "__metadata__", $"lacks '{key}'");
-        var genes = Strings("genes");
-        var targets = Strings("targets");
+        var genes = ModelFiles.Names(file, weightsPath, "genes");
+        var targets = ModelFiles.Names(file, weightsPath, "targets");
         var architecture = new NeuralModelOptions
         {
             Hidden = (int)card.Number("hidden"), Latent = (int)card.Number("latent"),
