@@ -1,23 +1,15 @@
 namespace DigitalCell.Cli.Tests;
 
-public class ErrorHandlingTests
+public class ErrorHandlingTests : TempDirectoryTest
 {
-    private string _temp = "";
-
-    [SetUp]
-    public void SetUp() => _temp = Dcell.NewTempDirectory();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_temp, recursive: true);
-
     [Test]
     public void MalformedFileGivesOneErrorLineAndExitCode1()
     {
-        File.WriteAllText(Path.Combine(_temp, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n2 1 1\n7 1 3\n");
-        File.WriteAllText(Path.Combine(_temp, "features.tsv"), "E1\tA\tGene Expression\nE2\tB\tGene Expression\n");
-        File.WriteAllText(Path.Combine(_temp, "barcodes.tsv"), "AAA-1\n");
+        File.WriteAllText(Path.Combine(Temp, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n2 1 1\n7 1 3\n");
+        File.WriteAllText(Path.Combine(Temp, "features.tsv"), "E1\tA\tGene Expression\nE2\tB\tGene Expression\n");
+        File.WriteAllText(Path.Combine(Temp, "barcodes.tsv"), "AAA-1\n");
 
-        var result = Dcell.Run("inspect", _temp);
+        var result = Dcell.Run("inspect", Temp);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Output, Is.Empty);
@@ -30,7 +22,7 @@ public class ErrorHandlingTests
     [Test]
     public void MissingFileIsAnErrorNotACrash()
     {
-        var result = Dcell.Run("inspect", Path.Combine(_temp, "absent.h5"));
+        var result = Dcell.Run("inspect", Path.Combine(Temp, "absent.h5"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim(), Does.StartWith("error: ").And.Contain("absent.h5"));
     }
@@ -38,7 +30,7 @@ public class ErrorHandlingTests
     [Test]
     public void UnknownExtensionListsTheSupportedFormats()
     {
-        string path = Path.Combine(_temp, "cells.csv");
+        string path = Path.Combine(Temp, "cells.csv");
         File.WriteAllText(path, "a,b\n");
         var result = Dcell.Run("inspect", path);
         Assert.That(result.ExitCode, Is.EqualTo(1));

@@ -222,7 +222,7 @@ public static class DatasetsCommand
     }
 
     /// <summary>A Spectre console writing to the command's output: colours and live progress on a terminal, plain text when redirected.</summary>
-    private static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(output),
         Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,

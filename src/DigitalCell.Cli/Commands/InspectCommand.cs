@@ -1,31 +1,67 @@
 using System.CommandLine;
 using System.Text.Json;
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Cli.Commands;
 
-/// <summary><c>dcell inspect &lt;path&gt;</c>: a JSON summary of a dataset file (shape, X storage, annotation columns, layers, embeddings, metadata keys).</summary>
+/// <summary>
+/// <c>dcell inspect &lt;path&gt;</c>: a JSON summary of a dataset file: shape, how X is stored, obs/var columns with
+/// their types, layers, obsm shapes and uns keys. h5ad files are opened backed, so X is not loaded (nnz comes from indptr).
+/// </summary>
 public static class InspectCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Dataset to inspect: " + CellDatasetFiles.SupportedFormats };
-        var command = new Command("inspect", "Print a JSON summary of a dataset file: n_obs, n_vars, X encoding, obs/var columns, layers, obsm, uns.") { path };
+        var command = new Command("inspect", "Print a JSON summary of a dataset file: n_obs, n_vars, X encoding/dtype/nnz, obs/var columns, layers, obsm, uns.") { path };
         command.SetAction(parse =>
         {
-            string file = parse.GetRequiredValue(path);
-            var format = CellDatasetFiles.DetectForReading(file);
-            var data = CellDataset.Read(file);
-            parse.InvocationConfiguration.Output.WriteLine(Summarise(file, format, data));
+            parse.InvocationConfiguration.Output.WriteLine(Summarise(parse.GetRequiredValue(path)));
             return 0;
         });
         return command;
     }
 
-    /// <summary>The summary as indented JSON; the keys follow anndata's names (n_obs, n_vars, obsm, uns).</summary>
-    internal static string Summarise(string path, CellDataFormat format, CellDataset data)
+    /// <summary>How one matrix is stored.</summary>
+    private sealed record MatrixSummary(string Encoding, string DType, long Nnz);
+
+    /// <summary>The summary of <paramref name="path"/> as indented JSON; keys follow anndata's names.</summary>
+    internal static string Summarise(string path)
+    {
+        var format = CellDatasetFiles.DetectForReading(path);
+        if (format == CellDataFormat.H5ad)
+        {
+            BackedCellDataset? backed = null;
+            try
+            {
+                backed = H5ad.OpenBacked(path);
+            }
+            catch (DigitalCellException)
+            {
+                // Backed access needs row-major X; a CSC X (or another layout it refuses) is read in full instead.
+            }
+            if (backed is not null)
+                using (backed)
+                    return ToJson(path, format, backed.CellCount, backed.GeneCount,
+                        new MatrixSummary(backed.X.Encoding, backed.X.StoredType, backed.X.StoredCount),
+                        backed.Obs, backed.Var,
+                        backed.Layers.ToDictionary(kv => kv.Key, kv => new MatrixSummary(kv.Value.Encoding, kv.Value.StoredType, kv.Value.StoredCount)),
+                        backed.Obsm, backed.Uns);
+        }
+        var data = CellDataset.Read(path);
+        return ToJson(path, format, data.CellCount, data.GeneCount, InMemory(data.X), data.Obs, data.Var,
+            data.Layers.ToDictionary(kv => kv.Key, kv => InMemory(kv.Value)), data.Obsm, data.Uns);
+    }
+
+    private static MatrixSummary InMemory(CellMatrix m) => new(m.IsSparse ? "csr_matrix" : "array", "float32", m.StoredCount);
+
+    private static string ToJson(string path, CellDataFormat format, int cells, int genes, MatrixSummary x,
+        AnnotationTable obs, AnnotationTable var, Dictionary<string, MatrixSummary> layers,
+        IReadOnlyDictionary<string, DenseCellMatrix> obsm, IReadOnlyDictionary<string, object> uns)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -33,32 +69,38 @@ public static class InspectCommand
             json.WriteStartObject();
             json.WriteString("path", path);
             json.WriteString("format", format.ToString());
-            json.WriteNumber("n_obs", data.CellCount);
-            json.WriteNumber("n_vars", data.GeneCount);
+            json.WriteNumber("n_obs", cells);
+            json.WriteNumber("n_vars", genes);
             json.WritePropertyName("X");
-            WriteMatrix(json, data.X);
-            WriteColumns(json, "obs", data.Obs);
-            WriteColumns(json, "var", data.Var);
+            WriteMatrix(json, x);
+            WriteColumns(json, "obs", obs);
+            WriteColumns(json, "var", var);
             json.WriteStartObject("layers");
-            foreach (var (name, layer) in data.Layers) { json.WritePropertyName(name); WriteMatrix(json, layer); }
+            foreach (var (name, layer) in layers) { json.WritePropertyName(name); WriteMatrix(json, layer); }
             json.WriteEndObject();
-            WriteShapes(json, "obsm", data.Obsm.ToDictionary(kv => kv.Key, kv => (CellMatrix)kv.Value));
-            WriteShapes(json, "varm", data.Varm.ToDictionary(kv => kv.Key, kv => (CellMatrix)kv.Value));
-            WriteShapes(json, "obsp", data.Obsp.ToDictionary(kv => kv.Key, kv => kv.Value));
+            json.WriteStartObject("obsm");
+            foreach (var (key, m) in obsm)
+            {
+                json.WriteStartArray(key);
+                json.WriteNumberValue(m.RowCount);
+                json.WriteNumberValue(m.ColumnCount);
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
             json.WriteStartArray("uns");
-            foreach (var key in data.Uns.Keys) json.WriteStringValue(key);
+            foreach (var key in uns.Keys) json.WriteStringValue(key);
             json.WriteEndArray();
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteMatrix(Utf8JsonWriter json, CellMatrix matrix)
+    private static void WriteMatrix(Utf8JsonWriter json, MatrixSummary matrix)
     {
         json.WriteStartObject();
-        json.WriteString("encoding", matrix.IsSparse ? "csr_matrix" : "array");
-        json.WriteString("dtype", "float32");
-        json.WriteNumber("nnz", matrix.StoredCount);
+        json.WriteString("encoding", matrix.Encoding);
+        json.WriteString("dtype", matrix.DType);
+        json.WriteNumber("nnz", matrix.Nnz);
         json.WriteEndObject();
     }
 
@@ -66,19 +108,6 @@ public static class InspectCommand
     {
         json.WriteStartObject(name);
         foreach (var column in table.Columns) json.WriteString(column.Name, column.TypeName);
-        json.WriteEndObject();
-    }
-
-    private static void WriteShapes(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, CellMatrix> matrices)
-    {
-        json.WriteStartObject(name);
-        foreach (var (key, m) in matrices)
-        {
-            json.WriteStartArray(key);
-            json.WriteNumberValue(m.RowCount);
-            json.WriteNumberValue(m.ColumnCount);
-            json.WriteEndArray();
-        }
         json.WriteEndObject();
     }
 }

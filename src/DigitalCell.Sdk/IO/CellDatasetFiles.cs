@@ -86,7 +86,7 @@ public static class CellDatasetFiles
             CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
             CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
             CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
-            var format => throw NotAvailable(path, format),
+            _ => throw new ArgumentOutOfRangeException(nameof(path)),
         };
     }
 
@@ -102,11 +102,8 @@ public static class CellDatasetFiles
                 case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
                 case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
                 case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
-                case var format: throw NotAvailable(path, format);
+                default: throw new ArgumentOutOfRangeException(nameof(path));
             }
         }
     }
-
-    private static DigitalCellException NotAvailable(string path, CellDataFormat format) =>
-        new(path, null, $"the {format} format is not available in this build");
 }

@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Sdk.Statistics;
 
@@ -18,6 +19,16 @@ public static class PseudobulkAggregation
     {
         ArgumentNullException.ThrowIfNull(data);
         return Compute(data.X, CellGroups.FromObs(data.Obs, groupBy, separator), data.GeneNames.ToArray());
+    }
+
+    /// <summary>
+    /// Pseudobulk of a backed (on-disk) h5ad: X is streamed in row chunks, never loaded whole. Same groups and
+    /// values as the in-memory <see cref="Pseudobulk(CellDataset, string)"/>.
+    /// </summary>
+    public static PseudobulkProfiles Pseudobulk(this BackedCellDataset data, string groupBy)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Compute(data.X, CellGroups.FromObs(data.Obs, [groupBy]), data.Var.Index.ToArray());
     }
 
     /// <summary>

@@ -160,6 +160,23 @@ public class NotebookRunnerTests
     }
 
     [Test]
+    public async Task Sdk_objects_display_through_the_sdk_formatters_with_display_or_Display()
+    {
+        var (notebook, result) = await RunAsync(Write(
+            Code("#r \"nuget: DigitalCell.Sdk, 0.1.0\"\nusing DigitalCell.Sdk.Data;\nusing DigitalCell.Sdk.Display;"),
+            Code("var data = CellDataset.FromMatrix(DenseCellMatrix.From(new float[,] { { 1, 0 }, { 0, 2 } }));\ndisplay(data);\ndata.Display();")));
+
+        Assert.That(result.Succeeded, Is.True, result.Failure?.ToString());
+        var outputs = Outputs(notebook, 1);
+        Assert.That(outputs, Has.Count.EqualTo(2));
+        foreach (var output in outputs)
+        {
+            Assert.That((string?)output!["data"]!["text/html"], Does.StartWith("<div class=\"dcell-dataset\">"));
+            Assert.That((string?)output["data"]!["text/plain"], Does.StartWith("CellDataset 2 cells × 2 genes"));
+        }
+    }
+
+    [Test]
     public async Task A_package_outside_the_sdk_fails_clearly()
     {
         var (_, result) = await RunAsync(Write(Code("// setup\n#r \"nuget: Humanizer, 2.14.1\"\nvar x = 1;")));

@@ -8,16 +8,8 @@ using Parquet.Schema;
 
 namespace DigitalCell.Sdk.Tests.IO;
 
-public class ParquetCellsTests
+public class ParquetCellsTests : TempDirectoryTest
 {
-    private string _temp = "";
-
-    [SetUp]
-    public void SetUp() => _temp = RepoPaths.NewTempDirectory();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_temp, recursive: true);
-
     /// <summary>The real 10x cells with obs columns of every kind (values derived from the counts so they differ per cell).</summary>
     private static CellDataset RealCellsWithAnnotations()
     {
@@ -41,7 +33,7 @@ public class ParquetCellsTests
     public void WideRoundTripOfRealCellsKeepsXNamesAndObsColumns()
     {
         var data = RealCellsWithAnnotations();
-        string path = Path.Combine(_temp, "cells.parquet");
+        string path = Path.Combine(Temp, "cells.parquet");
         ParquetCells.WriteWide(data, path, new ParquetCellsOptions { CellsPerRowGroup = 100 });
 
         Assert.That(RowGroupCount(path), Is.EqualTo((data.CellCount + 99) / 100));
@@ -67,7 +59,7 @@ public class ParquetCellsTests
         var x = DenseCellMatrix.From(new float[,] { { 0, 2.5f }, { 7, 0 } });
         var data = CellDataset.FromMatrix(x, ["AAA-1", "CCC-1"], ["TP53", "MYC"])
             .WithObs(new AnnotationTable("obs", ["AAA-1", "CCC-1"], [CategoricalColumn.FromLabels("perturbation", ["control", "TP53"])]));
-        string path = Path.Combine(_temp, "small.parquet");
+        string path = Path.Combine(Temp, "small.parquet");
         data.Write(path);
 
         var (names, columns) = ReadRaw(path);
@@ -82,7 +74,7 @@ public class ParquetCellsTests
     public void LongRoundTripOfRealCellsStreamsRowGroups()
     {
         var data = TenX.Read(RepoPaths.Data("tenx-v3-small"));
-        string path = Path.Combine(_temp, "cells.long.parquet");
+        string path = Path.Combine(Temp, "cells.long.parquet");
         ParquetCells.WriteLong(data, path, new ParquetCellsOptions { CellsPerRowGroup = 250 });
 
         Assert.That(RowGroupCount(path), Is.EqualTo(5));
@@ -98,7 +90,7 @@ public class ParquetCellsTests
     [Test]
     public void LongFileWithoutFooterTakesNamesInOrderOfAppearanceAndSumsRepeats()
     {
-        string path = Path.Combine(_temp, "hand.long.parquet");
+        string path = Path.Combine(Temp, "hand.long.parquet");
         WriteRaw(path, null,
             (new DataField<string>("cell"), new[] { "b", "a", "b", "b" }),
             (new DataField<string>("gene"), new[] { "G2", "G1", "G1", "G2" }),
@@ -112,7 +104,7 @@ public class ParquetCellsTests
     [Test]
     public void WideFileFromAnotherToolTreatsFloatColumnsAsGenes()
     {
-        string path = Path.Combine(_temp, "pandas.parquet");
+        string path = Path.Combine(Temp, "pandas.parquet");
         WriteRaw(path, null,
             (new DataField<string>("cell"), new[] { "c1", "c2" }),
             (new DataField<string>("perturbation"), new[] { "control", "KO" }),
@@ -129,7 +121,7 @@ public class ParquetCellsTests
     [Test]
     public void MissingCellColumnIsAnErrorListingTheColumns()
     {
-        string path = Path.Combine(_temp, "nocell.parquet");
+        string path = Path.Combine(Temp, "nocell.parquet");
         WriteRaw(path, null, (new DataField<string>("barcode"), new[] { "c1" }), (new DataField<float>("G1"), new[] { 1f }));
         var e = Assert.Throws<DigitalCellException>(() => ParquetCells.ReadWide(path))!;
         Assert.That(e.Message, Does.Contain("nocell.parquet").And.Contain("no 'cell' column").And.Contain("barcode, G1"));
@@ -140,7 +132,7 @@ public class ParquetCellsTests
     [Test]
     public void UnknownGeneIsAnErrorNamingRowGroupAndRow()
     {
-        string path = Path.Combine(_temp, "cells.long.parquet");
+        string path = Path.Combine(Temp, "cells.long.parquet");
         WriteRaw(path, null,
             (new DataField<string>("cell"), new[] { "c1", "c1" }),
             (new DataField<string>("gene"), new[] { "G1", "NOPE" }),
@@ -152,7 +144,7 @@ public class ParquetCellsTests
     [Test]
     public void UnknownGeneAgainstTheFootersGeneListIsAnError()
     {
-        string path = Path.Combine(_temp, "cells.long.parquet");
+        string path = Path.Combine(Temp, "cells.long.parquet");
         WriteRaw(path, new() { ["digitalcell.genes"] = "[\"G1\"]" },
             (new DataField<string>("cell"), new[] { "c1" }),
             (new DataField<string>("gene"), new[] { "G9" }),
@@ -164,7 +156,7 @@ public class ParquetCellsTests
     [Test]
     public void WrongValueTypeIsAnError()
     {
-        string path = Path.Combine(_temp, "cells.long.parquet");
+        string path = Path.Combine(Temp, "cells.long.parquet");
         WriteRaw(path, null,
             (new DataField<string>("cell"), new[] { "c1" }),
             (new DataField<string>("gene"), new[] { "G1" }),
@@ -176,7 +168,7 @@ public class ParquetCellsTests
     [Test]
     public void DeclaredGeneColumnOfTextIsAnError()
     {
-        string path = Path.Combine(_temp, "cells.parquet");
+        string path = Path.Combine(Temp, "cells.parquet");
         WriteRaw(path, new() { ["digitalcell.obs_columns"] = "[]" },
             (new DataField<string>("cell"), new[] { "c1" }),
             (new DataField<string>("G1"), new[] { "3" }));
@@ -187,7 +179,7 @@ public class ParquetCellsTests
     [Test]
     public void NullExpressionValueIsAnError()
     {
-        string path = Path.Combine(_temp, "cells.parquet");
+        string path = Path.Combine(Temp, "cells.parquet");
         WriteRaw(path, null, (new DataField<string>("cell"), new[] { "c1", "c2" }), (new DataField<float?>("G1"), new float?[] { 1f, null }));
         var e = Assert.Throws<DigitalCellException>(() => ParquetCells.ReadWide(path))!;
         Assert.That(e.Message, Does.Contain("column 'G1', row group 0, row 1").And.Contain("null"));
@@ -196,7 +188,7 @@ public class ParquetCellsTests
     [Test]
     public void NotAParquetFileIsAnError()
     {
-        string path = Path.Combine(_temp, "fake.parquet");
+        string path = Path.Combine(Temp, "fake.parquet");
         File.WriteAllText(path, "cell,gene\n");
         var e = Assert.Throws<DigitalCellException>(() => CellDataset.Read(path))!;
         Assert.That(e.Message, Does.Contain("fake.parquet").And.Contain("not a readable Parquet file"));
@@ -206,9 +198,9 @@ public class ParquetCellsTests
     public void GeneNamedLikeTheCellColumnCannotBeWrittenWide()
     {
         var data = CellDataset.FromMatrix(DenseCellMatrix.Zeros(1, 2), ["c"], ["cell", "G"]);
-        var e = Assert.Throws<DigitalCellException>(() => ParquetCells.WriteWide(data, Path.Combine(_temp, "x.parquet")))!;
+        var e = Assert.Throws<DigitalCellException>(() => ParquetCells.WriteWide(data, Path.Combine(Temp, "x.parquet")))!;
         Assert.That(e.Message, Does.Contain("the gene 'cell'"));
-        Assert.That(File.Exists(Path.Combine(_temp, "x.parquet")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Temp, "x.parquet")), Is.False);
     }
 
     private static int RowGroupCount(string path) => Task.Run(async () =>

@@ -8,7 +8,7 @@ using DigitalCell.Sdk.Tests.TestSupport;
 
 namespace DigitalCell.Sdk.Tests.IO;
 
-public class TenXTests
+public class TenXTests : TempDirectoryTest
 {
     private static string TenXDirectory => RepoPaths.Data("tenx-v3-small");
 
@@ -23,14 +23,6 @@ public class TenXTests
             'indices': x.indices.tolist(), 'data': x.data.tolist(), 'barcodes': s(m['barcodes']),
             'ids': s(m['features/id']), 'names': s(m['features/name']), 'types': s(m['features/feature_type'])}))
         """;
-
-    private string _temp = "";
-
-    [SetUp]
-    public void SetUp() => _temp = RepoPaths.NewTempDirectory();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_temp, recursive: true);
 
     [Test]
     public void ReadingTheDirectoryMatchesCellRangersHdf5ReadByH5py()
@@ -73,7 +65,7 @@ public class TenXTests
     public void WrittenDirectoryIsReadIdenticallyByScipyAndByUs()
     {
         var data = TenX.Read(TenXDirectory);
-        string output = Path.Combine(_temp, "copy");
+        string output = Path.Combine(Temp, "copy");
         data.Write(output);
 
         Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "barcodes.tsv.gz", "features.tsv.gz", "matrix.mtx.gz" }));
@@ -100,7 +92,7 @@ public class TenXTests
     {
         var x = DenseCellMatrix.From(new float[,] { { 0f, 1.5f, 0f }, { 1e-7f, 0f, 3.1415927f } });
         var data = CellDataset.FromMatrix(x, ["c1", "c2"], ["g1", "g2", "g3"]);
-        string output = Path.Combine(_temp, "real");
+        string output = Path.Combine(Temp, "real");
         TenX.Write(data, output);
 
         Assert.That(ReadGzipLines(Path.Combine(output, "matrix.mtx.gz"))[0], Is.EqualTo("%%MatrixMarket matrix coordinate real general"));
@@ -125,10 +117,10 @@ public class TenXTests
     [Test]
     public void CellRanger2LayoutWithUncompressedGenesTsvIsRead()
     {
-        File.WriteAllText(Path.Combine(_temp, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n% comment\n2 3 3\n1 1 5\n2 3 7\n1 3 2\n");
-        File.WriteAllText(Path.Combine(_temp, "genes.tsv"), "ENSG1\tTP53\nENSG2\tGAPDH\n");
-        File.WriteAllText(Path.Combine(_temp, "barcodes.tsv"), "AAA-1\nCCC-1\nGGG-1\n");
-        var data = TenX.Read(_temp);
+        File.WriteAllText(Path.Combine(Temp, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n% comment\n2 3 3\n1 1 5\n2 3 7\n1 3 2\n");
+        File.WriteAllText(Path.Combine(Temp, "genes.tsv"), "ENSG1\tTP53\nENSG2\tGAPDH\n");
+        File.WriteAllText(Path.Combine(Temp, "barcodes.tsv"), "AAA-1\nCCC-1\nGGG-1\n");
+        var data = TenX.Read(Temp);
         Assert.That(data.X.ToDense().Values.ToArray(), Is.EqualTo(new float[] { 5, 0, 0, 0, 2, 7 }), "cells × genes, transposed from the genes × cells file");
         Assert.That(data.GeneNames, Is.EqualTo(new[] { "TP53", "GAPDH" }));
         Assert.That(data.Var.Contains(TenX.FeatureTypesColumn), Is.False);
@@ -138,7 +130,7 @@ public class TenXTests
     public void DuplicateCoordinatesAreSummedAsScipyDoes()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate real general\n2 1 3\n1 1 1.5\n1 1 2.5e0\n2 1 1e-3\n", genes: 2, cells: 1);
-        var x = TenX.Read(_temp).X;
+        var x = TenX.Read(Temp).X;
         Assert.That(x[0, 0], Is.EqualTo(4f));
         Assert.That(x[0, 1], Is.EqualTo(1e-3f));
         Assert.That(x.StoredCount, Is.EqualTo(2));
@@ -157,7 +149,7 @@ public class TenXTests
     public void MalformedMatrixGivesAnErrorNamingFileAndLine(string content, string line, string problem)
     {
         WriteDirectory(content, genes: 2, cells: 1);
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(_temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("matrix.mtx.gz"));
         Assert.That(e.Element, Is.EqualTo(line));
         Assert.That(e.Message, Does.Contain(problem));
@@ -167,7 +159,7 @@ public class TenXTests
     public void FeatureCountDisagreeingWithTheMatrixIsAnError()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 3, cells: 1);
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(_temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("features.tsv.gz").And.Contain("3 features").And.Contain("2 rows"));
     }
 
@@ -175,8 +167,8 @@ public class TenXTests
     public void MissingBarcodesFileIsAnError()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
-        File.Delete(Path.Combine(_temp, "barcodes.tsv.gz"));
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(_temp))!;
+        File.Delete(Path.Combine(Temp, "barcodes.tsv.gz"));
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("barcodes.tsv"));
     }
 
@@ -184,9 +176,9 @@ public class TenXTests
     public void CorruptGzipIsAnErrorNamingTheFile()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
-        var bytes = File.ReadAllBytes(Path.Combine(_temp, "matrix.mtx.gz"));
-        File.WriteAllBytes(Path.Combine(_temp, "matrix.mtx.gz"), bytes[..10].Concat(new byte[40]).ToArray());
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(_temp))!;
+        var bytes = File.ReadAllBytes(Path.Combine(Temp, "matrix.mtx.gz"));
+        File.WriteAllBytes(Path.Combine(Temp, "matrix.mtx.gz"), bytes[..10].Concat(new byte[40]).ToArray());
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("matrix.mtx.gz"));
     }
 
@@ -199,9 +191,9 @@ public class TenXTests
 
     private void WriteDirectory(string matrix, int genes, int cells)
     {
-        WriteGzip(Path.Combine(_temp, "matrix.mtx.gz"), matrix);
-        WriteGzip(Path.Combine(_temp, "features.tsv.gz"), string.Concat(Enumerable.Range(0, genes).Select(g => $"ENSG{g}\tG{g}\tGene Expression\n")));
-        WriteGzip(Path.Combine(_temp, "barcodes.tsv.gz"), string.Concat(Enumerable.Range(0, cells).Select(c => $"CELL{c}-1\n")));
+        WriteGzip(Path.Combine(Temp, "matrix.mtx.gz"), matrix);
+        WriteGzip(Path.Combine(Temp, "features.tsv.gz"), string.Concat(Enumerable.Range(0, genes).Select(g => $"ENSG{g}\tG{g}\tGene Expression\n")));
+        WriteGzip(Path.Combine(Temp, "barcodes.tsv.gz"), string.Concat(Enumerable.Range(0, cells).Select(c => $"CELL{c}-1\n")));
     }
 
     private static void WriteGzip(string path, string text)

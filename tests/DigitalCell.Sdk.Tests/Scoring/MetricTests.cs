@@ -116,6 +116,18 @@ public class MetricTests
         Assert.That(ex!.Message, Does.Contain("overlap_at_N").And.Contain("differential expression"));
     }
 
+    [Test]
+    public void APerturbationWithASingleCellIsRejectedByName()
+    {
+        var x = DenseCellMatrix.From(new float[,] { { 1, 2 }, { 2, 1 }, { 0, 3 }, { 1, 1 }, { 2, 2 } });
+        var obs = new AnnotationTable("obs", ["a", "b", "c", "d", "e"], [CategoricalColumn.FromLabels("perturbation", ["ctrl", "ctrl", "KO1", "KO1", "KO2"])]);
+        var real = new CellDataset(x, obs, new AnnotationTable("var", ["g1", "g2"]));
+        var ex = Assert.Throws<DigitalCellException>(() => _ = new ScoringInputBuilder(real, "perturbation", "ctrl", ScoringMode.CellEval));
+        Assert.That(ex!.Message, Does.Contain("single cell").And.Contain("KO2"));
+        var noControl = Assert.Throws<DigitalCellException>(() => _ = new ScoringInputBuilder(real, "perturbation", "non-targeting", ScoringMode.CellEval));
+        Assert.That(noControl!.Message, Does.Contain("no control cells").And.Contain("non-targeting"));
+    }
+
     [TestCase("cell-eval")]
     [TestCase("vcc2025")]
     public void EveryMetricMatchesTheNumpyScipyReferenceOnSyntheticData(string modeName)

@@ -1,62 +1,29 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using DigitalCell.Sdk.Tests.TestSupport;
 using System.Text.Json.Nodes;
 
 namespace DigitalCell.Sdk.Tests.Scoring;
 
-/// <summary>Repository paths, the Python metric reference (peers/cell_eval_ref.py) and JSON helpers for the scoring tests.</summary>
+/// <summary>The Python metric reference (peers/cell_eval_ref.py) and JSON helpers for the scoring tests.</summary>
 internal static class ScoringTestSupport
 {
-    public const string Python = "/usr/bin/python3";
+    public static string PapalexiPath => RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DigitalCell.Sdk.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("DigitalCell.Sdk.sln not found above the test directory.");
-        }
-    }
+    public static string PeerScript => Path.Combine(RepoPaths.Root, "tests", "DigitalCell.Sdk.Tests", "peers", "cell_eval_ref.py");
 
-    public static string PapalexiPath => Path.Combine(RepoRoot, "data", "papalexi2021-thp1", "papalexi2021_thp1_eccite_subset.h5ad");
-
-    public static string PeerScript => Path.Combine(RepoRoot, "tests", "DigitalCell.Sdk.Tests", "peers", "cell_eval_ref.py");
-
-    /// <summary>Skips the test (with the reason) when /usr/bin/python3 lacks numpy or scipy.</summary>
-    public static void RequirePythonModules(params string[] modules)
-    {
-        if (!File.Exists(Python)) Assert.Ignore($"{Python} not found; the independent numpy/scipy reference cannot run.");
-        var (code, _, err) = Run(Python, "-c \"import " + string.Join(", ", modules) + "\"");
-        if (code != 0) Assert.Ignore($"{Python} lacks {string.Join("/", modules)} ({err.Trim()}); install python3-numpy python3-scipy.");
-    }
-
-    /// <summary>Runs the reference on <paramref name="input"/> and returns its JSON output.</summary>
+    /// <summary>Runs the reference (<c>peers/cell_eval_ref.py COMMAND IN OUT</c>) on <paramref name="input"/> and returns its JSON output.</summary>
     public static JsonObject RunPeer(string command, string input)
     {
-        RequirePythonModules("numpy", "scipy", "pandas");
-        string dir = Path.Combine(Path.GetTempPath(), "dcell-scoring-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        string dir = RepoPaths.NewTempDirectory();
         try
         {
             string inPath = Path.Combine(dir, "in.json"), outPath = Path.Combine(dir, "out.json");
             File.WriteAllText(inPath, input);
-            var (code, stdout, stderr) = Run(Python, $"\"{PeerScript}\" {command} \"{inPath}\" \"{outPath}\"");
-            Assert.That(code, Is.Zero, $"python reference failed:\n{stdout}\n{stderr}");
+            PythonPeer.Run("import runpy; runpy.run_path(" + System.Text.Json.JsonSerializer.Serialize(PeerScript) + ", run_name='__main__')", command, inPath, outPath);
             return JsonNode.Parse(File.ReadAllText(outPath))!.AsObject();
         }
         finally { Directory.Delete(dir, recursive: true); }
-    }
-
-    public static (int Code, string Stdout, string Stderr) Run(string file, string arguments)
-    {
-        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
     /// <summary>A JSON number with Python's bare NaN/Infinity tokens (json.load accepts them).</summary>

@@ -120,6 +120,17 @@ public class DifferentialExpressionReferenceTests
     }
 
     [Test]
+    public void BackedPseudobulkStreamsTheSameProfiles()
+    {
+        using var backed = DigitalCell.Sdk.IO.H5ad.H5ad.OpenBacked(PythonReference.DataFile("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var streamed = backed.Pseudobulk("perturbation");
+        var inMemory = CellDataset.FromMatrix(_ref.Counts()).WithObs(_log.Obs).Pseudobulk("perturbation");
+        Assert.That(streamed.Groups, Is.EqualTo(inMemory.Groups));
+        Assert.That(streamed.CellCounts, Is.EqualTo(inMemory.CellCounts));
+        Assert.That(streamed.Sums.Values.ToArray(), Is.EqualTo(inMemory.Sums.Values.ToArray()));
+    }
+
+    [Test]
     public void NormalizeTotalAndLog1pMatchScanpyDefinition()
     {
         var counts = CellDataset.FromMatrix(_ref.Counts());

@@ -70,6 +70,17 @@ public sealed class BackedCellMatrix : ICellMatrixSource
     /// <summary>True when stored as CSR on disk (chunks are then <see cref="SparseCellMatrix"/>), false when dense.</summary>
     public bool IsSparse => _dense is null;
 
+    /// <summary>The anndata encoding on disk: <c>csr_matrix</c> or <c>array</c> (dense).</summary>
+    public string Encoding => IsSparse ? "csr_matrix" : "array";
+
+    /// <summary>The numpy dtype of the stored values on disk (e.g. <c>float32</c>, <c>int64</c>); reads are converted to float32.</summary>
+    public string StoredType => H5Values.DescribeType((_dense ?? _data)!.Type);
+
+    /// <summary>Number of stored values: for CSR the last row pointer (read alone, X is not loaded), for dense rows × columns.</summary>
+    public long StoredCount => _indptr is null ? (long)RowCount * ColumnCount
+        : _reader.Guard(H5adReader.Join(_path, "indptr"), () =>
+            Convert.ToInt64(H5Values.ReadArray(_indptr, new HyperslabSelection(start: (ulong)RowCount, block: 1)).GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Reads rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>).</summary>
     /// <exception cref="DigitalCellException">The range is outside the matrix or the stored data are malformed.</exception>
     public CellMatrix ReadRows(int start, int count)
@@ -144,7 +155,7 @@ public sealed class BackedCellMatrix : ICellMatrixSource
         if (problem is not null)
             throw _reader.Fail(problem.StartsWith("column index", StringComparison.Ordinal) ? H5adReader.Join(_path, "indices") : indptrPath,
                 $"{problem} (in rows {start}..{start + count}).");
-        return new SparseCellMatrix(count, ColumnCount, indptr, indices, data);
+        return SparseCellMatrix.Validated(count, ColumnCount, indptr, indices, data);
     }
 
     private static CellMatrix Stack(List<CellMatrix> blocks, int columns, bool sparse)

@@ -52,12 +52,13 @@ internal static class ObsColumnCodec
     {
         if (field.IsArray) throw new DigitalCellException(path, field.Name, "is a list column; obs columns must hold one value per cell");
         if (ParquetFile.IsString(field)) return new StringColumnBuilder(field);
-        if (field.ClrType == typeof(bool)) return new BooleanColumnBuilder(field);
+        if (field.ClrType == typeof(bool)) return new ValueColumnBuilder<bool>(field, (name, values, missing) => new BooleanColumn(name, values, missing));
         if (NumericTypes.Contains(field.ClrType)) return (ObsColumnBuilder)NumericBuilderMethod.MakeGenericMethod(field.ClrType).Invoke(null, [field])!;
         throw new DigitalCellException(path, field.Name, $"has Parquet type {ParquetFile.TypeName(field)}, which is not an obs column type (string, bool or number)");
     }
 
-    private static ObsColumnBuilder CreateNumericBuilder<T>(DataField field) where T : unmanaged, INumber<T> => new NumericColumnBuilder<T>(field);
+    private static ObsColumnBuilder CreateNumericBuilder<T>(DataField field) where T : unmanaged, INumber<T> =>
+        new ValueColumnBuilder<T>(field, (name, values, missing) => new NumericColumn<T>(name, values, missing));
 
     private static Task WriteNumericAsync<T>(ParquetRowGroupWriter rowGroup, DataField field, AnnotationColumn column, int start, int count)
         where T : unmanaged, INumber<T>
@@ -87,31 +88,9 @@ internal static class ObsColumnCodec
             categories is null ? new StringColumn(Field.Name, _values.ToArray()) : categories.Encode(Field.Name, _values);
     }
 
-    private sealed class BooleanColumnBuilder(DataField field) : ObsColumnBuilder(field)
-    {
-        private readonly List<bool?> _values = [];
-
-        public override async Task AppendAsync(ParquetRowGroupReader rowGroup, int rows)
-        {
-            if (Field.IsNullable)
-            {
-                var buffer = new bool?[rows];
-                await rowGroup.ReadAsync(Field, buffer.AsMemory()).ConfigureAwait(false);
-                _values.AddRange(buffer);
-            }
-            else
-            {
-                var buffer = new bool[rows];
-                await rowGroup.ReadAsync(Field, buffer.AsMemory()).ConfigureAwait(false);
-                _values.AddRange(buffer.Select(v => (bool?)v));
-            }
-        }
-
-        public override AnnotationColumn Build(ParquetCategories? categories) =>
-            new BooleanColumn(Field.Name, _values.Select(v => v ?? false).ToArray(), Field.IsNullable ? _values.Select(v => v is null).ToArray() : null);
-    }
-
-    private sealed class NumericColumnBuilder<T>(DataField field) : ObsColumnBuilder(field) where T : unmanaged, INumber<T>
+    /// <summary>Booleans and numbers: values plus a missing mask when the Parquet column is nullable.</summary>
+    private sealed class ValueColumnBuilder<T>(DataField field, Func<string, T[], bool[]?, AnnotationColumn> create) : ObsColumnBuilder(field)
+        where T : struct
     {
         private readonly List<T?> _values = [];
 
@@ -132,7 +111,7 @@ internal static class ObsColumnCodec
         }
 
         public override AnnotationColumn Build(ParquetCategories? categories) =>
-            new NumericColumn<T>(Field.Name, _values.Select(v => v ?? T.Zero).ToArray(), Field.IsNullable ? _values.Select(v => v is null).ToArray() : null);
+            create(Field.Name, _values.Select(v => v ?? default).ToArray(), Field.IsNullable ? _values.Select(v => v is null).ToArray() : null);
     }
 }
 

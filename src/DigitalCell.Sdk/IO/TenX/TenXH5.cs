@@ -1,6 +1,8 @@
 using DigitalCell.Sdk.Data;
 using PureHDF;
+using PureHDF.Selections;
 using PureHDF.VOL.Native;
+using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Sdk.IO.TenX;
 
@@ -63,17 +65,17 @@ internal static class TenXH5
             names = ReadStrings(path, group, $"/{group.Name}/gene_names");
         }
         string prefix = "/" + group.Name;
-        var shape = H5Arrays.ReadInt64(path, group.Dataset("shape"), prefix + "/shape");
-        if (shape.Length != 2 || shape[0] < 0 || shape[1] < 0 || shape[0] > int.MaxValue || shape[1] > int.MaxValue)
+        var shape = Numbers(path, group, prefix + "/shape", H5Values.ReadInt32);
+        if (shape.Length != 2 || shape[0] < 0 || shape[1] < 0)
             throw new DigitalCellException(path, prefix + "/shape", $"expected two sizes (features, barcodes), found [{string.Join(", ", shape)}]");
-        int genes = (int)shape[0], cells = (int)shape[1];
+        int genes = shape[0], cells = shape[1];
         var barcodes = ReadStrings(path, group, prefix + "/barcodes");
         if (barcodes.Length != cells) throw new DigitalCellException(path, prefix + "/barcodes", $"has {barcodes.Length} entries but shape says {cells} barcodes");
         if (ids.Length != genes) throw new DigitalCellException(path, prefix, $"lists {ids.Length} features but shape says {genes}");
 
-        var indptr = H5Arrays.ReadInt32(path, group.Dataset("indptr"), prefix + "/indptr");
-        var indices = H5Arrays.ReadInt32(path, group.Dataset("indices"), prefix + "/indices");
-        var data = H5Arrays.ReadSingle(path, group.Dataset("data"), prefix + "/data");
+        var indptr = Numbers(path, group, prefix + "/indptr", H5Values.ReadInt32);
+        var indices = Numbers(path, group, prefix + "/indices", H5Values.ReadInt32);
+        var data = Numbers(path, group, prefix + "/data", dataset => H5Values.ReadFloats(dataset));
         var problem = SparseCellMatrix.Validate(cells, genes, indptr, indices, data);
         if (problem is not null) throw new DigitalCellException(path, prefix, problem);
         var x = new SparseCellMatrix(cells, genes, indptr, indices, data);
@@ -83,6 +85,24 @@ internal static class TenXH5
         if (genomes is not null) columns.Add(new StringColumn("genome", genomes));
         var var = new AnnotationTable("var", IndexNames.MakeUnique(names), columns);
         return new CellDataset(x, new AnnotationTable("obs", barcodes), var, source: Path.GetFullPath(path));
+    }
+
+    /// <summary>Reads a numeric dataset through the h5ad reader's type dispatch (PureHDF does not convert), naming the element on failure.</summary>
+    private static T[] Numbers<T>(string path, IH5Group group, string element, Func<IH5Dataset, Selection?, T[]> read) =>
+        Numbers(path, group, element, dataset => read(dataset, null));
+
+    private static T[] Numbers<T>(string path, IH5Group group, string element, Func<IH5Dataset, T[]> read)
+    {
+        string name = element[(element.LastIndexOf('/') + 1)..];
+        if (!group.LinkExists(name)) throw new DigitalCellException(path, element, "is missing");
+        try
+        {
+            return read(group.Dataset(name));
+        }
+        catch (Exception e) when (e is NotSupportedException or OverflowException)
+        {
+            throw new DigitalCellException(path, element, e.Message, e);
+        }
     }
 
     private static string[] ReadStrings(string path, IH5Group group, string element)

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
+
+namespace DigitalCell.Cli.Tests;
+
+public class BenchmarkCommandTests : TempDirectoryTest
+{
+    [Test]
+    public void BenchmarkOnTheEmbeddedPapalexiDataWritesTheReportAndPrintsTheTable()
+    {
+        string dir = Path.Combine(Temp, "out");
+        var result = Dcell.Run("benchmark", "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output, Does.Contain("score vs cell-mean").And.Contain("discrimination_score_l1").And.Contain("CAV1"));
+        foreach (var file in new[] { "report.json", "report.md", "report.html", "split.json", "figures/metrics.html", "figures/de-overlap-heatmap.html", "figures/delta-scatter-cell-mean.html" })
+            Assert.That(File.Exists(Path.Combine(dir, file)), Is.True, file);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
+        Assert.That(report["perturbations"]!.AsArray(), Has.Count.EqualTo(5));
+        Assert.That(report["split"]!["test"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EqualTo(report["perturbations"]!.AsArray().Select(n => n!.GetValue<string>())));
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.That(CountOf(html, "plotly.js v2"), Is.EqualTo(1), "plotly.js is embedded once, not per figure");
+        Assert.That(html, Does.Not.Contain("cdn.plot.ly/plotly"), "the report renders offline");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "figures", "metrics.html")), Does.Contain("src=\"plotly.min.js\""));
+    }
+
+    [Test]
+    public void ScoreComparesPredictionsMadeElsewhere()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p);
+        string dir = Path.Combine(Temp, "score");
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae,pearson_delta,overlap_at_N,discrimination_score_l1", "--bootstrap", "20", "--out", dir);
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        var summaries = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!["summaries"]!.AsArray();
+        var mae = summaries.First(s => s!["metric"]!.GetValue<string>() == "mae")!;
+        Assert.That(mae["mean"]!.GetValue<double>(), Is.GreaterThan(0), "predictions are another knockout's cells, so the error is not zero");
+    }
+
+    [Test]
+    public void ScoreRejectsPredictionsWithMissingGenesInOneLine()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p.SelectGenes(Enumerable.Range(1, p.GeneCount - 1).ToArray()));
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(Temp, "x"));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.Contain("genes differ").And.Contain("missing from predictions"));
+    }
+
+    [Test]
+    public void ScoreRejectsNaNPredictions()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p.WithX(p.X.MapStored(v => v > 3 ? float.NaN : v)));
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae", "--out", Path.Combine(Temp, "x"));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("NaN"));
+    }
+
+    [Test]
+    public void ScoreRejectsPredictionsWithoutControlCells()
+    {
+        var (real, pred) = WriteRealAndPredicted(p =>
+        {
+            var labels = p.Obs.Categorical("perturbation");
+            return p.SelectCells(Enumerable.Range(0, p.CellCount).Where(i => labels[i] != "control").ToArray());
+        });
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--out", Path.Combine(Temp, "x"));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("no control cells"));
+    }
+
+    /// <summary>Real: 30 cells of three Papalexi knockouts + 60 controls (counts). Predicted: each label holds the next knockout's cells.</summary>
+    private (string Real, string Pred) WriteRealAndPredicted(Func<CellDataset, CellDataset> alterPrediction)
+    {
+        var data = H5ad.Read(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var labels = data.Obs.Categorical("perturbation");
+        string[] perts = ["IFNGR1", "STAT1", "CD86"];
+        int[] Rows(string label, int n, int skip) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();
+        CellDataset Build(IEnumerable<(string Source, string Label, int Skip)> groups)
+        {
+            var parts = groups.Select(g => (Rows: Rows(g.Source, g.Source == "control" ? 60 : 30, g.Skip), g.Label)).ToArray();
+            var rows = parts.SelectMany(p => p.Rows).ToArray();
+            var obs = new AnnotationTable("obs", rows.Select((r, i) => $"{data.CellNames[r]}-{i}").ToArray(),
+                [CategoricalColumn.FromLabels("perturbation", parts.SelectMany(p => p.Rows.Select(_ => p.Label)).ToArray())]);
+            return new CellDataset(data.X.SelectRows(rows), obs, data.Var);
+        }
+        string real = Path.Combine(Temp, "real.h5ad"), pred = Path.Combine(Temp, "pred.h5ad");
+        H5ad.Write(Build(perts.Select(p => (p, p, 0)).Append(("control", "control", 0))), real);
+        H5ad.Write(alterPrediction(Build(perts.Select((p, i) => (perts[(i + 1) % perts.Length], p, 30)).Append(("control", "control", 60)))), pred);
+        return (real, pred);
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
