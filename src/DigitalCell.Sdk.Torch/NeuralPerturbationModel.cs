@@ -207,11 +207,26 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
         var control = file["control_cells"];
         if (prior.Shape[0] != genes.Length || control.Shape[1] != genes.Length)
             throw new DigitalCellException(weightsPath, "gene_prior", $"weights are for {prior.Shape[0]} genes but the metadata lists {genes.Length}");
-        return new NeuralPerturbationModel(new TrainingOptions { Device = device }, architecture)
+        return new NeuralPerturbationModel(TrainingOptionsFrom(card, device), architecture)
         {
             _network = PerturbationNetwork.FromTensors(parameters, PerturbationNetwork.FromSafeTensor(prior), TorchRuntime.Resolve(device)),
             _encoding = new PerturbationEncoding(genes, targets, prior.ToFloats(), (int)prior.Shape[1], control.ToFloats()),
             Card = card,
+        };
+    }
+
+    /// <summary>The training hyperparameters recorded in a card (so a loaded model refits the way it was trained).</summary>
+    private static TrainingOptions TrainingOptionsFrom(ModelCard card, DevicePreference device)
+    {
+        var d = new TrainingOptions();
+        double Get(string name, double fallback) => card.Hyperparameters.ContainsKey(name) ? card.Number(name) : fallback;
+        return d with
+        {
+            Device = device, Steps = (int)Get("steps", d.Steps), LearningRate = Get("learning_rate", d.LearningRate),
+            WeightDecay = Get("weight_decay", d.WeightDecay), WarmupSteps = (int)Get("warmup_steps", d.WarmupSteps),
+            GradientClipNorm = Get("gradient_clip_norm", d.GradientClipNorm), PerturbationsPerBatch = (int)Get("perturbations_per_batch", d.PerturbationsPerBatch),
+            CellsPerPerturbation = (int)Get("cells_per_perturbation", d.CellsPerPerturbation), MeanLossWeight = Get("mean_loss_weight", d.MeanLossWeight),
+            Seed = (long)Get("seed", d.Seed),
         };
     }
 
@@ -277,6 +292,18 @@ public static class NeuralModels
         PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
         PerturbationModels.Register(Onnx.OnnxPerturbationModel.ArchitectureName, Onnx.OnnxPerturbationModel.Load);
     }
+
+    /// <summary>
+    /// A model from a command-line spec: <c>neural</c> (a new model with default options), <c>neural:DIR</c> (the saved
+    /// model in DIR; the benchmark's Fit retrains it from scratch on the split's training fold with the architecture and
+    /// hyperparameters in its card, so test perturbations it may have seen cannot leak), or any baseline name.
+    /// </summary>
+    public static IPerturbationModel Create(string spec) => spec.Trim() switch
+    {
+        "neural" => new NeuralPerturbationModel(),
+        var s when s.StartsWith("neural:", StringComparison.Ordinal) => Load(s["neural:".Length..]),
+        var s => Baselines.Create(s),
+    };
 
     /// <summary>Loads a saved neural model directory (model.safetensors + model-card.json).</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto) =>
