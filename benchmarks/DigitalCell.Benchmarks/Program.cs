@@ -1,2 +1,15 @@
-Console.WriteLine("usage: dotnet run --project benchmarks/DigitalCell.Benchmarks -c Release -- <benchmark>");
-return 0;
+// Benchmarks print ours vs the Python peer side by side. Add one line per benchmark below.
+return args.FirstOrDefault() switch
+{
+    "h5ad-load" => DigitalCell.Benchmarks.H5adLoadBenchmark.Run(args[1..]),
+    "torch-train-step" => DigitalCell.Benchmarks.TorchTrainingStepBenchmark.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.WriteLine("usage: dotnet run --project benchmarks/DigitalCell.Benchmarks -c Release -- <benchmark> [args]");
+    Console.WriteLine("  h5ad-load [cells=200000] [genes=2000] [runs=5]   h5ad full load vs anndata.read_h5ad; backed streaming memory");
+    Console.WriteLine("  torch-train-step [threads]   neural model training step: DigitalCell.Sdk.Torch vs python3-torch");
+    return 0;
+}

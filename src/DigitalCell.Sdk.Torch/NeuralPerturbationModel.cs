@@ -273,13 +273,17 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
 /// <summary>Entry point for saved neural models; also registers their loader with <see cref="PerturbationModels"/>.</summary>
 public static class NeuralModels
 {
-    /// <summary>Makes <see cref="PerturbationModels.Load"/> recognise neural model directories (runs when this assembly loads).</summary>
+    /// <summary>Makes <see cref="PerturbationModels.Load"/> recognise neural and ONNX model directories (runs when this assembly loads).</summary>
     // A module initializer is the one hook that runs when the assembly loads, so PerturbationModels.Load works for
     // neural directories without the caller touching this class first (the library has no other entry point to use).
 #pragma warning disable CA2255
     [System.Runtime.CompilerServices.ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Register() => PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
+    internal static void Register()
+    {
+        PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
+        PerturbationModels.Register(Onnx.OnnxPerturbationModel.ArchitectureName, Onnx.OnnxPerturbationModel.Load);
+    }
 
     /// <summary>Loads a saved neural model directory (model.safetensors + model-card.json).</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto) =>

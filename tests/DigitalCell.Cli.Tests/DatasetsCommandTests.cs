@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Security.Cryptography;
-using DigitalCell.Cli.Commands;
-using DigitalCell.Sdk;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -23,11 +20,9 @@ public class DatasetsCommandTests
 
     private (int Exit, string Output, string Error) Dcell(params string[] args)
     {
-        var root = new RootCommand { DatasetsCommand.Create() };
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = root.Parse(["datasets", .. args, "--cache-dir", _cache])
-            .Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        int exit = Program.Run(["datasets", .. args, "--cache-dir", _cache], output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -111,9 +106,27 @@ public class DatasetsCommandTests
             .Replace("\"id\": \"dixit2016\"", "\"id\": \"local\"")
             .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/"));
 
-        var error = Assert.Throws<DigitalCellException>(() => Dcell("fetch", "local", "--manifest-dir", manifests, "--mirror", "http://127.0.0.1:1/"));
+        var (exit, _, error) = Dcell("fetch", "local", "--manifest-dir", manifests, "--mirror", "http://127.0.0.1:1/");
 
-        Assert.That(error!.Message, Does.Contain("refusing a http: download").And.Contain("--allow-insecure-mirror"));
+        Assert.That(exit, Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(error, Does.StartWith("error: Data set 'local'").And.Contain("refusing a http: download").And.Contain("--allow-insecure-mirror"));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line on stderr");
+    }
+
+    [Test]
+    public void Offline_fetch_says_where_to_place_the_file_by_hand()
+    {
+        string manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
+        File.WriteAllText(Path.Combine(manifests, "offline.json"), File.ReadAllText(RepositoryFile("datasets-manifest/adamson2016.json"))
+            .Replace("\"id\": \"adamson2016\"", "\"id\": \"offline\"")
+            .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/"));
+
+        var (exit, _, error) = Dcell("fetch", "offline", "--manifest-dir", manifests);
+
+        Assert.That(exit, Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(error, Does.Contain("https://127.0.0.1:1/AdamsonWeissman2016_GSM2406681_10X010.h5ad"));
+        Assert.That(error, Does.Contain(Path.Combine(_cache, "datasets", "offline", "AdamsonWeissman2016_GSM2406681_10X010.h5ad")));
+        Assert.That(error, Does.Contain("dcell datasets path offline"));
     }
 
     [Test]

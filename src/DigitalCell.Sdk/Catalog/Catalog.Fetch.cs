@@ -76,6 +76,7 @@ public sealed partial class Catalog
         {
             AllowInsecureMirror = Options.AllowInsecureMirror,
             MaxAttempts = Options.MaxAttempts,
+            StallTimeout = Options.StallTimeout,
         };
         var pinned = _pins.Get(entry.Id, file.Name);
         string? expected = file.Sha256 ?? pinned?.Sha256;

@@ -24,6 +24,9 @@ public sealed record CatalogOptions
     /// <summary>Attempts per location, resuming after cut connections (default 3).</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>How long a download may receive nothing before it is resumed on a new connection (default 60 s).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The HTTP client to use; null = a shared client created by the catalog.</summary>
     public HttpClient? HttpClient { get; init; }
 

@@ -24,6 +24,12 @@ public sealed class DatasetDownloader
     /// <summary>How many times one call tries the transfer, resuming after cut connections (default 3).</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>
+    /// How long a transfer may go without receiving a byte before it counts as a cut connection and is resumed
+    /// (default 60 s). Large hosts (CELLxGENE's CDN, Zenodo) sometimes stall mid-file without closing the connection.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The suffix of the in-progress file kept next to the destination for resuming.</summary>
     public const string PartialSuffix = ".partial";
 
@@ -62,7 +68,9 @@ public sealed class DatasetDownloader
                 }
                 catch (Exception e) when (IsNetworkFailure(e) && !cancellationToken.IsCancellationRequested)
                 {
-                    if (attempt >= MaxAttempts)
+                    // No route to the server (DNS, refused connection) will not heal within seconds: fail at once.
+                    bool unreachable = e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError };
+                    if (attempt >= MaxAttempts || unreachable)
                     {
                         long kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
                         string resume = kept > 0 ? $" ({kept:N0} bytes kept in {partial}; the next fetch resumes from there)" : "";
@@ -122,7 +130,7 @@ public sealed class DatasetDownloader
         long? total = length is null ? expectedSize : have + length;
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await using var file = new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
-        long received = await CopyAsync(body, file, name, have, total, progress, ct).ConfigureAwait(false);
+        long received = await CopyAsync(body, file, name, have, total, progress, ct, StallTimeout).ConfigureAwait(false);
         if (length is not null && received - have < length)
             throw new IOException($"connection closed after {received:N0} of {total:N0} bytes");
         return append;
@@ -138,14 +146,25 @@ public sealed class DatasetDownloader
     }
 
     private static async Task<long> CopyAsync(Stream input, Stream output, string name, long start, long? total,
-        IProgress<DownloadProgress>? progress, CancellationToken ct)
+        IProgress<DownloadProgress>? progress, CancellationToken ct, TimeSpan? stallTimeout = null)
     {
         byte[] buffer = new byte[BufferSize];
         long received = start;
         progress?.Report(new DownloadProgress(name, received, total));
-        int n;
-        while ((n = await input.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        while (true)
         {
+            if (stallTimeout is { } limit) stall.CancelAfter(limit);
+            int n;
+            try
+            {
+                n = await input.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new IOException($"no data for {stallTimeout!.Value.TotalSeconds:0.#} s after {received:N0} bytes (stalled connection)");
+            }
+            if (n == 0) break;
             await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
             received += n;
             progress?.Report(new DownloadProgress(name, received, total));

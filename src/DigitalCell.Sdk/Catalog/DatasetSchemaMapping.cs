@@ -12,7 +12,7 @@ namespace DigitalCell.Sdk.Catalog;
 /// <param name="ContextColumn">Obs column with the cell line or cell type, if any.</param>
 /// <param name="DoseColumn">Obs column with a numeric dose, if any.</param>
 /// <param name="TimeColumn">Obs column with a numeric time, if any.</param>
-/// <param name="GeneIdColumn">Var column with stable gene ids or symbols when var names are not symbols, if any.</param>
+/// <param name="GeneIdColumn">Var column with the other gene identifier, if any: Ensembl ids when var names are symbols (scPerturb's <c>ensembl_id</c>), symbols when var names are Ensembl ids (CELLxGENE's <c>feature_name</c>).</param>
 public sealed record DatasetSchemaMapping(
     string PerturbationColumn,
     IReadOnlyList<string> ControlLabels,

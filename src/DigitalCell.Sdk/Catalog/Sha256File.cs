@@ -5,6 +5,13 @@ namespace DigitalCell.Sdk.Catalog;
 /// <summary>SHA-256 of files and streams as lower-case hex, the form manifests and <c>sha256sum</c> use.</summary>
 public static class Sha256File
 {
+    /// <summary>Hashes a file (synchronously).</summary>
+    public static string Compute(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     /// <summary>Hashes a file.</summary>
     public static async Task<string> ComputeAsync(string path, CancellationToken cancellationToken = default)
     {

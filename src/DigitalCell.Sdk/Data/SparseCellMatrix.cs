@@ -193,6 +193,17 @@ public sealed class SparseCellMatrix : CellMatrix
     public static SparseCellMatrix FromCsc(int rowCount, int columnCount, int[] indptr, int[] indices, float[] data) =>
         new SparseCellMatrix(columnCount, rowCount, indptr, indices, data).Transpose();
 
+    /// <summary>
+    /// Wraps CSR arrays that already passed <see cref="Validate"/> (file readers check first to name the element),
+    /// sorting rows whose column indices are out of order, without validating a second time.
+    /// </summary>
+    internal static SparseCellMatrix Validated(int rowCount, int columnCount, int[] indptr, int[] indices, float[] data)
+    {
+        var matrix = Trusted(rowCount, columnCount, indptr, indices, data);
+        matrix.SortRowsInPlace();
+        return matrix;
+    }
+
     /// <summary>Wraps arrays the SDK itself produced (already valid and sorted) without re-checking.</summary>
     internal static SparseCellMatrix Trusted(int rowCount, int columnCount, int[] indptr, int[] indices, float[] data) =>
         new(rowCount, columnCount, indptr, indices, data, trusted: true);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.Scoring;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
@@ -13,7 +14,7 @@ namespace DigitalCell.Sdk.Display;
 /// </summary>
 public static class NotebookDisplay
 {
-    /// <summary>Registers the SDK's formatters (datasets, DataFrames, Plotly figures). It runs by itself when the SDK assembly
+    /// <summary>Registers the SDK's formatters (datasets, DataFrames, Plotly figures, score reports, run provenance). It runs by itself when the SDK assembly
     /// loads; call it again only after something reset the Formatter (<c>Formatter.ResetToDefault()</c>).</summary>
     public static void Register()
     {
@@ -23,6 +24,10 @@ public static class NotebookDisplay
         Formatter.Register<DataFrame>(DataFrameDisplay.ToText, PlainTextFormatter.MimeType);
         Formatter.Register<CellDataset>(CellDatasetDisplay.ToHtml, HtmlFormatter.MimeType);
         Formatter.Register<CellDataset>(CellDatasetDisplay.ToText, PlainTextFormatter.MimeType);
+        Formatter.Register<ScoreReport>(ScoreReportDisplay.ToHtml, HtmlFormatter.MimeType);
+        Formatter.Register<ScoreReport>(r => r.ToMarkdown(), PlainTextFormatter.MimeType);
+        Formatter.Register<RunProvenance>(p => p.ToHtml(), HtmlFormatter.MimeType);
+        Formatter.Register<RunProvenance>(p => p.ToString(), PlainTextFormatter.MimeType);
     }
 
     /// <summary>Marks the start of a new notebook: its first figure embeds plotly.js again (each notebook file

@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.Statistics;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using CSharpChart = Plotly.NET.CSharp.Chart;
@@ -11,6 +12,12 @@ namespace DigitalCell.Sdk.Display;
 /// </summary>
 public static class Plots
 {
+    // Conventional volcano colours: red up, blue down, grey for the rest.
+    private static readonly Dictionary<string, string> VolcanoColors = new()
+    {
+        ["up"] = "#d62728", ["down"] = "#1f77b4", ["not significant"] = "#b0b0b0",
+    };
+
     /// <summary>Cells on two components of an embedding (<c>obsm</c>), one colour per group.</summary>
     /// <param name="data">The dataset holding the embedding.</param>
     /// <param name="embedding">The <c>obsm</c> key, e.g. <c>X_pca</c> from <c>data.Pca(...)</c>.</param>
@@ -62,8 +69,22 @@ public static class Plots
                 x: t.Select(g => log2FoldChange[g]),
                 y: t.Select(g => -Math.Log10(Math.Max(adjustedPValue[g], 1e-300))),
                 Name: $"{t.Key} ({t.Count()})",
-                MultiText: t.Select(g => genes[g]).ToArray()));
+                MultiText: t.Select(g => genes[g]).ToArray(),
+                MarkerColor: Color.fromHex(VolcanoColors[t.Key])));
         return Styled(CSharpChart.Combine(traces), title, "log2 fold change", "−log10 adjusted p-value");
+    }
+
+    /// <summary>The volcano plot of one group of a differential-expression result against its reference.</summary>
+    /// <param name="result">The result of <c>data.DifferentialExpression(...)</c>.</param>
+    /// <param name="group">The group to draw.</param>
+    /// <param name="fdr">Adjusted p-value threshold.</param>
+    /// <param name="minAbsLog2FoldChange">Fold-change threshold (absolute log2).</param>
+    public static GenericChart Volcano(this DifferentialExpressionResult result, string group, double fdr = 0.05, double minAbsLog2FoldChange = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var g = result.For(group);
+        return Volcano(result.Genes, g.Log2FoldChange, g.AdjustedPValue, $"{group} vs {result.Reference} ({g.CellCount:N0} vs {result.ReferenceCellCount:N0} cells)",
+            fdr, minAbsLog2FoldChange);
     }
 
     /// <summary>Seeded subset of <paramref name="count"/> rows, at most <paramref name="max"/>, in row order.</summary>

@@ -82,7 +82,7 @@ public abstract class BaselineModel : IPerturbationModel
         {
             if (cells.ColumnCount != Genes.Length)
                 throw new DigitalCellException($"Model '{Name}': context control cells have {cells.ColumnCount} genes, the model has {Genes.Length}.");
-            control = TrainingProfiles.MeanOfRows(cells, Enumerable.Range(0, cells.RowCount).ToArray());
+            control = TrainingProfiles.MeanOfAll(cells, Genes);
         }
         var means = new float[(long)perturbations.Count * Genes.Length];
         for (int i = 0; i < perturbations.Count; i++)

@@ -21,16 +21,8 @@ public sealed partial class ScoreReport
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Perturbation benchmark</title>\n");
         html.Append("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}")
             .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}</style>\n");
-        html.Append("<script>").Append(PlotlyJs()).Append("</script>\n</head><body>\n<h1>Perturbation benchmark</h1>\n<ul>");
-        foreach (var line in Header()) html.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
-        html.Append("</ul>\n<h2>Ranking</h2>\n");
-        AppendHtmlTable(html, ["rank", "model", OverallLabel, "mean rank"],
-            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }));
-        html.Append("<h2>Metrics</h2>\n");
-        AppendHtmlTable(html, new[] { "metric", "best" }.Concat(Rankings.Select(r => r.Model)),
-            Metrics.Select(m => new[] { m.Name, BestLabel(m.Best) }.Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name))))));
-        html.Append("<h2>Figures</h2>\n");
-        foreach (var (_, chart) in ScoreReportFigures.All(this)) html.Append(GenericChart.toChartHTML(chart)).Append('\n');
+        html.Append("<script>").Append(PlotlyJs()).Append("</script>\n</head><body>\n<h1>Perturbation benchmark</h1>\n");
+        AppendSummaryHtml(html, GenericChart.toChartHTML);
         html.Append("<h2>Per perturbation</h2>\n");
         var perPert = Metrics.Where(m => m.IsPerPerturbation).ToArray();
         AppendHtmlTable(html, new[] { "model", "perturbation" }.Concat(perPert.Select(m => m.Name)),
@@ -41,6 +33,25 @@ public sealed partial class ScoreReport
         foreach (var m in Metrics) html.Append("<li><code>").Append(m.Name).Append("</code>: ").Append(WebUtility.HtmlEncode(m.Description)).Append("</li>");
         html.Append("</ul>\n</body></html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Provenance, ranking and metric tables and the figures, without the page around them: the part of
+    /// <see cref="ToHtml"/> a notebook shows (its formatter passes a <paramref name="figure"/> renderer that shares one
+    /// plotly.js per notebook).
+    /// </summary>
+    internal void AppendSummaryHtml(StringBuilder html, Func<GenericChart, string> figure)
+    {
+        html.Append("<ul>");
+        foreach (var line in Header()) html.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
+        html.Append("</ul>\n<h2>Ranking</h2>\n");
+        AppendHtmlTable(html, ["rank", "model", OverallLabel, "mean rank"],
+            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }));
+        html.Append("<h2>Metrics</h2>\n");
+        AppendHtmlTable(html, new[] { "metric", "best" }.Concat(Rankings.Select(r => r.Model)),
+            Metrics.Select(m => new[] { m.Name, BestLabel(m.Best) }.Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name))))));
+        html.Append("<h2>Figures</h2>\n");
+        foreach (var (_, chart) in ScoreReportFigures.All(this)) html.Append(figure(chart)).Append('\n');
     }
 
     /// <summary>

@@ -59,12 +59,15 @@ public sealed partial class ScoreReport
         foreach (var note in Notes) yield return note;
     }
 
-    internal static string BestLabel(MetricBest best) => best switch { MetricBest.One => "↑ 1", MetricBest.Zero => "↓ 0", _ => "—" };
+    /// <summary>A short label of a metric's direction: <c>↑ 1</c>, <c>↓ 0</c> or <c>—</c>.</summary>
+    public static string BestLabel(MetricBest best) => best switch { MetricBest.One => "↑ 1", MetricBest.Zero => "↓ 0", _ => "—" };
 
-    internal static string Format(double? v, string format = "0.0000") =>
+    /// <summary>A value as reports print it (4 decimals; <c>—</c> when missing, <c>NaN</c> when undefined).</summary>
+    public static string Format(double? v, string format = "0.0000") =>
         v is not double d ? "—" : double.IsNaN(d) ? "NaN" : d.ToString(format, CultureInfo.InvariantCulture);
 
-    internal static string FormatWithInterval(MetricSummary s) =>
+    /// <summary>A summary's mean followed by its bootstrap CI in brackets.</summary>
+    public static string FormatWithInterval(MetricSummary s) =>
         s.CiLow is null ? Format(s.Mean) : $"{Format(s.Mean)} [{Format(s.CiLow)}, {Format(s.CiHigh)}]";
 
     private static void AppendTable(StringBuilder md, IEnumerable<string> leading, IEnumerable<string> trailing, List<List<string>> rows) =>

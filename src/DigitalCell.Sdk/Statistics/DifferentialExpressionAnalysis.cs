@@ -90,7 +90,7 @@ public static class DifferentialExpressionAnalysis
     }
 
     private static string Preview(string[] names) => names.Length == 0 ? "(none)"
-        : string.Join(", ", names.Take(20)) + (names.Length > 20 ? $", … ({names.Length} in all)" : "");
+        : string.Join(", ", names.Take(50)) + (names.Length > 50 ? $", … ({names.Length} in all)" : "");
 
     /// <summary>Thread-local buffers: one gene's values bucketed by slot.</summary>
     private sealed class GeneWorkspace(int slots)

@@ -29,4 +29,23 @@ public static class MultipleTesting
         }
         return result;
     }
+
+    /// <summary>
+    /// Holm–Šidák step-down adjusted p-values (statsmodels <c>multipletests(method="holm-sidak")</c>, used by scPerturb's
+    /// E-test): for the i-th smallest of m p-values 1 − (1 − p)^(m − i + 1), made monotone by a running maximum, capped at 1.
+    /// </summary>
+    public static double[] HolmSidak(IReadOnlyList<double> pValues)
+    {
+        int m = pValues.Count;
+        var order = Enumerable.Range(0, m).OrderBy(i => pValues[i]).ToArray();
+        var result = new double[m];
+        double running = 0;
+        for (int k = 0; k < m; k++)
+        {
+            double adjusted = -PreciseMath.ExpM1((m - k) * PreciseMath.Log1P(-pValues[order[k]])); // 1 − (1 − p)^(m−k), exact for tiny p
+            running = Math.Max(running, adjusted);
+            result[order[k]] = Math.Min(1, running);
+        }
+        return result;
+    }
 }

@@ -160,4 +160,52 @@ public class DatasetDownloaderTests
         Assert.That(result.Resumed, Is.True);
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
     }
+
+    [Test]
+    public async Task A_server_without_range_support_makes_the_download_restart_cleanly()
+    {
+        byte[] content = FixtureBytes(120_000, seed: 9);
+        await using var server = new FixtureServer();
+        server.File("norange.bin", content, cutAfterBytes: call => call == 1 ? 50_000 : null, honourRange: false);
+        string destination = Path.Combine(_dir, "norange.bin");
+
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("norange.bin"), destination, Sha256Hex(content));
+
+        Assert.That(server.Requests.ElementAt(1).Headers["range"], Is.EqualTo("bytes=50000-"));
+        Assert.That(result.Resumed, Is.False, "the server answered 200 with the whole file, so it was rewritten from zero");
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task A_complete_partial_file_left_by_a_crash_is_verified_without_downloading_again()
+    {
+        byte[] content = FixtureBytes(30_000, seed: 10);
+        await using var server = new FixtureServer();
+        server.File("done.bin", content);
+        string destination = Path.Combine(_dir, "done.bin");
+        File.WriteAllBytes(destination + DatasetDownloader.PartialSuffix, content);
+
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("done.bin"), destination, Sha256Hex(content));
+
+        Assert.That(server.Requests.Single().Headers["range"], Is.EqualTo("bytes=30000-"), "answered 416: nothing left to send");
+        Assert.That(result.Resumed, Is.True);
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task A_stalled_connection_is_abandoned_and_the_download_resumed()
+    {
+        byte[] content = FixtureBytes(40_000, seed: 19);
+        await using var server = new FixtureServer();
+        // The first response sends one 4 KiB chunk, then stalls for far longer than the stall timeout.
+        server.File("stall.bin", content, chunkDelay: call => call == 1 ? TimeSpan.FromSeconds(30) : null);
+        string destination = Path.Combine(_dir, "stall.bin");
+        var downloader = new DatasetDownloader(Http) { AllowInsecureMirror = true, StallTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var result = await downloader.DownloadAsync(server.Url("stall.bin"), destination, Sha256Hex(content));
+
+        Assert.That(result.Resumed, Is.True);
+        Assert.That(server.Requests.ElementAt(1).Headers["range"], Is.EqualTo("bytes=4096-"));
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
 }

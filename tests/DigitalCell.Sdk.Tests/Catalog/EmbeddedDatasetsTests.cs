@@ -28,4 +28,12 @@ public class EmbeddedDatasetsTests : TempDirectoryTest
         var e = Assert.Throws<DigitalCellException>(() => EmbeddedDatasets.Extract("norman.h5ad", Temp))!;
         Assert.That(e.Message, Does.Contain("norman.h5ad").And.Contain(EmbeddedDatasets.Papalexi2021Thp1));
     }
+
+    [TestCase(EmbeddedDatasets.PerturbenchDevel, "norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad")]
+    [TestCase(EmbeddedDatasets.Kang2018PbmcIfnb, "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad")]
+    public void EveryEmbeddedCatalogFileExtracts(string name, string shipped)
+    {
+        Assert.That(EmbeddedDatasets.Names, Has.Member(name));
+        Assert.That(File.ReadAllBytes(EmbeddedDatasets.Extract(name, Temp)), Is.EqualTo(File.ReadAllBytes(RepoPaths.Data(shipped))));
+    }
 }

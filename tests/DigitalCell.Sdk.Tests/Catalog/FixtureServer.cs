@@ -38,13 +38,13 @@ internal sealed class FixtureServer : IAsyncDisposable
     public void Route(string path, Func<FixtureRequest, Stream, CancellationToken, Task> handler) => _routes["/" + path.TrimStart('/')] = handler;
 
     /// <summary>Serves a file with Range/If-Range support; the options, given the 1-based call number, cut or slow the body.</summary>
-    public void File(string path, byte[] content, string etag = "\"v1\"", Func<int, int?>? cutAfterBytes = null, Func<int, TimeSpan?>? chunkDelay = null)
+    public void File(string path, byte[] content, string etag = "\"v1\"", Func<int, int?>? cutAfterBytes = null, Func<int, TimeSpan?>? chunkDelay = null, bool honourRange = true)
     {
         int calls = 0;
         Route(path, (request, stream, ct) =>
         {
             int call = Interlocked.Increment(ref calls);
-            return WriteFileAsync(stream, request, content, etag, cutAfterBytes?.Invoke(call), chunkDelay?.Invoke(call), ct);
+            return WriteFileAsync(stream, request, content, etag, cutAfterBytes?.Invoke(call), chunkDelay?.Invoke(call), honourRange, ct);
         });
     }
 
@@ -56,10 +56,11 @@ internal sealed class FixtureServer : IAsyncDisposable
     }
 
     private static async Task WriteFileAsync(Stream stream, FixtureRequest request, byte[] content, string etag,
-        int? cutAfter, TimeSpan? chunkDelay, CancellationToken ct)
+        int? cutAfter, TimeSpan? chunkDelay, bool honourRange, CancellationToken ct)
     {
         long start = 0;
-        bool ranged = request.Headers.TryGetValue("range", out string? range)
+        string? range = request.Headers.GetValueOrDefault("range");
+        bool ranged = honourRange && range is not null
                       && (!request.Headers.TryGetValue("if-range", out string? ifRange) || ifRange == etag);
         if (ranged)
         {

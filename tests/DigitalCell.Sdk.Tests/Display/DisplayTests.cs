@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Display;
+using DigitalCell.Sdk.Scoring;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
@@ -117,5 +118,45 @@ public class DisplayTests
         Assert.That(json, Does.Contain("\"name\":\"up (1)\"").And.Contain("\"name\":\"down (1)\"").And.Contain("\"name\":\"not significant (2)\""));
         Assert.That(json, Does.Contain("\"y\":[300.0]"), "an adjusted p of 0 is drawn at 1e-300");
         Assert.That(json, Does.Not.Contain("NAN"), "genes without a p-value are left out");
+    }
+
+    [Test]
+    public void Run_provenance_records_the_data_checksum_seed_device_and_sdk_version()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("dcell-prov-").FullName, "abc.txt");
+        File.WriteAllText(file, "abc");
+
+        var provenance = RunProvenance.Capture(file, seed: 7, device: "cuda:0");
+
+        // FIPS 180-2 test vector: SHA-256("abc").
+        Assert.That(provenance.DataSha256, Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        Assert.That(provenance.SdkVersion, Does.StartWith("0.1.0"));
+        Assert.That(provenance.ToString(), Does.Contain("data: abc.txt\n").And.Contain("seed: 7\n").And.EndWith("device: cuda:0"));
+        Assert.That(provenance.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
+        Assert.Throws<DigitalCellException>(() => RunProvenance.Capture(file + ".missing", 0));
+    }
+
+    [Test]
+    public void A_score_report_displays_its_tables_and_figures_sharing_the_notebooks_plotly_js()
+    {
+        string[] perturbations = ["KO1", "KO2", "KO3"];
+        double[] control = [1, 1, 1, 1];
+        double[][] real = [[2, 1, 1, 0], [1, 3, 1, 1], [0, 1, 2, 1]];
+        double[][] good = [[1.9, 1, 1, 0.1], [1, 2.8, 1, 1], [0.1, 1, 2.1, 1]];
+        var metrics = new[] { Metrics.PearsonDelta, Metrics.Mse };
+        ModelScores Score(string name, double[][] predicted) =>
+            Scorer.Score(name, new ScoringInput(perturbations, ["a", "b", "c", "d"], real, predicted, control, control), metrics, ScoringMode.CellEval);
+        var report = ScoreReport.Create([Score("good", good), Score("cell-mean", [control, control, control])], metrics, ScoringMode.CellEval,
+            new ScoreReportOptions(BootstrapSamples: 50));
+        NotebookDisplay.BeginNotebook();
+
+        string html = report.ToDisplayString(HtmlFormatter.MimeType);
+
+        Assert.That(html, Does.Contain("<h2>Ranking</h2>").And.Contain("<td>good</td>").And.Contain("<h2>Metrics</h2>"));
+        Assert.That(html, Does.Contain("<td>pearson_delta</td>"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "plotly.js v2.28.0"), Has.Count.EqualTo(1));
+        Assert.That(html, Does.Contain("newPlot('dcell-figure-2'"), "more than one figure, drawn with the shared script");
+        Assert.That(html, Does.Not.Contain("<html>"), "a fragment, not a page");
+        Assert.That(report.ToDisplayString(PlainTextFormatter.MimeType), Is.EqualTo(report.ToMarkdown()));
     }
 }

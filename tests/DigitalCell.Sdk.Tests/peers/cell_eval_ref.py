@@ -146,9 +146,17 @@ def metrics(d):
 
 
 def bh(p):
-    """Benjamini-Hochberg adjusted p-values (scipy.stats.false_discovery_control, method='bh')."""
+    """Benjamini-Hochberg adjusted p-values, as scipy.stats.false_discovery_control(method='bh') (not in Debian's scipy 1.10)."""
     p = np.asarray(p, float)
-    return stats.false_discovery_control(p, method="bh") if len(p) else p
+    n = len(p)
+    if n == 0:
+        return p
+    order = np.argsort(p)
+    q = p[order] * n / np.arange(1, n + 1)
+    q = np.minimum.accumulate(q[::-1])[::-1]
+    out = np.empty(n)
+    out[order] = np.minimum(q, 1.0)
+    return out
 
 
 def fold_change(mt, mr, clipped):
@@ -206,6 +214,15 @@ def pipeline(d):
     m["real_ctrl_cells"], m["pred_ctrl_cells"] = real_x[real_l == control], pred_x[pred_l == control]
     if "perturbed_ref" in d:
         m["perturbed_ref"] = d["perturbed_ref"]
+    # GEARS top-20 DE genes: scanpy's default t-test (Welch) vs control, |t| descending, NaN counted as 0.
+    ctrl = real_x[real_l == control]
+    top = []
+    for p in perts:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = stats.ttest_ind(real_x[real_l == p], ctrl, equal_var=False).statistic
+        t = np.where(np.isnan(t), 0.0, np.abs(t))
+        top.append(list(map(int, np.argsort(-t, kind="stable")[:20])))
+    m["top_de"] = top
     out = metrics(m)
     out["_real_fdr"] = [list(map(float, f)) for f in m["real_fdr"]]
     out["_real_lfc"] = [list(map(float, f)) for f in m["real_lfc"]]

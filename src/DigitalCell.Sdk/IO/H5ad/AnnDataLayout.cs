@@ -29,11 +29,13 @@ internal static class AnnDataLayout
     /// <summary>Reads the whole file.</summary>
     public static CellDataset Read(H5adReader reader)
     {
-        var (obs, var, uns) = ReadAnnotations(reader);
+        // The obs/var string indexes and X are the slow parts of a big file; read them side by side.
+        var annotations = reader.ReadAside(large: true, ReadAnnotations);
+        var xElement = reader.OptionalChild(reader.Root, "X", "/");
+        var xRead = xElement is null ? null : reader.ReadMatrix(xElement, "/X");
+        var (obs, var, uns) = annotations.GetAwaiter().GetResult();
         int cells = obs.RowCount, genes = var.RowCount;
-        var x = reader.OptionalChild(reader.Root, "X", "/") is { } xElement
-            ? reader.ReadMatrix(xElement, "/X")
-            : SparseCellMatrix.Empty(cells, genes);
+        var x = xRead ?? SparseCellMatrix.Empty(cells, genes);
         CheckAxes(reader, x.RowCount, x.ColumnCount, cells, genes);
         return new CellDataset(
             x, obs, var,

@@ -155,7 +155,7 @@ public sealed class BackedCellMatrix : ICellMatrixSource
         if (problem is not null)
             throw _reader.Fail(problem.StartsWith("column index", StringComparison.Ordinal) ? H5adReader.Join(_path, "indices") : indptrPath,
                 $"{problem} (in rows {start}..{start + count}).");
-        return new SparseCellMatrix(count, ColumnCount, indptr, indices, data);
+        return SparseCellMatrix.Validated(count, ColumnCount, indptr, indices, data);
     }
 
     private static CellMatrix Stack(List<CellMatrix> blocks, int columns, bool sparse)

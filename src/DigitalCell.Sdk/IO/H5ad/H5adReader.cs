@@ -15,9 +15,11 @@ internal sealed class H5adReader : IDisposable
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly IH5Group _root;
+    private readonly bool _ownsMap;
 
-    private H5adReader(string filePath, H5adReadOptions options, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root)
+    private H5adReader(string filePath, H5adReadOptions options, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root, bool ownsMap = true)
     {
+        _ownsMap = ownsMap;
         FilePath = filePath;
         Options = options;
         _map = map;
@@ -41,6 +43,8 @@ internal sealed class H5adReader : IDisposable
         if (!File.Exists(path)) throw new DigitalCellException(path, null, "file not found.");
         long length = new FileInfo(path).Length;
         if (length == 0) throw new DigitalCellException(path, null, "the file is empty, not an HDF5 (h5ad) file.");
+        if (HdfSuperblock.DeclaredEnd(path) is { } end && end > length)
+            throw new DigitalCellException(path, null, $"the file is truncated: its HDF5 header says it ends at byte {end} but it has only {length} bytes (an interrupted download or copy?).");
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         try
@@ -56,6 +60,24 @@ internal sealed class H5adReader : IDisposable
             map?.Dispose();
             throw new DigitalCellException(path, null, $"not a readable HDF5 (h5ad) file; it may be truncated or corrupt ({e.Message}).", e);
         }
+    }
+
+    /// <summary>
+    /// A second reader over the same memory map, for reading another element on another thread: PureHDF's file
+    /// objects keep per-read state, but independent ones over one read-only view can run in parallel.
+    /// Disposing the fork leaves this reader open.
+    /// </summary>
+    public H5adReader Fork() => new(FilePath, Options, _map, _view, Guard("/", () => H5File.Open(_view)), ownsMap: false);
+
+    /// <summary>Runs <paramref name="read"/> on a forked reader on the thread pool when the data are large enough to gain from it.</summary>
+    public Task<T> ReadAside<T>(bool large, Func<H5adReader, T> read)
+    {
+        if (!large || Environment.ProcessorCount < 2) return Task.FromResult(read(this));
+        return Task.Run(() =>
+        {
+            using var fork = Fork();
+            return read(fork);
+        });
     }
 
     /// <summary>An error about element <paramref name="path"/>.</summary>
@@ -166,6 +188,7 @@ internal sealed class H5adReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (!_ownsMap) return;
         _view.Dispose();
         _map.Dispose();
     }

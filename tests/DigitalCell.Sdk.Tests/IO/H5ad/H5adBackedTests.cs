@@ -22,7 +22,7 @@ public class H5adBackedTests
     }
 
     [TestCase(1000)]
-    [TestCase(7)]
+    [TestCase(4099)]
     public void ChunksOverPapalexiEqualTheInMemoryMatrix(int rowsPerChunk)
     {
         var full = H5ad.Read(Papalexi);

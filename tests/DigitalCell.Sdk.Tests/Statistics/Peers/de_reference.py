@@ -13,49 +13,28 @@ import os
 import sys
 
 try:
-    import anndata
     import numpy as np
-    import scipy.sparse as sp
     from scipy import stats
+    from peer_common import load, save as save_to, save_text as save_text_to
 except ImportError as e:  # the test turns this into Assert.Ignore
     print(f"missing module: {e}")
     sys.exit(3)
 
 path, groupby, reference, out = sys.argv[1:5]
-os.makedirs(out, exist_ok=True)
-a = anndata.read_h5ad(path)
-counts = sp.csr_matrix(a.X, dtype=np.float32)
-counts.sort_indices()
+a, counts, log = load(path, out)
 
 
 def save(name, arr, dtype):
-    np.ascontiguousarray(arr, dtype=dtype).tofile(os.path.join(out, name))
+    save_to(out, name, arr, dtype)
 
 
 def save_text(name, lines):
-    with open(os.path.join(out, name), "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    save_text_to(out, name, lines)
 
 
-save_text("shape.txt", [str(counts.shape[0]), str(counts.shape[1])])
-save("counts_indptr.i32", counts.indptr, np.int32)
-save("counts_indices.i32", counts.indices, np.int32)
-save("counts_data.f32", counts.data, np.float32)
-save_text("genes.txt", list(map(str, a.var_names)))
 labels = a.obs[groupby].astype(str).to_numpy()
 save_text("labels.txt", labels)
-
-# scanpy normalize_total(target_sum=1e4) then log1p: per-cell total, x / total * 1e4, log1p
-totals = np.asarray(counts.sum(axis=1, dtype=np.float64)).ravel()
-rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-safe = np.where(totals == 0, 1.0, totals)
-norm = (counts.data.astype(np.float64) / safe[rows] * 1e4).astype(np.float32)
-logd = np.log1p(norm.astype(np.float64)).astype(np.float32)
-save("norm_data.f32", norm, np.float32)
-save("log_data.f32", logd, np.float32)
-save("totals.f64", totals, np.float64)
-save("ngenes.i32", np.diff(counts.indptr), np.int32)
-X = sp.csr_matrix((logd, counts.indices, counts.indptr), shape=counts.shape).toarray().astype(np.float64)
+X = log.toarray().astype(np.float64)
 
 # per-gene moments of the log data (ddof=1)
 save("gene_mean.f64", X.mean(axis=0), np.float64)

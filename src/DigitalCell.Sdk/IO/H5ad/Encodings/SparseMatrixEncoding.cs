@@ -9,6 +9,9 @@ namespace DigitalCell.Sdk.IO.H5ad.Encodings;
 /// </summary>
 internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
 {
+    /// <summary>Stored values above which indices and data are read on two threads.</summary>
+    private const ulong ParallelThreshold = 1 << 20;
+
     public string EncodingType => encodingType;
 
     public IReadOnlyList<string> Versions { get; } = ["0.1.0"];
@@ -31,8 +34,12 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
         var indptr = reader.Guard(indptrPath, () => H5Values.ReadInt32(reader.ChildDataset(group, "indptr", path)));
         if (indptr.Length != major + 1)
             throw reader.Fail(indptrPath, $"has {indptr.Length} entries but the matrix has {major} {(csc ? "columns" : "rows")} (expected {major + 1}).");
-        var indices = reader.Guard(indicesPath, () => H5Values.ReadInt32(reader.ChildDataset(group, "indices", path)));
+        // indices and data are the bulk of the file: read them side by side.
+        var indicesDataset = reader.ChildDataset(group, "indices", path);
+        var indicesTask = reader.ReadAside(indicesDataset.Space.Dimensions[0] >= ParallelThreshold,
+            own => own.Guard(indicesPath, () => H5Values.ReadInt32(ReferenceEquals(own, reader) ? indicesDataset : (IH5Dataset)own.OptionalElement(indicesPath)!)));
         var data = reader.Guard(dataPath, () => H5Values.ReadFloats(reader.ChildDataset(group, "data", path)));
+        var indices = indicesTask.GetAwaiter().GetResult();
         var problem = SparseCellMatrix.Validate(major, minor, indptr, indices, data);
         if (problem is not null)
         {
@@ -40,7 +47,7 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
                 : problem.StartsWith("column index", StringComparison.Ordinal) ? indicesPath : path;
             throw reader.Fail(where, csc ? problem.Replace("column index", "row index", StringComparison.Ordinal).Replace("columns", "rows", StringComparison.Ordinal) : problem);
         }
-        var matrix = new SparseCellMatrix(major, minor, indptr, indices, data);
+        var matrix = SparseCellMatrix.Validated(major, minor, indptr, indices, data);
         return csc ? matrix.Transpose() : matrix;
     }
 

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using DigitalCell.Sdk;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Statistics;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary>
+/// <c>dcell de &lt;in&gt; --groupby &lt;col&gt; --reference &lt;label&gt; [--method wilcoxon|t-test] [--convention …] --out &lt;file.csv|.parquet&gt;</c>:
+/// differential expression of every group against the reference, one row per group × gene.
+/// </summary>
+public static class DeCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "Log1p-normalised dataset: " + CellDatasetFiles.SupportedFormats };
+        var groupBy = new Option<string>("--groupby") { Description = "obs column holding the groups (e.g. perturbation).", Required = true };
+        var reference = new Option<string>("--reference") { Description = "The reference group (e.g. control).", Required = true };
+        var method = new Option<string>("--method") { Description = "wilcoxon or t-test.", DefaultValueFactory = _ => "wilcoxon" };
+        method.AcceptOnlyFromAmong("wilcoxon", "t-test");
+        var convention = new Option<string>("--convention")
+        {
+            Description = "scanpy (no continuity correction, 1e-9 pseudocount, BH per group), cell-eval (pdex 0.2: continuity, ε = 0) or vcc2025 (pdex 0.1: continuity, FC clipped at 20, global BH).",
+            DefaultValueFactory = _ => "scanpy",
+        };
+        convention.AcceptOnlyFromAmong("scanpy", "cell-eval", "vcc2025");
+        var output = new Option<string>("--out") { Description = "Result table: .csv or .parquet.", Required = true };
+        var command = new Command("de", "Differential expression of every group against a reference group (columns group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference).")
+            { input, groupBy, reference, method, convention, output };
+        command.SetAction(parse =>
+        {
+            string to = parse.GetRequiredValue(output);
+            bool parquet = to.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+            if (!parquet && !to.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw new DigitalCellException($"--out must end in .csv or .parquet, got '{to}'.");
+            var options = parse.GetValue(convention) switch
+            {
+                "cell-eval" => DifferentialExpressionOptions.CellEval,
+                "vcc2025" => DifferentialExpressionOptions.Vcc2025,
+                _ => new DifferentialExpressionOptions(),
+            };
+            if (parse.GetValue(method) == "t-test") options = options with { Method = DifferentialExpressionMethod.TTest };
+            var data = CellDataset.Read(parse.GetRequiredValue(input));
+            var result = data.DifferentialExpression(parse.GetRequiredValue(groupBy), parse.GetRequiredValue(reference), options);
+            if (parquet) result.WriteParquet(to); else result.WriteCsv(to);
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"Tested {result.Groups.Count} groups × {result.Genes.Count} genes against '{result.Reference}' ({result.ReferenceCellCount} cells); wrote {to}.");
+            return 0;
+        });
+        return command;
+    }
+}

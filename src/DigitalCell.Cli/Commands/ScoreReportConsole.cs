@@ -1,0 +1,30 @@
+using DigitalCell.Sdk.Scoring;
+using Spectre.Console;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary>Prints a <see cref="ScoreReport"/> as a terminal table (models ranked, metric means with bootstrap CIs).</summary>
+internal static class ScoreReportConsole
+{
+    public static void Write(ScoreReport report, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = InteractionSupport.No,
+        });
+        // Metrics as rows and models as columns keep the table narrow; the CIs are in report.md/html.
+        var models = report.Rankings.Select(r => r.Model).ToArray();
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{Markup.Escape(report.Mode.Name)} mode, mean over {report.ModelScores[0].Input.Perturbations.Count} perturbations (95% CIs in report.md)");
+        table.AddColumn(new TableColumn("metric").NoWrap());
+        foreach (var m in models) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
+        if (report.Options.BaselineModel is string baseline)
+            table.AddRow(new[] { $"[bold]score vs {Markup.Escape(baseline)}[/]" }.Concat(report.Rankings.Select(r => $"[bold]{ScoreReport.Format(r.OverallScore)}[/]")).ToArray());
+        foreach (var metric in report.Metrics)
+            table.AddRow(new[] { Markup.Escape($"{metric.Name} {ScoreReport.BestLabel(metric.Best)}") }
+                .Concat(models.Select(m => ScoreReport.Format(report.Summary(m, metric.Name).Mean))).ToArray());
+        console.Write(table);
+    }
+}

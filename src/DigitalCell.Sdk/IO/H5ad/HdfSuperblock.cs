@@ -1,0 +1,38 @@
+using System.Buffers.Binary;
+
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>
+/// Reads the end-of-file address from an HDF5 superblock, so a truncated file is reported as truncated instead of as
+/// whatever element happens to lie past the cut (PureHDF then just sees missing links).
+/// Layout: HDF5 File Format Specification §II.A (superblock versions 0–3).
+/// </summary>
+internal static class HdfSuperblock
+{
+    private static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
+    /// <summary>The byte length the file declares (base address + end-of-file address), or null when no superblock is found.</summary>
+    public static long? DeclaredEnd(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var header = new byte[64];
+        // The superblock sits at 0 or, after a user block, at 512, 1024, 2048, … (spec §II.A).
+        for (long offset = 0; offset + header.Length <= stream.Length; offset = offset == 0 ? 512 : offset * 2)
+        {
+            stream.Position = offset;
+            stream.ReadExactly(header);
+            if (!header.AsSpan(0, 8).SequenceEqual(Signature)) continue;
+            int version = header[8];
+            int sizeOfOffsets = version <= 1 ? header[13] : header[9];
+            if (sizeOfOffsets != 8 && sizeOfOffsets != 4) return null;
+            // v0: base address at 24 (v1: 28); v2/3: at 12. End-of-file address is the third address field in v0/1
+            // (base, free-space, EOF) and the third in v2/3 (base, extension, EOF).
+            int baseAt = version switch { 0 => 24, 1 => 28, _ => 12 };
+            long ReadAddress(int at) => sizeOfOffsets == 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(at)) : BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(at));
+            long baseAddress = ReadAddress(baseAt);
+            long eof = ReadAddress(baseAt + 2 * sizeOfOffsets);
+            return eof < 0 || baseAddress < 0 ? null : baseAddress + eof;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,60 @@
+using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Tests.TestSupport;
+using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
+
+namespace DigitalCell.Sdk.Tests.Catalog;
+
+public class CatalogLoadTests
+{
+    private string _cache = "";
+
+    [SetUp]
+    public void SetUp() => _cache = RepoPaths.NewTempDirectory();
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_cache, recursive: true);
+
+    [TestCase("papalexi2021-thp1-subset", "papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad", "perturbation", "control")]
+    [TestCase("norman2019-perturbench-devel", "norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad", "perturbation", "control")]
+    [TestCase("kang2018-pbmc-ifnb", "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad", "condition", "control")]
+    public async Task Loading_by_id_matches_anndata_and_recognises_the_controls(string id, string file, string column, string control)
+    {
+        // Independent reference: anndata reads the shipped file and counts labels in the source column.
+        var reference = PythonPeer.RunJson("""
+            import sys, json, anndata
+            a = anndata.read_h5ad(sys.argv[1])
+            counts = a.obs[sys.argv[2]].astype(str).value_counts().to_dict()
+            print(json.dumps({"n_obs": a.n_obs, "n_vars": a.n_vars, "counts": counts}))
+            """, RepoPaths.Data(file), column);
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache });
+
+        var data = await catalog.LoadAsync(id);
+
+        Assert.That(data.CellCount, Is.EqualTo(reference.GetProperty("n_obs").GetInt32()));
+        Assert.That(data.GeneCount, Is.EqualTo(reference.GetProperty("n_vars").GetInt32()));
+        var counts = reference.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        var labels = data.Obs.Categorical(DatasetSchemaApplication.PerturbationColumn);
+        var ours = Enumerable.Range(0, data.CellCount).GroupBy(i => labels[i]!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.That(ours[DatasetSchemaApplication.ControlLabel], Is.EqualTo(counts[control]));
+        Assert.That(ours.Where(kv => kv.Key != "control").ToDictionary(kv => kv.Key, kv => kv.Value),
+            Is.EquivalentTo(counts.Where(kv => kv.Key != control)), "the perturbed groups keep their labels and sizes");
+        var schema = catalog.Get(id).PerturbationSchema;
+        Assert.That(Enumerable.Range(0, data.CellCount).Count(i => Perturbation.Parse(labels[i]!, schema).IsControl), Is.EqualTo(counts[control]));
+        Assert.That(((IReadOnlyDictionary<string, object>)data.Uns["catalog"])["sha256"], Is.EqualTo(catalog.Get(id).PrimaryFile.Sha256));
+    }
+
+    [Test]
+    public async Task Norman_doubles_parse_as_two_gene_CRISPRa_combinations()
+    {
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache });
+        var data = await catalog.LoadAsync("norman2019-perturbench-devel");
+        var schema = catalog.Get("norman2019-perturbench-devel").PerturbationSchema;
+
+        var perturbations = data.Obs.Categorical("perturbation").Categories.Select(l => Perturbation.Parse(l, schema)).ToArray();
+
+        Assert.That(perturbations.Count(p => p.IsCombination), Is.EqualTo(15), "PROVENANCE.md lists 15 A+B doubles");
+        Assert.That(perturbations.Where(p => !p.IsControl).Select(p => p.Mode), Is.All.EqualTo(PerturbationMode.CRISPRa));
+        Assert.That(perturbations.Single(p => p.Label == "KLF1+MAP2K6").Targets, Is.EqualTo(new[] { "KLF1", "MAP2K6" }));
+    }
+}
