@@ -3,6 +3,7 @@ return args.FirstOrDefault() switch
 {
     "h5ad-load" => DigitalCell.Benchmarks.H5adLoadBenchmark.Run(args[1..]),
     "torch-train-step" => DigitalCell.Benchmarks.TorchTrainingStepBenchmark.Run(args[1..]),
+    "tenx-read" => DigitalCell.Benchmarks.TenXReadBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -11,5 +12,6 @@ static int Usage()
     Console.WriteLine("usage: dotnet run --project benchmarks/DigitalCell.Benchmarks -c Release -- <benchmark> [args]");
     Console.WriteLine("  h5ad-load [cells=200000] [genes=2000] [runs=5]   h5ad full load vs anndata.read_h5ad; backed streaming memory");
     Console.WriteLine("  torch-train-step [threads]   neural model training step: DigitalCell.Sdk.Torch vs python3-torch");
+    Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
     return 0;
 }
