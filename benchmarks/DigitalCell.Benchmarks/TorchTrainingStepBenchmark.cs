@@ -20,14 +20,14 @@ internal static class TorchTrainingStepBenchmark
     public static int Run(string[] args)
     {
         var threads = args.Length > 0 ? int.Parse(args[0]) : Environment.ProcessorCount;
-        const int steps = 60, warmup = 10;
+        const int steps = 40, warmup = 5;
         TorchSharp.torch.set_num_threads(threads);
         Console.WriteLine($"training step, median of {steps} after {warmup} warm-up steps, {threads} thread(s)");
         Console.WriteLine($"{"config",-28} {"ours ms",10} {"python3-torch ms",18} {"ratio",8}");
         foreach (var c in new[]
         {
             new Config("papalexi (299 genes)", 299, 128, 32, 16, 24, 8, 32),
-            new Config("hvg-2000, hidden 512", 2000, 512, 64, 16, 24, 8, 64),
+            new Config("hvg-2000, hidden 256", 2000, 256, 64, 16, 24, 8, 32),
         })
         {
             var ours = Ours(c, steps, warmup);

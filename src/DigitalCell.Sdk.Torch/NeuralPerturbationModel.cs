@@ -142,15 +142,7 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
     /// perturbation; a control perturbation gives the control cells' mean.</summary>
     public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
-        var encoding = Encoding;
-        var controls = encoding.ControlCells;
-        if (context?.ControlCells is { } given)
-        {
-            if (given.ColumnCount != Genes.Count)
-                throw new DigitalCellException($"prediction context has control cells with {given.ColumnCount} genes; the model has {Genes.Count}");
-            controls = new float[given.RowCount * Genes.Count];
-            for (int r = 0; r < given.RowCount; r++) given.CopyRow(r, controls.AsSpan(r * Genes.Count, Genes.Count));
-        }
+        var controls = ModelFiles.ControlCells(context, Encoding.ControlCells, Genes.Count);
         var means = PredictMeans(perturbations.Select(p => p.Targets).ToList(), controls);
         var values = new float[perturbations.Count * Genes.Count];
         var controlMean = Enumerable.Range(0, Genes.Count).Select(g => Enumerable.Range(0, controls.Length / Genes.Count).Average(r => controls[r * Genes.Count + g])).ToArray();
@@ -202,10 +194,8 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
             throw new DigitalCellException(Path.Combine(directory, ModelCard.FileName), "architecture", $"architecture '{card.Architecture}' is not '{ArchitectureName}'");
         if (!File.Exists(weightsPath)) throw new DigitalCellException(directory, null, $"{WeightsFile} not found next to the model card");
         var file = SafeTensors.Read(weightsPath);
-        string[] Strings(string key) => file.Metadata.TryGetValue(key, out var json) ? JsonSerializer.Deserialize<string[]>(json) ?? []
-            : throw new DigitalCellException(weightsPath, "__metadata__", $"lacks '{key}'");
-        var genes = Strings("genes");
-        var targets = Strings("targets");
+        var genes = ModelFiles.Names(file, weightsPath, "genes");
+        var targets = ModelFiles.Names(file, weightsPath, "targets");
         var architecture = new NeuralModelOptions
         {
             Hidden = (int)card.Number("hidden"), Latent = (int)card.Number("latent"),
@@ -217,11 +207,26 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
         var control = file["control_cells"];
         if (prior.Shape[0] != genes.Length || control.Shape[1] != genes.Length)
             throw new DigitalCellException(weightsPath, "gene_prior", $"weights are for {prior.Shape[0]} genes but the metadata lists {genes.Length}");
-        return new NeuralPerturbationModel(new TrainingOptions { Device = device }, architecture)
+        return new NeuralPerturbationModel(TrainingOptionsFrom(card, device), architecture)
         {
             _network = PerturbationNetwork.FromTensors(parameters, PerturbationNetwork.FromSafeTensor(prior), TorchRuntime.Resolve(device)),
             _encoding = new PerturbationEncoding(genes, targets, prior.ToFloats(), (int)prior.Shape[1], control.ToFloats()),
             Card = card,
+        };
+    }
+
+    /// <summary>The training hyperparameters recorded in a card (so a loaded model refits the way it was trained).</summary>
+    private static TrainingOptions TrainingOptionsFrom(ModelCard card, DevicePreference device)
+    {
+        var d = new TrainingOptions();
+        double Get(string name, double fallback) => card.Hyperparameters.ContainsKey(name) ? card.Number(name) : fallback;
+        return d with
+        {
+            Device = device, Steps = (int)Get("steps", d.Steps), LearningRate = Get("learning_rate", d.LearningRate),
+            WeightDecay = Get("weight_decay", d.WeightDecay), WarmupSteps = (int)Get("warmup_steps", d.WarmupSteps),
+            GradientClipNorm = Get("gradient_clip_norm", d.GradientClipNorm), PerturbationsPerBatch = (int)Get("perturbations_per_batch", d.PerturbationsPerBatch),
+            CellsPerPerturbation = (int)Get("cells_per_perturbation", d.CellsPerPerturbation), MeanLossWeight = Get("mean_loss_weight", d.MeanLossWeight),
+            Seed = (long)Get("seed", d.Seed),
         };
     }
 
@@ -273,17 +278,32 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
 /// <summary>Entry point for saved neural models; also registers their loader with <see cref="PerturbationModels"/>.</summary>
 public static class NeuralModels
 {
-    /// <summary>Makes <see cref="PerturbationModels.Load"/> recognise neural and ONNX model directories (runs when this assembly loads).</summary>
+    /// <summary>
+    /// Makes <see cref="PerturbationModels.Load"/> recognise neural and ONNX model directories. Runs by itself when this
+    /// assembly loads; call it explicitly where nothing else has touched the assembly yet (idempotent).
+    /// </summary>
     // A module initializer is the one hook that runs when the assembly loads, so PerturbationModels.Load works for
     // neural directories without the caller touching this class first (the library has no other entry point to use).
 #pragma warning disable CA2255
     [System.Runtime.CompilerServices.ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Register()
+    public static void Register()
     {
         PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
         PerturbationModels.Register(Onnx.OnnxPerturbationModel.ArchitectureName, Onnx.OnnxPerturbationModel.Load);
     }
+
+    /// <summary>
+    /// A model from a command-line spec: <c>neural</c> (a new model with default options), <c>neural:DIR</c> (the saved
+    /// model in DIR; the benchmark's Fit retrains it from scratch on the split's training fold with the architecture and
+    /// hyperparameters in its card, so test perturbations it may have seen cannot leak), or any baseline name.
+    /// </summary>
+    public static IPerturbationModel Create(string spec) => spec.Trim() switch
+    {
+        "neural" => new NeuralPerturbationModel(),
+        var s when s.StartsWith("neural:", StringComparison.Ordinal) => Load(s["neural:".Length..]),
+        var s => Baselines.Create(s),
+    };
 
     /// <summary>Loads a saved neural model directory (model.safetensors + model-card.json).</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto) =>

@@ -21,7 +21,7 @@ public static class BenchmarkCommand
         var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => DefaultData };
         var column = new Option<string?>("--perturbation-column") { Description = "obs column with perturbation labels (default: 'perturbation' or the catalog mapping)" };
         var control = new Option<string?>("--control") { Description = "Control label (default: 'control' or the catalog mapping)" };
-        var models = new Option<string>("--models") { Description = $"Comma-separated baselines: {string.Join(", ", Baselines.Names)}", DefaultValueFactory = _ => "control-mean,cell-mean,linear" };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => "control-mean,cell-mean,linear" };
         var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => "unseen:0.2" };
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => 0 };
         var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
@@ -39,7 +39,7 @@ public static class BenchmarkCommand
             string splitSpec = parse.GetRequiredValue(split);
             var chosenSplit = File.Exists(splitSpec) ? PerturbationSplit.Load(splitSpec) : PerturbationSplits.Parse(splitSpec, dataset, schema, seedValue) with { DataId = id };
             var benchmark = Benchmark.On(dataset, schema, chosenSplit)
-                .Models(parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Baselines.Create).ToArray())
+                .Models(parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
                 .Mode(ScoringMode.Parse(parse.GetRequiredValue(mode)))
                 .Options(new ScoreReportOptions(BootstrapSamples: parse.GetValue(bootstrap), Seed: seedValue));
             if (parse.GetValue(metrics) is string m) benchmark.Metrics(Metrics.Parse(m));

@@ -25,6 +25,7 @@ public static class PredictCommand
         var command = new Command("predict", "Predict mean expression profiles for perturbations with a saved model.") { model, perturbations, control, output };
         command.SetAction(parse =>
         {
+            DigitalCell.Sdk.Torch.NeuralModels.Register(); // neural/ONNX directories load like baselines
             var loaded = PerturbationModels.Load(parse.GetRequiredValue(model));
             try
             {

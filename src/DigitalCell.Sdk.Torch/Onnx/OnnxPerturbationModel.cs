@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
@@ -57,10 +56,9 @@ public sealed class OnnxPerturbationModel : IPerturbationModel, IDisposable
             throw new DigitalCellException(Path.Combine(directory, ModelCard.FileName), "architecture", $"architecture '{card.Architecture}' is not '{ArchitectureName}'");
         var graph = Path.Combine(directory, GraphFile);
         if (!File.Exists(graph)) throw new DigitalCellException(directory, null, $"{GraphFile} not found next to the model card");
-        var file = SafeTensors.Read(Path.Combine(directory, NeuralPerturbationModel.WeightsFile));
-        string[] Strings(string key) => file.Metadata.TryGetValue(key, out var json) ? JsonSerializer.Deserialize<string[]>(json) ?? []
-            : throw new DigitalCellException(Path.Combine(directory, NeuralPerturbationModel.WeightsFile), "__metadata__", $"lacks '{key}'");
-        var genes = Strings("genes");
+        var weightsPath = Path.Combine(directory, NeuralPerturbationModel.WeightsFile);
+        var file = SafeTensors.Read(weightsPath);
+        var genes = ModelFiles.Names(file, weightsPath, "genes");
         var controls = file["control_cells"];
         if (controls.Shape.Length != 2 || controls.Shape[1] != genes.Length)
             throw new DigitalCellException(Path.Combine(directory, NeuralPerturbationModel.WeightsFile), "control_cells", $"shape [{string.Join(", ", controls.Shape)}] does not match {genes.Length} genes");
@@ -73,7 +71,7 @@ public sealed class OnnxPerturbationModel : IPerturbationModel, IDisposable
                 session.Dispose();
                 throw new DigitalCellException(graph, input, $"graph has no input '{input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)})");
             }
-        return new OnnxPerturbationModel(directory, card, session, genes, Strings("targets"), controls.ToFloats());
+        return new OnnxPerturbationModel(directory, card, session, genes, ModelFiles.Names(file, weightsPath, "targets"), controls.ToFloats());
     }
 
     /// <summary>Not supported: exported models are trained (and fine-tuned) where they were built.</summary>
@@ -84,13 +82,7 @@ public sealed class OnnxPerturbationModel : IPerturbationModel, IDisposable
     public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
         int g = Genes.Count;
-        var controls = _controls;
-        if (context?.ControlCells is { } given)
-        {
-            if (given.ColumnCount != g) throw new DigitalCellException($"prediction context has control cells with {given.ColumnCount} genes; the model has {g}");
-            controls = new float[given.RowCount * g];
-            for (int r = 0; r < given.RowCount; r++) given.CopyRow(r, controls.AsSpan(r * g, g));
-        }
+        var controls = ModelFiles.ControlCells(context, _controls, g);
         int cells = controls.Length / g;
         var means = new float[perturbations.Count * g];
         for (int i = 0; i < perturbations.Count; i++)

@@ -1,0 +1,35 @@
+using DigitalCell.Sdk.Tests.TestSupport;
+
+namespace DigitalCell.Cli.Tests;
+
+public class NeuralCommandsTests : TempDirectoryTest
+{
+    [Test]
+    public void TrainFinetuneAndPredictRoundTripOnPapalexi()
+    {
+        var dir = Temp;
+        var data = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var train = Dcell.Run("train", data, "--out", Path.Combine(dir, "m1"), "--steps", "4", "--device", "cpu");
+        Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+        Assert.That(File.Exists(Path.Combine(dir, "m1", "model.safetensors")) && File.Exists(Path.Combine(dir, "m1", "model-card.json")));
+
+        var tune = Dcell.Run("finetune", data, "--from", Path.Combine(dir, "m1"), "--out", Path.Combine(dir, "m2"), "--steps", "2", "--freeze-encoder", "--device", "cpu");
+        Assert.That(tune.ExitCode, Is.EqualTo(0), tune.Error);
+
+        var csv = Path.Combine(dir, "pred.csv");
+        var predict = Dcell.Run("predict", "-m", Path.Combine(dir, "m2"), "-p", "STAT1,IRF7+JAK2", "-o", csv);
+        Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Error);
+        var lines = File.ReadAllLines(csv);
+        Assert.That(lines, Has.Length.EqualTo(3));
+        Assert.That(lines[0].Split(','), Has.Length.EqualTo(300), "perturbation + 299 genes");
+        Assert.That(lines[2], Does.StartWith("IRF7+JAK2,"));
+    }
+
+    [Test]
+    public void FinetuneFromAMissingModelIsAOneLineError()
+    {
+        var r = Dcell.Run("finetune", RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Error, Does.Contain("/nonexistent-model"));
+    }
+}
