@@ -32,14 +32,20 @@ internal static class NotebookParameters
     }
 
     /// <summary>Builds the cell assigning <paramref name="values"/> to the variables the parameters cell declared.</summary>
+    /// <param name="state">The script state after the parameters cell; null when that cell held no code.</param>
+    /// <param name="values">The parameter values by name.</param>
+    /// <param name="path">The notebook, for messages.</param>
     /// <exception cref="DigitalCellException">A name is not declared there, or a value does not parse as its type.</exception>
-    public static JsonObject InjectedCell(ScriptState state, IReadOnlyDictionary<string, string> values, string path)
+    public static JsonObject InjectedCell(ScriptState? state, IReadOnlyDictionary<string, string> values, string path)
     {
+        string[] declared = state?.Variables.Select(v => v.Name).Distinct().ToArray() ?? [];
+        if (state is null || declared.Length == 0)
+            throw new DigitalCellException(path, "parameters", "the cell tagged 'parameters' declares no variables, so --param has nothing to set.");
         var code = new StringBuilder("// Parameters injected by dcell notebook run (--param).\n");
         foreach (var (name, value) in values)
         {
             var variable = state.GetVariable(name) ?? throw new DigitalCellException(path, $"--param {name}",
-                $"the parameters cell declares no variable '{name}'; it declares: {string.Join(", ", state.Variables.Select(v => v.Name).Distinct())}.");
+                $"the parameters cell declares no variable '{name}'; it declares: {string.Join(", ", declared)}.");
             code.Append(name).Append(" = ").Append(Literal(variable.Type, value, path, name)).Append(";\n");
         }
         return new JsonObject

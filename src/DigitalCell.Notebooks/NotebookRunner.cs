@@ -100,7 +100,7 @@ public sealed class NotebookRunner
             {
                 try
                 {
-                    cells.Insert(i + 1, NotebookParameters.InjectedCell(session.State!, options.Parameters, notebook.Path));
+                    cells.Insert(i + 1, NotebookParameters.InjectedCell(session.State, options.Parameters, notebook.Path));
                 }
                 catch (DigitalCellException e)
                 {

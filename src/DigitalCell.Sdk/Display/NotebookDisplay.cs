@@ -31,7 +31,10 @@ public static class NotebookDisplay
     }
 
     /// <summary>Marks the start of a new notebook: its first figure embeds plotly.js again (each notebook file
-    /// must carry its own copy to render offline). Notebook runners call this; notebook code never needs to.</summary>
+    /// must carry its own copy to render offline). Notebook runners call this before each notebook.</summary>
+    /// <remarks>In an interactive kernel session the count runs for the whole session: re-running the cell that drew
+    /// the first figure replaces the only output carrying plotly.js, which the live page no longer needs but a saved
+    /// file does. Call this (or restart the kernel) and run all cells before saving a notebook for offline reading.</remarks>
     public static void BeginNotebook() => PlotlyHtml.Reset();
 
     // Registering on load is what lets notebook code be identical in the kernel and in our runner: the kernel can

@@ -101,6 +101,16 @@ public class NotebookRunnerTests
     }
 
     [Test]
+    public async Task Parameters_for_a_parameters_cell_without_code_fail_that_cell()
+    {
+        var options = new NotebookRunOptions { Parameters = new Dictionary<string, string> { ["seed"] = "2" } };
+        var (_, result) = await RunAsync(Write(Code("// defaults go here", "parameters")), options);
+
+        Assert.That(result.Failure?.CellNumber, Is.EqualTo(1));
+        Assert.That(result.Failure!.Message, Does.Contain("declares no variables"));
+    }
+
+    [Test]
     public async Task Parameters_without_a_parameters_cell_are_refused()
     {
         var options = new NotebookRunOptions { Parameters = new Dictionary<string, string> { ["seed"] = "2" } };
