@@ -13,7 +13,7 @@ public static class EmbeddedDatasets
 {
     /// <summary>
     /// Papalexi et al. 2021 (Nature Genetics 53:322–331), ECCITE-seq CRISPR knockout screen in THP-1 cells:
-    /// 20,729 cells × 299 genes, raw UMI counts, obs column <c>perturbation</c> (26 targeted genes and <c>control</c>).
+    /// 20,729 cells × 299 genes, raw UMI counts, obs column <c>perturbation</c> (25 knocked-out genes and <c>control</c>).
     /// Catalog id <c>papalexi2021-thp1-subset</c>; see data/PROVENANCE.md.
     /// </summary>
     public const string Papalexi2021Thp1 = "papalexi2021_thp1_eccite_subset.h5ad";
