@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DigitalCell.Sdk.Data;
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using static DigitalCell.Benchmarks.BenchmarkSupport;
 
 namespace DigitalCell.Benchmarks;
 
@@ -14,14 +15,12 @@ namespace DigitalCell.Benchmarks;
 /// </summary>
 internal static class H5adLoadBenchmark
 {
-    private const string Python = "/usr/bin/python3";
-
     public static int Run(string[] args)
     {
         int cells = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int genes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
         int runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
-        string peers = Path.Combine(FindRepoRoot(), "benchmarks", "peers");
+        string peers = PeersDirectory;
         string dir = Directory.CreateTempSubdirectory("dcell-h5ad-bench-").FullName;
         try
         {
@@ -82,33 +81,5 @@ internal static class H5adLoadBenchmark
         return (watch.Elapsed.TotalSeconds, peak, sum);
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
     private static double Mb(long bytes) => bytes / 1048576.0;
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-    }
-
-    private static string RunPython(params string[] args)
-    {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["PYTHONWARNINGS"] = "ignore";
-        using var process = Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"python {Path.GetFileName(args[0])} failed ({process.ExitCode}).");
-        return output;
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DigitalCell.Sdk.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("DigitalCell.Sdk.sln not found above " + AppContext.BaseDirectory);
-    }
 }

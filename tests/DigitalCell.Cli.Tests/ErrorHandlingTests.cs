@@ -38,6 +38,22 @@ public class ErrorHandlingTests : TempDirectoryTest
     }
 
     [Test]
+    public void DebugVariablePrintsTheStackTrace()
+    {
+        Environment.SetEnvironmentVariable("DCELL_DEBUG", "1");
+        try
+        {
+            var result = Dcell.Run("inspect", Path.Combine(Temp, "absent.h5"));
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Error, Does.StartWith("error: ").And.Contain("DigitalCellException").And.Contain("   at "));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DCELL_DEBUG", null);
+        }
+    }
+
+    [Test]
     public void UnknownCommandIsAUsageErrorWithExitCode2()
     {
         var result = Dcell.Run("frobnicate");

@@ -11,10 +11,7 @@ public static class AtomicFile
     public static void Write(string path, Action<string> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var (full, temp) = TemporarySibling(path);
         try
         {
             write(temp);
@@ -30,10 +27,7 @@ public static class AtomicFile
     public static async Task WriteAsync(string path, Func<string, Task> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var (full, temp) = TemporarySibling(path);
         try
         {
             await write(temp).ConfigureAwait(false);
@@ -72,5 +66,14 @@ public static class AtomicFile
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
             if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         }
+    }
+
+    /// <summary>The full target path and a unique hidden temporary beside it (same directory, so the rename is atomic).</summary>
+    private static (string Full, string Temp) TemporarySibling(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        return (full, Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp"));
     }
 }

@@ -81,6 +81,25 @@ public static class Metrics
             return sig.Length == 0 ? null : sig.Count(pred.IsSignificant) / (double)sig.Length;
         });
 
+    /// <summary>
+    /// Average precision of recovering the truly significant genes from the predicted FDR (cell-eval <c>pr_auc</c>):
+    /// labels = real FDR &lt; 0.05, score = −log10(predicted FDR) with exact zeros replaced by 1e-10; NaN when all labels agree.
+    /// </summary>
+    public static Metric PrAuc { get; } = DePerPerturbation("pr_auc", MetricBest.One,
+        "Average precision of truly significant genes ranked by −log10(predicted FDR) (cell-eval; NaN when every gene has the same label).",
+        (real, pred) => Ranking.AveragePrecision(Labels(real), Scores(pred)));
+
+    /// <summary>ROC AUC of recovering the truly significant genes from the predicted FDR (cell-eval <c>roc_auc</c>).</summary>
+    public static Metric RocAuc { get; } = DePerPerturbation("roc_auc", MetricBest.One,
+        "ROC AUC of truly significant genes ranked by −log10(predicted FDR) (cell-eval; NaN when every gene has the same label).",
+        (real, pred) => Ranking.RocAuc(Labels(real), Scores(pred)));
+
+    private static bool[] Labels(DifferentialExpressionTable real) => Enumerable.Range(0, real.Fdr.Length).Select(real.IsSignificant).ToArray();
+
+    // cell-eval stores FDR as float32 and replaces exact zeros by 1e-10 before −log10.
+    private static double[] Scores(DifferentialExpressionTable pred) =>
+        pred.Fdr.Select(f => { double v = (float)f; return -Math.Log10(v == 0 ? 1e-10 : v); }).ToArray();
+
     /// <summary>Spearman correlation across perturbations of the numbers of significant genes, true vs predicted (cell-eval <c>de_spearman_sig</c>).</summary>
     public static Metric DeSpearmanSignificant { get; } = new("de_spearman_sig", MetricBest.One, perPerturbation: false,
         "Spearman r across perturbations of #significant genes, observed vs predicted; perturbations without observed DE genes are left out; 1 when none has any (cell-eval).",
@@ -159,7 +178,7 @@ public static class Metrics
     [
         OverlapAtN, OverlapAt(50), OverlapAt(100), OverlapAt(200), OverlapAt(500),
         PrecisionAtN, PrecisionAt(50), PrecisionAt(100), PrecisionAt(200), PrecisionAt(500),
-        DeDirectionMatch, DeSpearmanLfc, DeSigGenesRecall, DeSpearmanSignificant,
+        DeDirectionMatch, DeSpearmanLfc, DeSigGenesRecall, DeSpearmanSignificant, PrAuc, RocAuc,
     ];
 
     /// <summary>Everything: mean-profile, DE, E-distance, GEARS and Systema metrics.</summary>

@@ -44,6 +44,8 @@ public sealed partial class ScoreReport
                 ["model"] = s.Model, ["metric"] = s.Metric, ["mean"] = Number(s.Mean), ["std"] = Number(s.StandardDeviation),
                 ["ci_low"] = Number(s.CiLow), ["ci_high"] = Number(s.CiHigh), ["count"] = s.Count, ["scaled"] = Number(s.Scaled),
             }).ToArray()),
+            ["group_means"] = new JsonObject(GroupMeans().Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonObject(
+                g.Value.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)new JsonObject(m.Value.Select(v => KeyValuePair.Create(v.Key, Number(v.Value)))))))))),
             ["per_perturbation"] = new JsonArray(ModelScores.Select(m => (JsonNode)new JsonObject
             {
                 ["model"] = m.Model,

@@ -26,6 +26,16 @@ public sealed partial class ScoreReport
             .Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name)))).ToList()).ToList();
         AppendTable(md, ["metric", "best"], Rankings.Select(r => r.Model), metricRows);
         md.AppendLine();
+        var groups = GroupMeans();
+        if (groups.Count > 0)
+        {
+            md.AppendLine("## By test group (mean over the group's perturbations)");
+            md.AppendLine();
+            var perPertMetrics = Metrics.Where(m => m.IsPerPerturbation).Select(m => m.Name).ToArray();
+            AppendTable(md, ["group", "model"], perPertMetrics,
+                (from g in groups from r in Rankings select new List<string> { g.Key, r.Model }.Concat(perPertMetrics.Select(m => Format(g.Value[r.Model][m]))).ToList()).ToList());
+            md.AppendLine();
+        }
         md.AppendLine("## Per perturbation (" + string.Join(", ", OverallMetricNames) + ")");
         md.AppendLine();
         var perPert = ModelScores[0].Input.Perturbations.Select((p, i) => new List<string> { p }

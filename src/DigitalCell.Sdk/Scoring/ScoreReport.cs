@@ -68,6 +68,27 @@ public sealed partial class ScoreReport
         from i in Enumerable.Range(0, m.Input.Perturbations.Count)
         select new PerturbationScore(m.Model, m.Input.Perturbations[i], metric.Name, m.Values[metric.Name][i]);
 
+    /// <summary>
+    /// Means of each per-perturbation metric within each named test group of the split (GEARS' <c>unseen_single</c>,
+    /// <c>combo_seen0/1/2</c>): group → model → metric → mean. Empty when the split has no groups.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>>> GroupMeans()
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double?>>>(StringComparer.Ordinal);
+        if (Split?.TestGroups is not { } groups) return result;
+        foreach (var (group, labels) in groups.Where(g => g.Value.Count > 0))
+        {
+            var members = labels.ToHashSet(StringComparer.Ordinal);
+            result[group] = ModelScores.ToDictionary(m => m.Model, m =>
+            {
+                var rows = Enumerable.Range(0, m.Input.Perturbations.Count).Where(i => members.Contains(m.Input.Perturbations[i])).ToArray();
+                return (IReadOnlyDictionary<string, double?>)Metrics.Where(x => x.IsPerPerturbation)
+                    .ToDictionary(x => x.Name, x => Numerics.MeanOfPresent(rows.Select(i => m.Values[x.Name][i])));
+            });
+        }
+        return result;
+    }
+
     /// <summary>Aggregates scores into a report.</summary>
     /// <param name="scores">One entry per model (same perturbations).</param>
     /// <param name="metrics">The metrics that were computed.</param>

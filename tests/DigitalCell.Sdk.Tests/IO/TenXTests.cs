@@ -103,6 +103,16 @@ public class TenXTests : TempDirectoryTest
     }
 
     [Test]
+    public void FailedWriteLeavesNoDirectoryBehind()
+    {
+        var data = CellDataset.FromMatrix(DenseCellMatrix.Zeros(1, 1), ["bad\tbarcode"], ["g"]);
+        string output = Path.Combine(Temp, "out");
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Write(data, output))!;
+        Assert.That(e.Message, Does.Contain("barcodes.tsv.gz").And.Contain("tab or line break").And.Contain(output));
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "neither the output nor its temporary remains");
+    }
+
+    [Test]
     public void DuplicateGeneSymbolsAreMadeUniqueLikeAnndata()
     {
         string[] names = ["a", "a", "b", "a", "a-1", "c", "c"];

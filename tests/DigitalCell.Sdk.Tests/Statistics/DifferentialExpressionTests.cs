@@ -183,4 +183,29 @@ public class DifferentialExpressionTests
         }
         finally { File.Delete(path); }
     }
+
+    [Test]
+    public async Task ParquetTableReadsBackWithTheSameValues()
+    {
+        var data = Dataset(new float[,] { { 1, 0 }, { 2, 3 }, { 0, 1 }, { 4, 1 }, { 5, 0 } }, "g", "g", "c", "c", "h");
+        var de = data.DifferentialExpression("condition", "c");
+        var path = Path.Combine(Path.GetTempPath(), $"de-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            de.WriteParquet(path);
+            await using var stream = File.OpenRead(path);
+            await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
+            var fields = reader.Schema.GetDataFields();
+            Assert.That(fields.Select(f => f.Name), Is.EqualTo(DifferentialExpressionResult.ColumnNames));
+            using var group = reader.OpenRowGroupReader(0);
+            Assert.That(group.RowCount, Is.EqualTo(4), "2 groups × 2 genes");
+            var genes = new string?[4];
+            await group.ReadAsync(fields[1], genes.AsMemory());
+            Assert.That(genes, Is.EqualTo(new[] { "gene0", "gene1", "gene0", "gene1" }));
+            var pvalues = new double[4];
+            await group.ReadAsync(fields[3], pvalues.AsMemory());
+            Assert.That(pvalues, Is.EqualTo(de.For("g").PValue.Concat(de.For("h").PValue).ToArray()));
+        }
+        finally { File.Delete(path); }
+    }
 }

@@ -131,6 +131,17 @@ def metrics(d):
         out["de_spearman_lfc_sig"] = sl
         out["de_sig_genes_recall"] = rec
         out["de_spearman_sig"] = [1.0 if not nsig else spearman([a for a, _ in nsig], [b for _, b in nsig])]
+        from sklearn.metrics import average_precision_score, roc_auc_score
+        pr, roc = [], []
+        for i in range(len(perts)):
+            labels = (rf[i].astype(np.float32) < np.float32(0.05)).astype(int)
+            f = pf[i].astype(np.float32).astype(float)
+            score = -np.log10(np.where(f == 0, 1e-10, f))
+            if 0 < labels.sum() < len(labels):
+                pr.append(float(average_precision_score(labels, score))); roc.append(float(roc_auc_score(labels, score)))
+            else:
+                pr.append(float("nan")); roc.append(float("nan"))
+        out["pr_auc"], out["roc_auc"] = pr, roc
     if "top_de" in d:
         out["pearson_delta_top20_de"] = [pearson(pm[i, g] - rc[g], rm[i, g] - rc[g]) for i, g in enumerate(map(np.array, d["top_de"]))]
         out["mse_top20_de"] = [float(((pm[i, g] - rm[i, g]) ** 2).mean()) for i, g in enumerate(map(np.array, d["top_de"]))]

@@ -23,7 +23,7 @@ internal static class TabSeparated
         return rows;
     }
 
-    /// <summary>Writes rows of fields as gzipped tab-separated lines.</summary>
+    /// <summary>Writes rows of fields as gzipped tab-separated lines (fields were checked with <see cref="CheckFields"/>).</summary>
     public static void WriteGzip(string path, int rowCount, Func<int, IEnumerable<string>> row)
     {
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
@@ -31,11 +31,19 @@ internal static class TabSeparated
         using var writer = new StreamWriter(gzip, new UTF8Encoding(false)) { NewLine = "\n" };
         for (int i = 0; i < rowCount; i++)
         {
-            var fields = row(i).ToArray();
-            foreach (var field in fields)
-                if (field.Contains('\t') || field.Contains('\n'))
-                    throw new DigitalCellException(path, $"row {i + 1}", $"the value '{field}' contains a tab or newline, which 10x text files cannot hold");
-            writer.WriteLine(string.Join('\t', fields));
+            writer.WriteLine(string.Join('\t', row(i)));
+        }
+    }
+
+    /// <summary>Rejects values a tab-separated line cannot hold, naming the file they were meant for.</summary>
+    public static void CheckFields(string path, IEnumerable<string> values)
+    {
+        int row = 0;
+        foreach (var value in values)
+        {
+            row++;
+            if (value.Contains('\t') || value.Contains('\n') || value.Contains('\r'))
+                throw new DigitalCellException(path, $"row {row}", $"the value '{value}' contains a tab or line break, which 10x text files cannot hold");
         }
     }
 }

@@ -66,6 +66,9 @@ public static class TenX
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var ids = TextColumnOrIndex(data.Var, GeneIdsColumn);
         var types = data.Var.Contains(FeatureTypesColumn) ? TextColumnOrIndex(data.Var, FeatureTypesColumn) : null;
+        string features = Path.Combine(directory, "features.tsv.gz");
+        foreach (var column in new[] { ids, data.GeneNames, types ?? [] }) TabSeparated.CheckFields(features, column);
+        TabSeparated.CheckFields(Path.Combine(directory, "barcodes.tsv.gz"), data.CellNames);
         AtomicFile.WriteDirectory(directory, temp =>
         {
             MatrixMarket.WriteGenesByCells(data.X, Path.Combine(temp, "matrix.mtx.gz"));
