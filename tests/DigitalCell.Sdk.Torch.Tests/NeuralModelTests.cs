@@ -65,6 +65,10 @@ public class NeuralModelTests
         Assert.That(loaded.PredictMeans(perturbations), Is.EqualTo(model.PredictMeans(perturbations)));
         Assert.That(loaded.Genes, Is.EqualTo(model.Genes));
         Assert.That(loaded.Card.TrainingData!.Id, Is.EqualTo("papalexi2021-thp1"));
+        Assert.That((loaded.Options.Steps, loaded.Options.Seed), Is.EqualTo((20, 7L)), "a loaded model refits with its recorded hyperparameters");
+        using var fromSpec = (NeuralPerturbationModel)NeuralModels.Create("neural:" + dir);
+        Assert.That(fromSpec.PredictMeans([["STAT1"]]), Is.EqualTo(model.PredictMeans([["STAT1"]])));
+        Assert.That(NeuralModels.Create("cell-mean").Name, Is.EqualTo("cell-mean"));
         Assert.That(loaded.Card.TrainingData.Sha256, Has.Length.EqualTo(64));
         var prediction = loaded.Predict([Perturbation.Control(), Perturbation.Genes(PerturbationMode.Knockout, "STAT1")]);
         Assert.That(prediction.Means.Row(1).ToArray(), Is.EqualTo(model.PredictMeans([["STAT1"]])[0]));
