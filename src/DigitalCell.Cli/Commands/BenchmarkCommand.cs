@@ -18,43 +18,53 @@ public static class BenchmarkCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => DefaultData };
+        var defaults = new BenchmarkRequest();
+        var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => defaults.Data };
         var column = new Option<string?>("--perturbation-column") { Description = "obs column with perturbation labels (default: 'perturbation' or the catalog mapping)" };
         var control = new Option<string?>("--control") { Description = "Control label (default: 'control' or the catalog mapping)" };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => "control-mean,cell-mean,linear" };
-        var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => "unseen:0.2" };
-        var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => 0 };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models };
+        var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split };
+        var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
         var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 };
-        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "benchmark" };
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
+        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
             data, column, control, models, split, seed, metrics, mode, bootstrap, output,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var (dataset, schema, id) = await DataArguments.LoadAsync(parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), cancellationToken);
-            int seedValue = parse.GetValue(seed);
-            string splitSpec = parse.GetRequiredValue(split);
-            var chosenSplit = File.Exists(splitSpec) ? PerturbationSplit.Load(splitSpec) : PerturbationSplits.Parse(splitSpec, dataset, schema, seedValue) with { DataId = id };
-            var benchmark = Benchmark.On(dataset, schema, chosenSplit)
-                .Models(parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
-                .Mode(ScoringMode.Parse(parse.GetRequiredValue(mode)))
-                .Options(new ScoreReportOptions(BootstrapSamples: parse.GetValue(bootstrap), Seed: seedValue));
-            if (parse.GetValue(metrics) is string m) benchmark.Metrics(Metrics.Parse(m));
-            var err = parse.InvocationConfiguration.Error;
-            var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null && p.Stage == "fit") err.WriteLine($"{p.Stage} {p.Model}…"); }), cancellationToken);
-            string dir = parse.GetRequiredValue(output);
-            var written = report.Save(dir);
-            chosenSplit.Save(Path.Combine(dir, "split.json"));
-            var o = parse.InvocationConfiguration.Output;
-            o.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
-            ScoreReportConsole.Write(report, o);
-            o.WriteLine($"Wrote {written.Count + 1} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, figures/, split.json).");
-            return 0;
-        });
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new BenchmarkRequest(
+                parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
+                parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
+                parse.GetValue(bootstrap), parse.GetRequiredValue(output)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// Runs one benchmark: loads the data, splits it, fits and scores the models, prints the table to
+    /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
+    /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>.
+    /// </summary>
+    internal static async Task<int> RunAsync(BenchmarkRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (dataset, schema, id) = await DataArguments.LoadAsync(request.Data, request.PerturbationColumn, request.Control, cancellationToken);
+        var chosenSplit = File.Exists(request.Split)
+            ? PerturbationSplit.Load(request.Split)
+            : PerturbationSplits.Parse(request.Split, dataset, schema, request.Seed) with { DataId = id };
+        var benchmark = Benchmark.On(dataset, schema, chosenSplit)
+            .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
+            .Mode(ScoringMode.Parse(request.Mode))
+            .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed));
+        if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
+        var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null && p.Stage == "fit") error.WriteLine($"{p.Stage} {p.Model}…"); }), cancellationToken);
+        var written = report.Save(request.Output);
+        chosenSplit.Save(Path.Combine(request.Output, "split.json"));
+        output.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
+        ScoreReportConsole.Write(report, output);
+        output.WriteLine($"Wrote {written.Count + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, figures/, split.json).");
+        return 0;
     }
 
     /// <summary>Reports on the caller's thread so messages keep their order.</summary>
@@ -63,3 +73,16 @@ public static class BenchmarkCommand
         public void Report(BenchmarkProgress value) => report(value);
     }
 }
+
+/// <summary>What one <c>dcell benchmark</c> run does; the defaults are the README's main job on the embedded Papalexi screen.</summary>
+internal sealed record BenchmarkRequest(
+    string Data = BenchmarkCommand.DefaultData,
+    string? PerturbationColumn = null,
+    string? Control = null,
+    string Models = "control-mean,cell-mean,linear",
+    string Split = "unseen:0.2",
+    int Seed = 0,
+    string? Metrics = null,
+    string Mode = "cell-eval",
+    int Bootstrap = 1000,
+    string Output = "benchmark");
