@@ -11,7 +11,6 @@ namespace DigitalCell.Sdk.Display;
 /// </summary>
 internal static class PlotlyHtml
 {
-    private const string Resource = "Plotly.NET.plotly-2.28.0.min.js";
     private static readonly Lazy<string> Script = new(LoadScript);
     private static int figures;
 
@@ -51,9 +50,7 @@ internal static class PlotlyHtml
     // an anonymous AMD module and leave window.Plotly undefined.
     private static string LoadScript()
     {
-        using var stream = typeof(GenericChart).Assembly.GetManifestResourceStream(Resource)
-            ?? throw new DigitalCellException($"The Plotly.NET assembly does not carry {Resource}; cannot embed plotly.js.");
-        string js = new StreamReader(stream).ReadToEnd();
+        string js = Plotting.PlotlyJs.Source;
         return "<script type=\"text/javascript\">/* plotly.js 2.28.0, MIT licence, embedded once per notebook so figures render offline */\n"
             + "(function (define, module, exports) {\n" + js + "\n}).call(window);</script>\n";
     }

@@ -28,6 +28,7 @@ public sealed class LinearModel : BaselineModel
 
     private double[,] _geneEmbedding = new double[0, 0];
     private double[,] _coefficients = new double[0, 0];
+    private Matrix<double>? _geneMap; // G·W, the part of every prediction that does not depend on the perturbation
     private double[] _center = Array.Empty<double>();
     private Dictionary<string, int> _geneIndex = new(StringComparer.Ordinal);
 
@@ -81,6 +82,7 @@ public sealed class LinearModel : BaselineModel
         var w = left * g0.TransposeThisAndMultiply(yc) * p.Transpose() * right;
         // R's solve_y_axb sets NaN coefficients to 0 (e.g. λ = 0 with a singular system).
         _coefficients = w.Map(v => double.IsNaN(v) ? 0 : v).ToArray();
+        _geneMap = null;
         Card = Card with { Hyperparameters = new Dictionary<string, object>(Card.Hyperparameters) { ["components_used"] = (long)k } };
     }
 
@@ -115,8 +117,8 @@ public sealed class LinearModel : BaselineModel
 
     private protected override double[] PredictDelta(Perturbation perturbation)
     {
-        var gw = Matrix<double>.Build.DenseOfArray(_geneEmbedding) * Matrix<double>.Build.DenseOfArray(_coefficients);
-        var delta = gw * Embedding(perturbation);
+        _geneMap ??= Matrix<double>.Build.DenseOfArray(_geneEmbedding) * Matrix<double>.Build.DenseOfArray(_coefficients);
+        var delta = _geneMap * Embedding(perturbation);
         return Enumerable.Range(0, Genes.Length).Select(g => delta[g] + _center[g]).ToArray();
     }
 
@@ -141,6 +143,7 @@ public sealed class LinearModel : BaselineModel
             throw new DigitalCellException(path, "coefficients", $"expected a {k} × {k} tensor.");
         _geneEmbedding = Unflatten(g.Data, Genes.Length, k);
         _coefficients = Unflatten(w.Data, k, k);
+        _geneMap = null;
         _geneIndex = IndexGenes(Genes);
     }
 

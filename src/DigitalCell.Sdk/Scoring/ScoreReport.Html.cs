@@ -8,7 +8,6 @@ namespace DigitalCell.Sdk.Scoring;
 
 public sealed partial class ScoreReport
 {
-    private const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
     private const string PlotlyFile = "plotly.min.js";
 
     /// <summary>
@@ -21,7 +20,7 @@ public sealed partial class ScoreReport
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Perturbation benchmark</title>\n");
         html.Append("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}")
             .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}</style>\n");
-        html.Append("<script>").Append(PlotlyJs()).Append("</script>\n</head><body>\n<h1>Perturbation benchmark</h1>\n");
+        html.Append("<script>").Append(Plotting.PlotlyJs.Source).Append("</script>\n</head><body>\n<h1>Perturbation benchmark</h1>\n");
         AppendSummaryHtml(html, GenericChart.toChartHTML);
         html.Append("<h2>Per perturbation</h2>\n");
         var perPert = Metrics.Where(m => m.IsPerPerturbation).ToArray();
@@ -72,21 +71,11 @@ public sealed partial class ScoreReport
         Write("report.json", ToJson());
         Write("report.md", ToMarkdown());
         Write("report.html", ToHtml());
-        Write(Path.Combine("figures", PlotlyFile), PlotlyJs());
+        Write(Path.Combine("figures", PlotlyFile), Plotting.PlotlyJs.Source);
         foreach (var (name, chart) in ScoreReportFigures.All(this))
             Write(Path.Combine("figures", name + ".html"),
                 $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(name)}</title><script src=\"{PlotlyFile}\"></script></head>\n<body>\n{GenericChart.toChartHTML(chart)}\n</body></html>\n");
         return written;
-    }
-
-    /// <summary>plotly.js as shipped inside Plotly.NET (so reports render offline).</summary>
-    private static string PlotlyJs()
-    {
-        using var stream = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyResource)
-            ?? throw new DigitalCellException($"plotly.js resource '{PlotlyResource}' not found in Plotly.NET.");
-        using var reader = new StreamReader(stream);
-        // A literal "</script>" inside the script would end the tag early.
-        return reader.ReadToEnd().Replace("</script>", "<\\/script>", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void AppendHtmlTable(StringBuilder html, IEnumerable<string> headers, IEnumerable<IEnumerable<string>> rows)
