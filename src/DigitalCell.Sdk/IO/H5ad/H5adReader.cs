@@ -16,9 +16,11 @@ internal sealed class H5adReader : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private readonly IH5Group _root;
     private readonly bool _ownsMap;
+    private readonly HdfSuperblock? _superblock;
 
-    private H5adReader(string filePath, H5adReadOptions options, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root, bool ownsMap = true)
+    private H5adReader(string filePath, H5adReadOptions options, HdfSuperblock? superblock, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root, bool ownsMap = true)
     {
+        _superblock = superblock;
         _ownsMap = ownsMap;
         FilePath = filePath;
         Options = options;
@@ -43,7 +45,8 @@ internal sealed class H5adReader : IDisposable
         if (!File.Exists(path)) throw new DigitalCellException(path, null, "file not found.");
         long length = new FileInfo(path).Length;
         if (length == 0) throw new DigitalCellException(path, null, "the file is empty, not an HDF5 (h5ad) file.");
-        if (HdfSuperblock.DeclaredEnd(path) is { } end && end > length)
+        var superblock = HdfSuperblock.Read(path);
+        if (superblock?.DeclaredEnd is { } end && end > length)
             throw new DigitalCellException(path, null, $"the file is truncated: its HDF5 header says it ends at byte {end} but it has only {length} bytes (an interrupted download or copy?).");
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
@@ -52,7 +55,7 @@ internal sealed class H5adReader : IDisposable
             map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             var file = H5File.Open(view);
-            return new H5adReader(path, options ?? new H5adReadOptions(), map, view, file);
+            return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file);
         }
         catch (Exception e)
         {
@@ -64,10 +67,22 @@ internal sealed class H5adReader : IDisposable
 
     /// <summary>
     /// A second reader over the same memory map, for reading another element on another thread: PureHDF's file
-    /// objects keep per-read state, but independent ones over one read-only view can run in parallel.
-    /// Disposing the fork leaves this reader open.
+    /// objects keep per-read state, but independent ones over their own views of one read-only map can run in
+    /// parallel. Disposing the fork leaves this reader open.
     /// </summary>
-    public H5adReader Fork() => new(FilePath, Options, _map, _view, Guard("/", () => H5File.Open(_view)), ownsMap: false);
+    public H5adReader Fork()
+    {
+        var view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        try
+        {
+            return new(FilePath, Options, _superblock, _map, view, Guard("/", () => H5File.Open(view)), ownsMap: false);
+        }
+        catch
+        {
+            view.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="read"/> on a forked reader on the thread pool when the data are large enough to gain from it.</summary>
     public Task<T> ReadAside<T>(bool large, Func<H5adReader, T> read)
@@ -168,6 +183,10 @@ internal sealed class H5adReader : IDisposable
         var other => throw Fail(path, $"expected an array of strings, found {Describe(other)}."),
     };
 
+    /// <summary>Reads a one-dimensional string dataset, through <see cref="MappedStringDataset"/> where it can; null when it does not hold strings.</summary>
+    public string[]? ReadStringDataset(IH5Dataset dataset) =>
+        MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
+
     /// <summary>Joins a group path and a child name.</summary>
     public static string Join(string groupPath, string name) => groupPath == "/" ? "/" + name : groupPath + "/" + name;
 
@@ -188,8 +207,9 @@ internal sealed class H5adReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (!_ownsMap) return;
+        // PureHDF registers every open file (and its caches) until disposed; disposing it also disposes its view.
+        (_root as IDisposable)?.Dispose();
         _view.Dispose();
-        _map.Dispose();
+        if (_ownsMap) _map.Dispose();
     }
 }

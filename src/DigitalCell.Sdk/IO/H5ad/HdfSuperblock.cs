@@ -3,16 +3,20 @@ using System.Buffers.Binary;
 namespace DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
-/// Reads the end-of-file address from an HDF5 superblock, so a truncated file is reported as truncated instead of as
-/// whatever element happens to lie past the cut (PureHDF then just sees missing links).
-/// Layout: HDF5 File Format Specification §II.A (superblock versions 0–3).
+/// The few superblock fields we read ourselves (HDF5 File Format Specification §II.A, versions 0–3): the declared end
+/// of file, so a truncated file is reported as truncated instead of as whatever element happens to lie past the cut
+/// (PureHDF then just sees missing links), and the address and length sizes the fast string path needs.
 /// </summary>
-internal static class HdfSuperblock
+/// <param name="BaseAddress">Absolute file offset that every address in the file is relative to.</param>
+/// <param name="OffsetSize">Bytes per address (4 or 8).</param>
+/// <param name="LengthSize">Bytes per length field.</param>
+/// <param name="DeclaredEnd">The byte length the file declares (base address + end-of-file address).</param>
+internal sealed record HdfSuperblock(long BaseAddress, int OffsetSize, int LengthSize, long DeclaredEnd)
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 
-    /// <summary>The byte length the file declares (base address + end-of-file address), or null when no superblock is found.</summary>
-    public static long? DeclaredEnd(string path)
+    /// <summary>Reads the superblock of <paramref name="path"/>, or null when none is found.</summary>
+    public static HdfSuperblock? Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         var header = new byte[64];
@@ -24,6 +28,7 @@ internal static class HdfSuperblock
             if (!header.AsSpan(0, 8).SequenceEqual(Signature)) continue;
             int version = header[8];
             int sizeOfOffsets = version <= 1 ? header[13] : header[9];
+            int sizeOfLengths = version <= 1 ? header[14] : header[10];
             if (sizeOfOffsets != 8 && sizeOfOffsets != 4) return null;
             // v0: base address at 24 (v1: 28); v2/3: at 12. End-of-file address is the third address field in v0/1
             // (base, free-space, EOF) and the third in v2/3 (base, extension, EOF).
@@ -31,7 +36,7 @@ internal static class HdfSuperblock
             long ReadAddress(int at) => sizeOfOffsets == 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(at)) : BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(at));
             long baseAddress = ReadAddress(baseAt);
             long eof = ReadAddress(baseAt + 2 * sizeOfOffsets);
-            return eof < 0 || baseAddress < 0 ? null : baseAddress + eof;
+            return eof < 0 || baseAddress < 0 ? null : new HdfSuperblock(baseAddress, sizeOfOffsets, sizeOfLengths, baseAddress + eof);
         }
         return null;
     }

@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Reflection;
+using System.Text;
+using PureHDF;
+
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>
+/// Fast path for the biggest string datasets of an h5ad, the obs and var indexes: PureHDF decodes variable-length
+/// strings at about 1 µs each (200k cell names take longer than the whole sparse X), so a contiguous, unfiltered
+/// dataset of them is read here straight from the memory map instead: its 16-byte heap IDs (sequence length,
+/// collection address, object index; HDF5 File Format Specification §II.D, variable-length class) and the global
+/// heap collections they point into (§III.E), each collection parsed once.
+/// </summary>
+/// <remarks>
+/// The dataset's storage address is only reachable through PureHDF's internal layout message (PureHDF 2.2, pinned in
+/// the project file). Whenever anything is not as expected (another layout, 4-byte offsets, an unknown internal
+/// member, a heap ID pointing outside a collection) <see cref="TryRead"/> returns null and the caller reads through
+/// PureHDF, which also reports any corruption in its usual, tested way.
+/// </remarks>
+internal static class MappedStringDataset
+{
+    private const int HeapIdSize = 16; // uint32 length + 8-byte collection address + uint32 object index
+    private const int CollectionHeaderSize = 16; // "GCOL", version, 3 reserved, 8-byte collection size
+    private const int ObjectHeaderSize = 16; // uint16 index, uint16 reference count, 4 reserved, 8-byte object size
+
+    /// <summary>All strings of <paramref name="dataset"/>, or null when it is not a contiguous variable-length string dataset this path can read.</summary>
+    public static string[]? TryRead(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset)
+    {
+        if (superblock is not { OffsetSize: 8, LengthSize: 8 } || dataset.Type.Class != H5DataTypeClass.VariableLength || dataset.Space.Rank != 1) return null;
+        if (Internal(Internal(dataset, "InternalDataType"), "BitField") is not { } bitField || Internal(bitField, "Type")?.ToString() != "String") return null;
+        if (Internal(dataset, "InternalExternalFileList") is not null) return null;
+        var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
+        if (storage?.GetType().Name != "ContiguousStoragePropertyDescription" || Internal(storage, "Address") is not ulong address || Internal(storage, "Size") is not ulong size) return null;
+
+        ulong count = dataset.Space.Dimensions[0];
+        if (count == 0) return [];
+        if (count > int.MaxValue / HeapIdSize || size < count * HeapIdSize) return null;
+        var ids = ReadBytes(view, superblock.BaseAddress, address, (long)count * HeapIdSize);
+        if (ids is null) return null;
+
+        var strings = new string[count];
+        var collections = new Dictionary<ulong, HeapCollection?>();
+        for (int i = 0; i < strings.Length; i++)
+        {
+            var id = ids.AsSpan(i * HeapIdSize, HeapIdSize);
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(id);
+            ulong collectionAddress = BinaryPrimitives.ReadUInt64LittleEndian(id[4..]);
+            uint index = BinaryPrimitives.ReadUInt32LittleEndian(id[12..]);
+            if (length == 0)
+            {
+                strings[i] = "";
+                continue;
+            }
+            if (!collections.TryGetValue(collectionAddress, out var collection))
+                collections[collectionAddress] = collection = HeapCollection.Read(view, superblock.BaseAddress, collectionAddress);
+            if (collection?.Find(index) is not { } found || length > found.Length) return null;
+            strings[i] = Encoding.UTF8.GetString(collection.Bytes, found.Offset, (int)length);
+        }
+        return strings;
+    }
+
+    /// <summary>A global heap collection held in memory with the position of each of its objects.</summary>
+    private sealed class HeapCollection(byte[] bytes, (int Offset, long Length)[] objects)
+    {
+        public byte[] Bytes => bytes;
+
+        public (int Offset, long Length)? Find(uint index) => index < objects.Length && objects[index].Offset > 0 ? objects[index] : null;
+
+        public static HeapCollection? Read(MemoryMappedViewAccessor view, long baseAddress, ulong address)
+        {
+            var header = ReadBytes(view, baseAddress, address, CollectionHeaderSize);
+            if (header is null || !header.AsSpan(0, 4).SequenceEqual("GCOL"u8) || header[4] != 1) return null;
+            ulong size = BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(8));
+            if (size < CollectionHeaderSize || size > int.MaxValue || ReadBytes(view, baseAddress, address, (long)size) is not { } bytes) return null;
+            var objects = new List<(int, long)>();
+            for (int at = CollectionHeaderSize; at + ObjectHeaderSize <= bytes.Length;)
+            {
+                int index = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at));
+                if (index == 0) break; // object 0 is the collection's free space, always last
+                long length = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(at + 8));
+                int data = at + ObjectHeaderSize;
+                if (length < 0 || data + length > bytes.Length) return null;
+                while (objects.Count <= index) objects.Add((0, 0));
+                objects[index] = (data, length);
+                at = data + (int)((length + 7) & ~7L); // object data is padded to a multiple of 8 bytes
+            }
+            return new HeapCollection(bytes, objects.ToArray());
+        }
+    }
+
+    private static byte[]? ReadBytes(MemoryMappedViewAccessor view, long baseAddress, ulong address, long count)
+    {
+        long start = baseAddress + (long)address;
+        if (address > long.MaxValue / 2 || count > int.MaxValue || start < 0 || start + count > view.Capacity) return null;
+        var bytes = new byte[count];
+        return view.ReadArray(start, bytes, 0, (int)count) == count ? bytes : null;
+    }
+
+    private static object? Internal(object? target, string property) =>
+        target?.GetType().GetProperty(property, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(target);
+}

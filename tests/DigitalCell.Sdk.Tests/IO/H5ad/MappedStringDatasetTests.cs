@@ -1,0 +1,165 @@
+using System.IO.MemoryMappedFiles;
+using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Sdk.Tests.TestSupport;
+using PureHDF;
+namespace DigitalCell.Sdk.Tests.IO.H5ad;
+
+using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+
+/// <summary>
+/// The fast variable-length string path reads exactly what PureHDF reads, is really taken for contiguous string
+/// datasets written by anndata/h5py, and steps aside (returns null) for everything else, including corrupt heaps.
+/// </summary>
+public class MappedStringDatasetTests : TempDirectoryTest
+{
+    [OneTimeSetUp]
+    public void RequirePython() => AnndataPeer.RequireAnndata();
+
+    [TestCase("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")]
+    [TestCase("norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad")]
+    [TestCase("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad")]
+    [TestCase("pbmc68k-reduced/pbmc68k_reduced.h5ad")]
+    [TestCase("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")]
+    public void EveryStringDatasetOfARealFileMatchesPureHdf(string relative)
+    {
+        // These files are gzip-compressed (chunked), so most of their strings go through PureHDF; the contiguous ones must not.
+        var (taken, contiguous) = CompareAll(AnndataPeer.DataFile(relative));
+        Assert.That(taken, Is.EquivalentTo(contiguous));
+    }
+
+    [Test]
+    public void AnndataIndexesAndCategoriesTakeTheFastPath()
+    {
+        string path = Path.Combine(Temp, "plain.h5ad");
+        AnndataPeer.RunPython("-c", """
+            import sys, anndata, numpy as np, pandas as pd
+            obs = pd.DataFrame({"perturbation": pd.Categorical(["control", "STAT1", "IRF1"] * 100), "guide": [f"g{i % 7}" for i in range(300)]},
+                               index=[f"cell_{i}" for i in range(300)])
+            var = pd.DataFrame(index=[f"GENE{j}" for j in range(5)])
+            anndata.AnnData(np.ones((300, 5), dtype=np.float32), obs=obs, var=var).write_h5ad(sys.argv[1])
+            """, path);
+
+        var (taken, contiguous) = CompareAll(path);
+
+        Assert.That(taken, Is.EquivalentTo(contiguous));
+        Assert.That(taken, Is.SupersetOf(new[] { "/obs/_index", "/var/_index", "/obs/perturbation/categories" }));
+        var data = H5ad.Read(path);
+        Assert.That(data.Obs.Categorical("perturbation").Categories, Is.EqualTo(new[] { "IRF1", "STAT1", "control" }));
+        Assert.That(data.CellNames[299], Is.EqualTo("cell_299"));
+    }
+
+    [Test]
+    public void EdgeCasesMatchPureHdfAndChunkedDatasetsFallBack()
+    {
+        string path = Path.Combine(Temp, "strings.h5");
+        AnndataPeer.RunPython("-c", """
+            import sys, h5py
+            many = [f"cell_{i}" for i in range(20000)]  # spans several 64 KiB heap collections
+            odd = ["", "é", "漢字", "🧬 emoji", "x" * 100000, "", "tab\tand\nnewline", "last"]
+            with h5py.File(sys.argv[1], "w") as f:
+                f.create_dataset("many", data=many, dtype=h5py.string_dtype())
+                f.create_dataset("odd", data=odd, dtype=h5py.string_dtype())
+                f.create_dataset("empty", shape=(0,), dtype=h5py.string_dtype())
+                f.create_dataset("chunked", data=many[:100], dtype=h5py.string_dtype(), compression="gzip")
+            """, path);
+
+        var (taken, contiguous) = CompareAll(path);
+
+        Assert.That(taken, Is.EquivalentTo(new[] { "/many", "/odd", "/empty" }), "chunked (gzip) datasets are left to PureHDF");
+        Assert.That(contiguous, Is.EquivalentTo(taken));
+        using var file = MappedFile.Open(path);
+        Assert.That(file.TryRead("/odd"), Is.EqualTo(new[] { "", "é", "漢字", "🧬 emoji", new string('x', 100000), "", "tab\tand\nnewline", "last" }));
+        Assert.That(file.TryRead("/many")![19999], Is.EqualTo("cell_19999"));
+    }
+
+    [Test]
+    public void ACorruptHeapCollectionFallsBackToPureHdfWhichReportsTheFile()
+    {
+        string path = Path.Combine(Temp, "corrupt.h5ad");
+        AnndataPeer.RunPython("-c", """
+            import sys, anndata, numpy as np, pandas as pd
+            obs = pd.DataFrame(index=[f"cell_{i}" for i in range(50)])
+            anndata.AnnData(np.ones((50, 3), dtype=np.float32), obs=obs).write_h5ad(sys.argv[1])
+            """, path);
+        var bytes = File.ReadAllBytes(path);
+        int collections = 0;
+        for (int at = bytes.AsSpan().IndexOf("GCOL"u8); at >= 0; at = NextCollection(bytes, at + 4), collections++)
+            bytes[at] = (byte)'X'; // break every global heap signature
+        Assert.That(collections, Is.GreaterThan(0), "anndata stores its string indexes in the global heap");
+        File.WriteAllBytes(path, bytes);
+
+        using (var file = MappedFile.Open(path))
+            Assert.That(file.TryRead("/obs/_index"), Is.Null);
+        var error = Assert.Throws<DigitalCellException>(() => H5ad.Read(path))!;
+        Assert.That(error.Message, Does.StartWith(path + ": /").And.Contain("GCOL"), "PureHDF names the broken heap signature");
+    }
+
+    private static int NextCollection(byte[] bytes, int from)
+    {
+        int next = bytes.AsSpan(from).IndexOf("GCOL"u8);
+        return next < 0 ? -1 : from + next;
+    }
+
+    /// <summary>
+    /// Compares the fast path with PureHDF on every variable-length string dataset of a file; returns the paths the
+    /// fast path read and the paths stored contiguously (the ones it should read).
+    /// </summary>
+    private static (List<string> Taken, List<string> Contiguous) CompareAll(string path)
+    {
+        List<string> taken = [], contiguous = [];
+        using var file = MappedFile.Open(path);
+        foreach (var (name, dataset) in StringDatasets(file.Root, ""))
+        {
+            if (dataset.Layout.Class == H5DataLayoutClass.Contiguous) contiguous.Add(name);
+            var fast = file.TryRead(dataset);
+            if (fast is null) continue;
+            taken.Add(name);
+            Assert.That(fast, Is.EqualTo(dataset.Read<string[]>()), name);
+        }
+        return (taken, contiguous);
+    }
+
+    private static IEnumerable<(string, IH5Dataset)> StringDatasets(IH5Group group, string path)
+    {
+        foreach (var child in group.Children())
+        {
+            string childPath = path + "/" + child.Name;
+            if (child is IH5Group g)
+                foreach (var found in StringDatasets(g, childPath)) yield return found;
+            else if (child is IH5Dataset d && d.Space.Rank == 1 && d.Type.Class is H5DataTypeClass.VariableLength)
+                yield return (childPath, d);
+        }
+    }
+
+    /// <summary>A file opened the way <c>H5adReader</c> opens it: memory-mapped, with its superblock read.</summary>
+    private sealed class MappedFile : IDisposable
+    {
+        private readonly MemoryMappedFile _map;
+        private readonly MemoryMappedViewAccessor _view;
+        private readonly HdfSuperblock? _superblock;
+        private readonly IH5Group _root;
+
+        private MappedFile(string path)
+        {
+            _superblock = HdfSuperblock.Read(path);
+            _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            _root = H5File.Open(_view);
+        }
+
+        public IH5Group Root => _root;
+
+        public static MappedFile Open(string path) => new(path);
+
+        public string[]? TryRead(IH5Dataset dataset) => MappedStringDataset.TryRead(_view, _superblock, dataset);
+
+        public string[]? TryRead(string path) => TryRead(_root.Dataset(path));
+
+        public void Dispose()
+        {
+            (_root as IDisposable)?.Dispose();
+            _view.Dispose();
+            _map.Dispose();
+        }
+    }
+}
