@@ -8,15 +8,28 @@ internal static class BenchmarkSupport
     public const string Python = "/usr/bin/python3";
 
     /// <summary>Runs a Python peer script with arguments and returns its stdout; fails on a non-zero exit.</summary>
-    public static string RunPython(params string[] args)
+    public static string RunPython(params string[] args) => RunProcess(Python, args);
+
+    /// <summary>
+    /// Runs this benchmark program again in a new process (a hidden subcommand) and returns its stdout, so our side
+    /// can be timed in separate processes exactly like a Python peer.
+    /// </summary>
+    public static string RunSelf(params string[] args)
     {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, UseShellExecute = false };
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        bool viaDotnet = Path.GetFileNameWithoutExtension(host) == "dotnet";
+        return RunProcess(host, viaDotnet ? [System.Reflection.Assembly.GetEntryAssembly()!.Location, .. args] : args);
+    }
+
+    private static string RunProcess(string program, string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["PYTHONWARNINGS"] = "ignore";
         using var process = Process.Start(info)!;
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"python {Path.GetFileName(args[0])} failed ({process.ExitCode}).");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(program)} {Path.GetFileName(args[0])} failed ({process.ExitCode}).");
         return output;
     }
 

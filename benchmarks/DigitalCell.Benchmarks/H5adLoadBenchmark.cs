@@ -10,7 +10,7 @@ namespace DigitalCell.Benchmarks;
 /// <summary>
 /// <c>h5ad-load [cells=200000] [genes=2000] [runs=5]</c>: generates a sparse h5ad with Python anndata
 /// (benchmarks/peers/h5ad_make_large.py) in a temporary directory, then times a full load by us
-/// (<see cref="H5ad.Read"/>) and by <c>anndata.read_h5ad</c> (peers/h5ad_load.py), medians after a warm-up, and
+/// (<see cref="H5ad.Read"/>) and by <c>anndata.read_h5ad</c> (peers/h5ad_load.py), each in three fresh processes of which the fastest counts, and
 /// compares the memory of streaming X through <see cref="H5ad.OpenBacked"/> (sum over chunks) with a full load.
 /// </summary>
 internal static class H5adLoadBenchmark
@@ -35,30 +35,27 @@ internal static class H5adLoadBenchmark
                                   $"{Mb(run.OpenHeap),6:F1} MB once opened (obs table, indptr) + {Mb(run.PeakHeap - run.OpenHeap),6:F1} MB peak while streaming X");
             Console.WriteLine($"peak working set after streaming: {Mb(Process.GetCurrentProcess().PeakWorkingSet64),8:F1} MB");
 
-            var first = H5ad.Read(path); // warm-up (JIT, page cache)
+            var first = H5ad.Read(path);
             double sum = 0;
             foreach (var v in first.X.ToSparse().StoredValues) sum += v;
             if (Math.Abs(sum - streamAll.Sum) > 1e-6 * Math.Abs(sum)) throw new InvalidOperationException($"streamed sum {streamAll.Sum} differs from full-load sum {sum}");
-            long heapFull = GC.GetTotalMemory(forceFullCollection: true);
+            Console.WriteLine($"full load (in memory): live managed memory {Mb(GC.GetTotalMemory(forceFullCollection: true)),8:F1} MB, peak working set {Mb(Process.GetCurrentProcess().PeakWorkingSet64),8:F1} MB");
             GC.KeepAlive(first);
-            first = null;
-            var times = new List<double>();
-            for (int i = 0; i < runs; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                var data = H5ad.Read(path);
-                times.Add(watch.Elapsed.TotalSeconds);
-                GC.KeepAlive(data);
-            }
-            double ours = Median(times);
-            Console.WriteLine($"full load (in memory): live managed memory {Mb(heapFull),8:F1} MB, peak working set {Mb(Process.GetCurrentProcess().PeakWorkingSet64),8:F1} MB");
 
-            using var peer = JsonDocument.Parse(RunPython(Path.Combine(peers, "h5ad_load.py"), path, runs.ToString(CultureInfo.InvariantCulture)));
-            double theirs = peer.RootElement.GetProperty("seconds").GetDouble();
+            // Load times vary by process here, for anndata and for us alike (medians of 0.2 s or 0.6 s on the same file),
+            // so each side runs in 3 fresh processes, alternating, and the fastest process counts.
+            string runsArg = runs.ToString(CultureInfo.InvariantCulture);
+            List<double> ours = [], theirs = [];
+            for (int process = 0; process < 3; process++)
+            {
+                ours.Add(Seconds(RunSelf("h5ad-load-time", path, runsArg)));
+                theirs.Add(Seconds(RunPython(Path.Combine(peers, "h5ad_load.py"), path, runsArg)));
+            }
             Console.WriteLine();
             Console.WriteLine($"{"h5ad full load",-24}{"DigitalCell.Sdk",16}{"anndata 0.8",14}{"speed-up",10}");
-            Console.WriteLine($"{$"{cells:N0} × {genes:N0}",-24}{ours,14:F3} s{theirs,12:F3} s{theirs / ours,9:F2}×");
-            Console.WriteLine($"(medians of {runs} runs after a warm-up; {Environment.ProcessorCount} cores, load average {LoadAverage()})");
+            Console.WriteLine($"{$"{cells:N0} × {genes:N0}",-24}{ours.Min(),14:F3} s{theirs.Min(),12:F3} s{theirs.Min() / ours.Min(),9:F2}×");
+            Console.WriteLine($"(fastest of 3 processes each, a process's time being the median of {runs} loads after a warm-up; " +
+                              $"all medians: ours {List(ours)} s, anndata {List(theirs)} s; {Environment.ProcessorCount} cores, load average {LoadAverage()})");
             return 0;
         }
         finally
@@ -82,6 +79,32 @@ internal static class H5adLoadBenchmark
         }
         return (watch.Elapsed.TotalSeconds, open, peak, sum);
     }
+
+    /// <summary><c>h5ad-load-time &lt;file&gt; &lt;runs&gt;</c>, run by <see cref="Run"/> in a fresh process: prints <c>{"seconds": median}</c> like peers/h5ad_load.py.</summary>
+    public static int TimeLoads(string[] args)
+    {
+        string path = args[0];
+        int runs = int.Parse(args[1], CultureInfo.InvariantCulture);
+        GC.KeepAlive(H5ad.Read(path)); // warm-up (JIT, page cache)
+        var times = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var data = H5ad.Read(path);
+            times.Add(watch.Elapsed.TotalSeconds);
+            GC.KeepAlive(data);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = Median(times), runs }));
+        return 0;
+    }
+
+    private static double Seconds(string json)
+    {
+        using var result = JsonDocument.Parse(json);
+        return result.RootElement.GetProperty("seconds").GetDouble();
+    }
+
+    private static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)));
 
     private static double Mb(long bytes) => bytes / 1048576.0;
 }

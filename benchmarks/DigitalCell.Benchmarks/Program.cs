@@ -2,6 +2,7 @@
 return args.FirstOrDefault() switch
 {
     "h5ad-load" => DigitalCell.Benchmarks.H5adLoadBenchmark.Run(args[1..]),
+    "h5ad-load-time" => DigitalCell.Benchmarks.H5adLoadBenchmark.TimeLoads(args[1..]), // one process of h5ad-load's timing
     "torch-train-step" => DigitalCell.Benchmarks.TorchTrainingStepBenchmark.Run(args[1..]),
     "de" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.Run(args[1..]),
     "torch-papalexi-scores" => DigitalCell.Benchmarks.NeuralPapalexiScores.Run(args[1..]),

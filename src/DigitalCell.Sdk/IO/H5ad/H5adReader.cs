@@ -187,6 +187,14 @@ internal sealed class H5adReader : IDisposable
     public string[]? ReadStringDataset(IH5Dataset dataset) =>
         MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
 
+    /// <summary>Reads a whole one-dimensional numeric dataset as float32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
+    public float[] ReadFloats(IH5Dataset dataset) =>
+        (dataset.Type.Class == H5DataTypeClass.FloatingPoint ? MappedNumericDataset.TryRead<float>(_view, _superblock, dataset) : null) ?? H5Values.ReadFloats(dataset);
+
+    /// <summary>Reads a whole one-dimensional integer dataset as int32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
+    public int[] ReadInt32(IH5Dataset dataset) =>
+        (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.FixedPoint.IsSigned ? MappedNumericDataset.TryRead<int>(_view, _superblock, dataset) : null) ?? H5Values.ReadInt32(dataset);
+
     /// <summary>Joins a group path and a child name.</summary>
     public static string Join(string groupPath, string name) => groupPath == "/" ? "/" + name : groupPath + "/" + name;
 

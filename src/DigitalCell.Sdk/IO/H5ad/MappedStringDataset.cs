@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
-using System.Reflection;
 using System.Text;
 using PureHDF;
 
@@ -14,10 +13,9 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// heap collections they point into (§III.E), each collection parsed once.
 /// </summary>
 /// <remarks>
-/// The dataset's storage address is only reachable through PureHDF's internal layout message (PureHDF 2.2, pinned in
-/// the project file). Whenever anything is not as expected (another layout, 4-byte offsets, an unknown internal
-/// member, a heap ID pointing outside a collection) <see cref="TryRead"/> returns null and the caller reads through
-/// PureHDF, which also reports any corruption in its usual, tested way.
+/// Whenever anything is not as expected (another layout, 4-byte offsets, PureHDF internals not as
+/// <see cref="PureHdfStorage"/> knows them, a heap ID pointing outside a collection) <see cref="TryRead"/> returns
+/// null and the caller reads through PureHDF, which also reports any corruption in its usual, tested way.
 /// </remarks>
 internal static class MappedStringDataset
 {
@@ -28,16 +26,14 @@ internal static class MappedStringDataset
     /// <summary>All strings of <paramref name="dataset"/>, or null when it is not a contiguous variable-length string dataset this path can read.</summary>
     public static string[]? TryRead(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset)
     {
-        if (superblock is not { OffsetSize: 8, LengthSize: 8 } || dataset.Type.Class != H5DataTypeClass.VariableLength || dataset.Space.Rank != 1) return null;
-        if (Internal(Internal(dataset, "InternalDataType"), "BitField") is not { } bitField || Internal(bitField, "Type")?.ToString() != "String") return null;
-        if (Internal(dataset, "InternalExternalFileList") is not null) return null;
-        var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
-        if (storage?.GetType().Name != "ContiguousStoragePropertyDescription" || Internal(storage, "Address") is not ulong address || Internal(storage, "Size") is not ulong size) return null;
+        if (superblock is not { OffsetSize: 8, LengthSize: 8 } || dataset.Space.Rank != 1 || !PureHdfStorage.IsVariableLengthString(dataset)) return null;
+        if (PureHdfStorage.Contiguous(dataset) is not { } storage) return null;
+        var (address, size) = storage;
 
         ulong count = dataset.Space.Dimensions[0];
         if (count == 0) return [];
         if (count > int.MaxValue / HeapIdSize || size < count * HeapIdSize) return null;
-        var ids = ReadBytes(view, superblock.BaseAddress, address, (long)count * HeapIdSize);
+        var ids = PureHdfStorage.ReadBytes(view, superblock, address, (long)count * HeapIdSize);
         if (ids is null) return null;
 
         var strings = new string[count];
@@ -54,7 +50,7 @@ internal static class MappedStringDataset
                 continue;
             }
             if (!collections.TryGetValue(collectionAddress, out var collection))
-                collections[collectionAddress] = collection = HeapCollection.Read(view, superblock.BaseAddress, collectionAddress);
+                collections[collectionAddress] = collection = HeapCollection.Read(view, superblock, collectionAddress);
             if (collection?.Find(index) is not { } found || length > found.Length) return null;
             strings[i] = Encoding.UTF8.GetString(collection.Bytes, found.Offset, (int)length);
         }
@@ -68,12 +64,12 @@ internal static class MappedStringDataset
 
         public (int Offset, long Length)? Find(uint index) => index < objects.Length && objects[index].Offset > 0 ? objects[index] : null;
 
-        public static HeapCollection? Read(MemoryMappedViewAccessor view, long baseAddress, ulong address)
+        public static HeapCollection? Read(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address)
         {
-            var header = ReadBytes(view, baseAddress, address, CollectionHeaderSize);
+            var header = PureHdfStorage.ReadBytes(view, superblock, address, CollectionHeaderSize);
             if (header is null || !header.AsSpan(0, 4).SequenceEqual("GCOL"u8) || header[4] != 1) return null;
             ulong size = BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(8));
-            if (size < CollectionHeaderSize || size > int.MaxValue || ReadBytes(view, baseAddress, address, (long)size) is not { } bytes) return null;
+            if (size < CollectionHeaderSize || size > int.MaxValue || PureHdfStorage.ReadBytes(view, superblock, address, (long)size) is not { } bytes) return null;
             var objects = new List<(int, long)>();
             for (int at = CollectionHeaderSize; at + ObjectHeaderSize <= bytes.Length;)
             {
@@ -89,15 +85,4 @@ internal static class MappedStringDataset
             return new HeapCollection(bytes, objects.ToArray());
         }
     }
-
-    private static byte[]? ReadBytes(MemoryMappedViewAccessor view, long baseAddress, ulong address, long count)
-    {
-        long start = baseAddress + (long)address;
-        if (address > long.MaxValue / 2 || count > int.MaxValue || start < 0 || start + count > view.Capacity) return null;
-        var bytes = new byte[count];
-        return view.ReadArray(start, bytes, 0, (int)count) == count ? bytes : null;
-    }
-
-    private static object? Internal(object? target, string property) =>
-        target?.GetType().GetProperty(property, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(target);
 }

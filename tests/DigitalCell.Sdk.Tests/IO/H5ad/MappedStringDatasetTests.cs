@@ -1,7 +1,6 @@
-using System.IO.MemoryMappedFiles;
-using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Tests.TestSupport;
 using PureHDF;
+
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
@@ -128,38 +127,6 @@ public class MappedStringDatasetTests : TempDirectoryTest
                 foreach (var found in StringDatasets(g, childPath)) yield return found;
             else if (child is IH5Dataset d && d.Space.Rank == 1 && d.Type.Class is H5DataTypeClass.VariableLength)
                 yield return (childPath, d);
-        }
-    }
-
-    /// <summary>A file opened the way <c>H5adReader</c> opens it: memory-mapped, with its superblock read.</summary>
-    private sealed class MappedFile : IDisposable
-    {
-        private readonly MemoryMappedFile _map;
-        private readonly MemoryMappedViewAccessor _view;
-        private readonly HdfSuperblock? _superblock;
-        private readonly IH5Group _root;
-
-        private MappedFile(string path)
-        {
-            _superblock = HdfSuperblock.Read(path);
-            _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            _root = H5File.Open(_view);
-        }
-
-        public IH5Group Root => _root;
-
-        public static MappedFile Open(string path) => new(path);
-
-        public string[]? TryRead(IH5Dataset dataset) => MappedStringDataset.TryRead(_view, _superblock, dataset);
-
-        public string[]? TryRead(string path) => TryRead(_root.Dataset(path));
-
-        public void Dispose()
-        {
-            (_root as IDisposable)?.Dispose();
-            _view.Dispose();
-            _map.Dispose();
         }
     }
 }

@@ -31,14 +31,14 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
         int rows = (int)shape[0], cols = (int)shape[1];
         int major = csc ? cols : rows, minor = csc ? rows : cols;
         string indptrPath = H5adReader.Join(path, "indptr"), indicesPath = H5adReader.Join(path, "indices"), dataPath = H5adReader.Join(path, "data");
-        var indptr = reader.Guard(indptrPath, () => H5Values.ReadInt32(reader.ChildDataset(group, "indptr", path)));
+        var indptr = reader.Guard(indptrPath, () => reader.ReadInt32(reader.ChildDataset(group, "indptr", path)));
         if (indptr.Length != major + 1)
             throw reader.Fail(indptrPath, $"has {indptr.Length} entries but the matrix has {major} {(csc ? "columns" : "rows")} (expected {major + 1}).");
         // indices and data are the bulk of the file: read them side by side.
         var indicesDataset = reader.ChildDataset(group, "indices", path);
         var indicesTask = reader.ReadAside(indicesDataset.Space.Dimensions[0] >= ParallelThreshold,
-            own => own.Guard(indicesPath, () => H5Values.ReadInt32(ReferenceEquals(own, reader) ? indicesDataset : (IH5Dataset)own.OptionalElement(indicesPath)!)));
-        var data = reader.Guard(dataPath, () => H5Values.ReadFloats(reader.ChildDataset(group, "data", path)));
+            own => own.Guard(indicesPath, () => own.ReadInt32(ReferenceEquals(own, reader) ? indicesDataset : (IH5Dataset)own.OptionalElement(indicesPath)!)));
+        var data = reader.Guard(dataPath, () => reader.ReadFloats(reader.ChildDataset(group, "data", path)));
         var indices = indicesTask.GetAwaiter().GetResult();
         var problem = SparseCellMatrix.Validate(major, minor, indptr, indices, data);
         if (problem is not null)

@@ -1,0 +1,55 @@
+using System.IO.MemoryMappedFiles;
+using System.Reflection;
+using PureHDF;
+
+namespace DigitalCell.Sdk.IO.H5ad;
+
+/// <summary>
+/// Where and how a dataset's bytes are stored, for the memory-mapped fast paths (<see cref="MappedStringDataset"/>,
+/// <see cref="MappedNumericDataset"/>). PureHDF 2.2 (pinned in the project file) keeps this in internal layout, type
+/// and filter messages, read here by name; any member that is missing or not as expected gives null, and the caller
+/// then reads through PureHDF's public API as usual.
+/// </summary>
+internal static class PureHdfStorage
+{
+    /// <summary>A contiguous dataset's address and byte size, or null when it is stored otherwise (or in external files).</summary>
+    public static (ulong Address, ulong Size)? Contiguous(IH5Dataset dataset)
+    {
+        if (Internal(dataset, "InternalExternalFileList") is not null) return null;
+        var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
+        return storage?.GetType().Name == "ContiguousStoragePropertyDescription" && Internal(storage, "Address") is ulong address && Internal(storage, "Size") is ulong size
+            ? (address, size) : null;
+    }
+
+    /// <summary>
+    /// A chunked dataset's version-1 B-tree address and chunk dimensions (the last one being the element size), when
+    /// it is indexed that way (data layout message version 3, what h5py and anndata write) and has no filters.
+    /// </summary>
+    public static (ulong BTreeAddress, uint[] ChunkDims)? UnfilteredBTreeChunks(IH5Dataset dataset)
+    {
+        if (Internal(dataset, "InternalFilterPipeline") is not null || Internal(dataset, "InternalExternalFileList") is not null) return null;
+        var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
+        return storage?.GetType().Name == "ChunkedStoragePropertyDescription3" && Internal(storage, "Address") is ulong address && Internal(storage, "DimensionSizes") is uint[] dims
+            ? (address, dims) : null;
+    }
+
+    /// <summary>Whether the dataset holds variable-length strings (not variable-length sequences of other types).</summary>
+    public static bool IsVariableLengthString(IH5Dataset dataset) =>
+        dataset.Type.Class == H5DataTypeClass.VariableLength && Internal(Internal(Internal(dataset, "InternalDataType"), "BitField"), "Type")?.ToString() == "String";
+
+    /// <summary>Whether the dataset's numbers are stored little-endian, like this machine's.</summary>
+    public static bool IsLittleEndian(IH5Dataset dataset) =>
+        BitConverter.IsLittleEndian && Internal(Internal(Internal(dataset, "InternalDataType"), "BitField"), "ByteOrder")?.ToString() == "LittleEndian";
+
+    /// <summary>Copies <paramref name="count"/> bytes at file address <paramref name="address"/>, or null when they lie outside the file.</summary>
+    public static byte[]? ReadBytes(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, long count)
+    {
+        long start = superblock.BaseAddress + (long)Math.Min(address, long.MaxValue / 2);
+        if (address > long.MaxValue / 2 || count < 0 || count > int.MaxValue || start + count > view.Capacity) return null;
+        var bytes = new byte[count];
+        return view.ReadArray(start, bytes, 0, (int)count) == count ? bytes : null;
+    }
+
+    private static object? Internal(object? target, string property) =>
+        target?.GetType().GetProperty(property, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(target);
+}
