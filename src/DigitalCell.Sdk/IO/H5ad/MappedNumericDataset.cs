@@ -27,16 +27,21 @@ internal static class MappedNumericDataset
         if (superblock is not { OffsetSize: 8 } || dataset.Space.Rank != 1 || dataset.Type.Size != size || !PureHdfStorage.IsLittleEndian(dataset)) return null;
         ulong count = dataset.Space.Dimensions[0];
         if (count > (ulong)Array.MaxLength) return null;
-        var values = GC.AllocateUninitializedArray<T>((int)count);
-        if (count == 0) return values;
+        if (count == 0) return [];
 
+        // Allocate only once the layout is known to be ours: a dataset left to PureHDF must not cost a second array.
         if (PureHdfStorage.Contiguous(dataset) is { } contiguous)
-            return contiguous.Size >= count * (ulong)size && Copy(view, superblock, contiguous.Address, values, 0, values.Length) ? values : null;
+        {
+            if (contiguous.Size < count * (ulong)size) return null;
+            var all = GC.AllocateUninitializedArray<T>((int)count);
+            return Copy(view, superblock, contiguous.Address, all, 0, all.Length) ? all : null;
+        }
 
-        if (PureHdfStorage.UnfilteredBTreeChunks(dataset) is not { } chunked || chunked.ChunkDims.Length != 2 || chunked.ChunkDims[1] != size || chunked.ChunkDims[0] == 0) return null;
-        int chunkLength = (int)Math.Min(chunked.ChunkDims[0], (uint)values.Length);
-        var copied = new bool[(values.Length + chunkLength - 1) / chunkLength];
-        return CopyChunks(view, superblock, chunked.BTreeAddress, (int)chunked.ChunkDims[0], values, copied, 0) && !copied.Contains(false) ? values : null;
+        if (PureHdfStorage.UnfilteredBTreeChunks(dataset) is not { } chunked || chunked.ChunkDims.Length != 2 || chunked.ChunkDims[1] != size || chunked.ChunkDims[0] is 0 or > int.MaxValue) return null;
+        uint chunkLength = chunked.ChunkDims[0];
+        var values = GC.AllocateUninitializedArray<T>((int)count);
+        var copied = new bool[(count + chunkLength - 1) / chunkLength];
+        return CopyChunks(view, superblock, chunked.BTreeAddress, (int)chunkLength, values, copied, 0) && !copied.Contains(false) ? values : null;
     }
 
     /// <summary>Walks one B-tree node, copying the chunks of its leaves into <paramref name="values"/> and marking them in <paramref name="copied"/>.</summary>
@@ -67,10 +72,6 @@ internal static class MappedNumericDataset
         return true;
     }
 
-    private static bool Copy<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, T[] values, int start, int length) where T : unmanaged
-    {
-        long position = superblock.BaseAddress + (long)Math.Min(address, long.MaxValue / 2);
-        if (address > long.MaxValue / 2 || position + (long)length * Marshal.SizeOf<T>() > view.Capacity) return false;
-        return view.ReadArray(position, values, start, length) == length;
-    }
+    private static bool Copy<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, T[] values, int start, int length) where T : unmanaged =>
+        PureHdfStorage.Position(view, superblock, address, (long)length * Marshal.SizeOf<T>()) is { } position && view.ReadArray(position, values, start, length) == length;
 }

@@ -41,11 +41,21 @@ internal static class PureHdfStorage
     public static bool IsLittleEndian(IH5Dataset dataset) =>
         BitConverter.IsLittleEndian && Internal(Internal(Internal(dataset, "InternalDataType"), "BitField"), "ByteOrder")?.ToString() == "LittleEndian";
 
+    /// <summary>
+    /// The view position of the <paramref name="count"/> bytes at file address <paramref name="address"/> (relative
+    /// to the superblock's base address), or null when they do not lie wholly inside the mapped file.
+    /// </summary>
+    public static long? Position(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, long count)
+    {
+        if (address > (ulong)view.Capacity || count < 0) return null;
+        long start = superblock.BaseAddress + (long)address;
+        return start >= 0 && start <= view.Capacity - count ? start : null;
+    }
+
     /// <summary>Copies <paramref name="count"/> bytes at file address <paramref name="address"/>, or null when they lie outside the file.</summary>
     public static byte[]? ReadBytes(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, long count)
     {
-        long start = superblock.BaseAddress + (long)Math.Min(address, long.MaxValue / 2);
-        if (address > long.MaxValue / 2 || count < 0 || count > int.MaxValue || start + count > view.Capacity) return null;
+        if (count > Array.MaxLength || Position(view, superblock, address, count) is not { } start) return null;
         var bytes = new byte[count];
         return view.ReadArray(start, bytes, 0, (int)count) == count ? bytes : null;
     }

@@ -32,6 +32,16 @@ internal sealed class MappedFile : IDisposable
 
     public T[]? TryReadNumbers<T>(string path) where T : unmanaged => TryReadNumbers<T>(_root.Dataset(path));
 
+    /// <summary>Where an HDF5 structure signature ("GCOL", "TREE", …) starts in a file's raw bytes, for corrupting it on purpose.</summary>
+    public static List<int> SignatureOffsets(byte[] file, string signature)
+    {
+        var needle = System.Text.Encoding.ASCII.GetBytes(signature);
+        var offsets = new List<int>();
+        for (int from = 0, found; (found = file.AsSpan(from).IndexOf(needle)) >= 0; from += found + needle.Length)
+            offsets.Add(from + found);
+        return offsets;
+    }
+
     public void Dispose()
     {
         (_root as IDisposable)?.Dispose();

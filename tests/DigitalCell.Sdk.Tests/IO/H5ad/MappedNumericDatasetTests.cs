@@ -77,25 +77,15 @@ public class MappedNumericDatasetTests : TempDirectoryTest
                 f.create_dataset("values", data=np.arange(1000, dtype="<i4"), chunks=(10,))
             """, path);
         var bytes = File.ReadAllBytes(path);
-        int chunkNodes = 0;
-        for (int at = bytes.AsSpan().IndexOf("TREE"u8); at >= 0; at = Next(bytes, at + 4))
-            if (bytes[at + 4] == 1) // node type 1: the chunk index (type 0 is the root group's, left intact)
-            {
-                bytes[at] = (byte)'X';
-                chunkNodes++;
-            }
-        Assert.That(chunkNodes, Is.GreaterThan(0));
+        // Node type 1 is the chunk index; type 0 (the root group's) is left intact.
+        var chunkNodes = MappedFile.SignatureOffsets(bytes, "TREE").Where(at => bytes[at + 4] == 1).ToList();
+        foreach (int at in chunkNodes) bytes[at] = (byte)'X';
+        Assert.That(chunkNodes, Is.Not.Empty);
         File.WriteAllBytes(path, bytes);
 
         using var file = MappedFile.Open(path);
         var values = file.Root.Dataset("values");
         Assert.That(file.TryReadNumbers<int>(values), Is.Null);
         Assert.That(() => values.Read<int[]>(), Throws.Exception.With.Message.Contains("TREE"), "PureHDF then reports the broken node");
-    }
-
-    private static int Next(byte[] bytes, int from)
-    {
-        int next = bytes.AsSpan(from).IndexOf("TREE"u8);
-        return next < 0 ? -1 : from + next;
     }
 }
