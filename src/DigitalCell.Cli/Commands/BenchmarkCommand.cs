@@ -16,8 +16,8 @@ public static class BenchmarkCommand
     /// <summary>The data set benchmarked when <c>--data</c> is not given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
     public const string DefaultData = "papalexi2021-thp1-subset";
 
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>Creates the command; <paramref name="createModel"/> makes neural models (null: they run in the dcell-neural plug-in).</summary>
+    public static Command Create(Func<string, IPerturbationModel>? createModel = null)
     {
         var defaults = new BenchmarkRequest();
         var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => defaults.Data };
@@ -36,20 +36,24 @@ public static class BenchmarkCommand
             data, column, control, models, split, seed, metrics, mode, bootstrap, output,
         };
         catalog.AddTo(command);
-        command.SetAction((parse, cancellationToken) => RunAsync(
+        command.SetAction((parse, cancellationToken) =>
+            createModel is null && parse.GetRequiredValue(models).Split(',').Any(NeuralPlugin.IsNeuralSpec)
+                ? NeuralPlugin.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
+                : RunAsync(
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
                 parse.GetValue(bootstrap), parse.GetRequiredValue(output)),
-            catalog.Open(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            catalog.Open(parse), createModel ?? Baselines.Create, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
-    internal static async Task<int> RunAsync(BenchmarkRequest request, Catalog catalog, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(BenchmarkRequest request, Catalog catalog, Func<string, IPerturbationModel> createModel,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var (dataset, schema, id) = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, cancellationToken);
-        return Run(dataset, schema, id, request, output, error, cancellationToken);
+        return Run(dataset, schema, id, request, createModel, output, error, cancellationToken);
     }
 
     /// <summary>
@@ -58,13 +62,13 @@ public static class BenchmarkCommand
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>.
     /// </summary>
     internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
             : PerturbationSplits.Parse(request.Split, dataset, schema, request.Seed) with { DataId = id };
         var benchmark = Benchmark.On(dataset, schema, chosenSplit)
-            .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
+            .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(createModel).ToArray())
             .Mode(ScoringMode.Parse(request.Mode))
             .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed));
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));

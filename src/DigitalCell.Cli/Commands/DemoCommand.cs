@@ -75,7 +75,7 @@ public static class DemoCommand
             }, new JsonSerializerOptions { WriteIndented = true }));
             console.MarkupLine($"Wrote [green]{Markup.Escape(summaryPath)}[/]");
             console.WriteLine();
-            return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder),
+            return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder), Sdk.Models.Baselines.Create,
                 parse.InvocationConfiguration.Output, error, cancellationToken);
         });
         return command;
