@@ -5,10 +5,10 @@ using DigitalCell.Sdk.Perturbations;
 
 namespace DigitalCell.Cli.Commands;
 
-/// <summary>Resolves <c>--data</c>: a dataset file read as is, or a catalog id fetched (embedded sets need no network) and mapped to DigitalCell's schema.</summary>
+/// <summary>Resolves <c>--data</c>: a dataset file read as is, or a catalog id resolved (cache → mirror → download) and mapped to DigitalCell's schema.</summary>
 internal static class DataArguments
 {
-    public static async Task<(CellDataset Data, PerturbationSchema Schema, string Id)> LoadAsync(string data, string? perturbationColumn, string? control,
+    public static async Task<(CellDataset Data, PerturbationSchema Schema, string Id)> LoadAsync(Catalog catalog, string data, string? perturbationColumn, string? control,
         CancellationToken cancellationToken)
     {
         if (File.Exists(data) || Directory.Exists(data))
@@ -17,7 +17,6 @@ internal static class DataArguments
             var schema = new PerturbationSchema(perturbationColumn ?? DatasetSchemaApplication.PerturbationColumn, control ?? DatasetSchemaApplication.ControlLabel, PerturbationMode.Other);
             return (dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)));
         }
-        var catalog = Catalog.Default;
         var entry = catalog.Get(data);
         var fetched = await catalog.FetchAsync(entry.Id, null, cancellationToken);
         var mapped = entry.ApplySchema(CellDataset.Read(fetched.DataPath));

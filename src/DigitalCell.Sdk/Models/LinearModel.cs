@@ -67,7 +67,9 @@ public sealed class LinearModel : BaselineModel
         var g0 = GeneEmbedding(x, Math.Min(Components, n));
         _geneEmbedding = g0.ToArray();
 
-        var y = Matrix<double>.Build.Dense(genes, n, (g, j) => means[j][g] - profiles.Control[g]);
+        // Each condition's change from its own context's control (the control column's change is 0).
+        var deltas = profiles.Perturbations.Select(p => p.Delta).Append(new double[genes]).ToArray();
+        var y = Matrix<double>.Build.Dense(genes, n, (g, j) => deltas[j][g]);
         _center = Enumerable.Range(0, genes).Select(g => y.Row(g).Sum() / n).ToArray();
         var yc = Matrix<double>.Build.Dense(genes, n, (g, j) => y[g, j] - _center[g]);
 
@@ -120,6 +122,13 @@ public sealed class LinearModel : BaselineModel
         _geneMap ??= Matrix<double>.Build.DenseOfArray(_geneEmbedding) * Matrix<double>.Build.DenseOfArray(_coefficients);
         var delta = _geneMap * Embedding(perturbation);
         return Enumerable.Range(0, Genes.Length).Select(g => delta[g] + _center[g]).ToArray();
+    }
+
+    private protected override IReadOnlyList<string> FallbackNotes(IReadOnlyList<Perturbation> perturbations)
+    {
+        var unknown = perturbations.SelectMany(p => p.Targets).Where(t => !_geneIndex.ContainsKey(t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return unknown.Length == 0 ? []
+            : [$"target(s) {string.Join(", ", unknown)} are not measured genes, so they have no PCA embedding; their change is the mean training change (the paper's 'mean' baseline, i.e. cell-mean)."];
     }
 
     private protected override IReadOnlyList<NamedTensor> Parameters()

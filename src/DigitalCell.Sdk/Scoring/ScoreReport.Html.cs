@@ -44,8 +44,8 @@ public sealed partial class ScoreReport
         html.Append("<ul>");
         foreach (var line in Header()) html.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
         html.Append("</ul>\n<h2>Ranking</h2>\n");
-        AppendHtmlTable(html, ["rank", "model", OverallLabel, "mean rank"],
-            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }));
+        AppendHtmlTable(html, ["rank", "model", OverallLabel, "unclipped", "mean rank"],
+            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.OverallScoreUnclipped), Format(r.MeanRank, "0.00") }));
         html.Append("<h2>Metrics</h2>\n");
         AppendHtmlTable(html, new[] { "metric", "best" }.Concat(Rankings.Select(r => r.Model)),
             Metrics.Select(m => new[] { m.Name, BestLabel(m.Best) }.Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name))))));
