@@ -81,10 +81,10 @@ public static class SafeTensors
         // Names only: Enum.TryParse would also take "7" or "-1" as a dtype.
         if (dtypeText is null || !Enum.GetNames<SafeTensorDType>().Contains(dtypeText) || !Enum.TryParse<SafeTensorDType>(dtypeText, out var dtype))
             throw new DigitalCellException(source, name, $"unsupported dtype '{dtypeText}' (supported: {string.Join(", ", Enum.GetNames<SafeTensorDType>())})");
-        var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray()
+        var shape = entry["shape"]?.AsArray().Select(Integer).ToArray()
             ?? throw new DigitalCellException(source, name, "missing 'shape'");
         if (shape.Any(d => d < 0)) throw new DigitalCellException(source, name, $"shape [{string.Join(", ", shape)}] has a negative dimension");
-        var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+        var offsets = entry["data_offsets"]?.AsArray().Select(Integer).ToArray();
         if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
             throw new DigitalCellException(source, name, $"data_offsets [{string.Join(", ", offsets ?? [])}] lie outside the {dataLength} data bytes; the file is truncated or corrupt");
         var expected = checked(shape.Aggregate(1L, (a, b) => a * b) * SafeTensor.ElementSize(dtype));
@@ -92,6 +92,8 @@ public static class SafeTensors
             throw new DigitalCellException(source, name, $"holds {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] of {dtype} needs {expected}");
         return (offsets[0], new SafeTensor(name, dtype, shape, bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected).ToArray()));
     }
+
+    private static long Integer(JsonNode? node) => node?.GetValue<long>() ?? throw new FormatException("null where an integer belongs");
 
     /// <summary>Writes tensors (in the given order) and optional string metadata, atomically.</summary>
     public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
