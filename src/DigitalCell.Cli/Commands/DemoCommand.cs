@@ -46,7 +46,7 @@ public static class DemoCommand
                 perturbation_column = schema.PerturbationColumn,
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             console.MarkupLine($"Wrote [green]{Markup.Escape(summaryPath)}[/]");
             console.WriteLine();
             return await BenchmarkCommand.RunAsync(new BenchmarkRequest(Output: folder),
