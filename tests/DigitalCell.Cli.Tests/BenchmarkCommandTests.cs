@@ -1,16 +1,17 @@
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
 public class BenchmarkCommandTests : TempDirectoryTest
 {
     [Test]
-    public void BenchmarkOnTheEmbeddedPapalexiDataWritesTheReportAndPrintsTheTable()
+    public void BenchmarkOnThePapalexiDataFromTheMirrorWritesTheReportAndPrintsTheTable()
     {
         string dir = Path.Combine(Temp, "out");
-        var result = Dcell.Run("benchmark", "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir);
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir);
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Output, Does.Contain("score vs cell-mean").And.Contain("discrimination_score_l1").And.Contain("CAV1"));
@@ -92,7 +93,7 @@ public class BenchmarkCommandTests : TempDirectoryTest
         Func<string, string>? rename = null)
     {
         rename ??= l => l;
-        var data = H5ad.Read(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var data = H5ad.Read(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var labels = data.Obs.Categorical("perturbation");
         string[] perts = ["IFNGR1", "STAT1", "CD86"];
         int[] Rows(string label, int n, int skip) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();

@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -8,7 +9,7 @@ public class NeuralCommandsTests : TempDirectoryTest
     public void TrainFinetuneAndPredictRoundTripOnPapalexi()
     {
         var dir = Temp;
-        var data = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var data = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
         var train = Dcell.Run("train", data, "--out", Path.Combine(dir, "m1"), "--steps", "4", "--device", "cpu");
         Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
         Assert.That(File.Exists(Path.Combine(dir, "m1", "model.safetensors")) && File.Exists(Path.Combine(dir, "m1", "model-card.json")));
@@ -42,7 +43,7 @@ public class NeuralCommandsTests : TempDirectoryTest
     [Test]
     public void FinetuneFromAMissingModelIsAOneLineError()
     {
-        var r = Dcell.Run("finetune", RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
+        var r = Dcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Error, Does.Contain("/nonexistent-model"));
     }

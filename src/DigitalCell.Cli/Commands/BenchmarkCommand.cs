@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
@@ -12,7 +13,7 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class BenchmarkCommand
 {
-    /// <summary>The data set benchmarked when <c>--data</c> is not given: Papalexi 2021, embedded in the SDK.</summary>
+    /// <summary>The data set benchmarked when <c>--data</c> is not given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
     public const string DefaultData = "papalexi2021-thp1-subset";
 
     /// <summary>Creates the command.</summary>
@@ -31,28 +32,37 @@ public static class BenchmarkCommand
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
+        var catalog = new CatalogArguments();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
             data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output,
         };
+        catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
                 parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? []),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            catalog.Open(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
+    /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
+    internal static async Task<int> RunAsync(BenchmarkRequest request, Catalog catalog, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
+            request.Subsets ?? [], cancellationToken);
+        return Run(loaded.Data, loaded.Schema, loaded.Id, request, output, error, cancellationToken, loaded.Notes);
+    }
+
     /// <summary>
-    /// Runs one benchmark: loads the data, splits it, fits and scores the models, prints the table to
+    /// Runs one benchmark on loaded data: splits it, fits and scores the models, prints the table to
     /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>.
     /// </summary>
-    internal static async Task<int> RunAsync(BenchmarkRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken, IReadOnlyList<string>? provenance = null)
     {
-        var (dataset, schema, id, notes) = await DataArguments.LoadAsync(request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
-            request.Subsets ?? [], cancellationToken);
         if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(warning);
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
@@ -61,7 +71,7 @@ public static class BenchmarkCommand
             .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
             .Mode(ScoringMode.Parse(request.Mode))
             .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed))
-            .Provenance([.. notes]);
+            .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
         var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
         var written = report.Save(request.Output);
@@ -79,7 +89,7 @@ public static class BenchmarkCommand
     }
 }
 
-/// <summary>What one <c>dcell benchmark</c> run does; the defaults are the README's main job on the embedded Papalexi screen.</summary>
+/// <summary>What one <c>dcell benchmark</c> run does; the defaults are the README's main job on the Papalexi screen.</summary>
 internal sealed record BenchmarkRequest(
     string Data = BenchmarkCommand.DefaultData,
     string? PerturbationColumn = null,

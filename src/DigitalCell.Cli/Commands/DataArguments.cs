@@ -27,8 +27,8 @@ internal static class DataArguments
         DefaultValueFactory = _ => [],
     };
 
-    /// <summary>Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema.</summary>
-    public static async Task<LoadedData> LoadAsync(string data, string? perturbationColumn, string? control, string? contextColumn,
+    /// <summary>Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema; a catalog id is resolved cache → mirror → download.</summary>
+    public static async Task<LoadedData> LoadAsync(Catalog catalog, string data, string? perturbationColumn, string? control, string? contextColumn,
         IReadOnlyList<string> subsets, CancellationToken cancellationToken)
     {
         if (File.Exists(data) || Directory.Exists(data))
@@ -39,7 +39,6 @@ internal static class DataArguments
             var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
             return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
         }
-        var catalog = Catalog.Default;
         var entry = catalog.Get(data);
         var fetched = await catalog.FetchAsync(entry.Id, null, cancellationToken);
         var catalogNotes = new List<string>();

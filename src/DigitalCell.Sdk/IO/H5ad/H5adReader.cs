@@ -9,7 +9,13 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// An open h5ad file: dispatches each element to the encoding named by its attributes and turns every failure into a
 /// <see cref="DigitalCellException"/> naming the file, the element path and the problem.
 /// </summary>
-/// <remarks>Files are memory-mapped: PureHDF reads variable-length strings (the obs/var indexes) 3–4× faster that way than through a FileStream.</remarks>
+/// <remarks>
+/// Files are memory-mapped twice over: our fast paths (<see cref="MappedStringDataset"/>, <see cref="MappedNumericDataset"/>)
+/// read the map through <see cref="PureHdfStorage"/>, which checks every file-supplied address and size against the
+/// file's length; PureHDF reads it through a view <em>stream</em>, never its raw-pointer accessor driver, because that
+/// driver follows addresses from the file unchecked and a corrupt B-tree or heap address then reads outside the
+/// mapping (SIGSEGV). A stream read past the end just comes back short, and PureHDF reports it as an exception.
+/// </remarks>
 internal sealed class H5adReader : IDisposable
 {
     private readonly MemoryMappedFile _map;
@@ -54,7 +60,7 @@ internal sealed class H5adReader : IDisposable
         {
             map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            var file = H5File.Open(view);
+            var file = OpenPureHdf(map);
             return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file);
         }
         catch (Exception e)
@@ -75,7 +81,7 @@ internal sealed class H5adReader : IDisposable
         var view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         try
         {
-            return new(FilePath, Options, _superblock, _map, view, Guard("/", () => H5File.Open(view)), ownsMap: false);
+            return new(FilePath, Options, _superblock, _map, view, Guard("/", () => OpenPureHdf(_map)), ownsMap: false);
         }
         catch
         {
@@ -83,6 +89,10 @@ internal sealed class H5adReader : IDisposable
             throw;
         }
     }
+
+    /// <summary>Opens PureHDF over a bounds-checked stream of the map (see the remarks on this type).</summary>
+    private static IH5Group OpenPureHdf(MemoryMappedFile map) =>
+        H5File.Open(map.CreateViewStream(0, 0, MemoryMappedFileAccess.Read), leaveOpen: false);
 
     /// <summary>Runs <paramref name="read"/> on a forked reader on the thread pool when the data are large enough to gain from it.</summary>
     public Task<T> ReadAside<T>(bool large, Func<H5adReader, T> read)
@@ -184,16 +194,58 @@ internal sealed class H5adReader : IDisposable
     };
 
     /// <summary>Reads a one-dimensional string dataset, through <see cref="MappedStringDataset"/> where it can; null when it does not hold strings.</summary>
-    public string[]? ReadStringDataset(IH5Dataset dataset) =>
-        MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
+    public string[]? ReadStringDataset(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
+    }
 
     /// <summary>Reads a whole one-dimensional numeric dataset as float32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
-    public float[] ReadFloats(IH5Dataset dataset) =>
-        (dataset.Type.Class == H5DataTypeClass.FloatingPoint ? MappedNumericDataset.TryRead<float>(_view, _superblock, dataset) : null) ?? H5Values.ReadFloats(dataset);
+    public float[] ReadFloats(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return (dataset.Type.Class == H5DataTypeClass.FloatingPoint ? MappedNumericDataset.TryRead<float>(_view, _superblock, dataset) : null) ?? H5Values.ReadFloats(dataset);
+    }
 
     /// <summary>Reads a whole one-dimensional integer dataset as int32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
-    public int[] ReadInt32(IH5Dataset dataset) =>
-        (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.FixedPoint.IsSigned ? MappedNumericDataset.TryRead<int>(_view, _superblock, dataset) : null) ?? H5Values.ReadInt32(dataset);
+    public int[] ReadInt32(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.FixedPoint.IsSigned ? MappedNumericDataset.TryRead<int>(_view, _superblock, dataset) : null) ?? H5Values.ReadInt32(dataset);
+    }
+
+    /// <summary>Reads a whole dataset as a typed array (see <see cref="H5Values.ReadArray"/>).</summary>
+    public Array ReadArray(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return H5Values.ReadArray(dataset);
+    }
+
+    /// <summary>The length of a one-dimensional dataset, from its header.</summary>
+    /// <exception cref="DigitalCellException">It is not one-dimensional.</exception>
+    public ulong VectorLength(IH5Dataset dataset, string path) => Guard(path, () => dataset.Space.Dimensions) is [var length]
+        ? length : throw Fail(path, "expected a one-dimensional dataset.");
+
+    /// <summary>
+    /// Fails unless the file could hold the dataset it declares: its elements must fit in one .NET array and, stored,
+    /// in the file's bytes (times deflate's largest expansion, 1032:1, when it is compressed). HDF5 fills chunks never
+    /// written with the fill value, so without this a 1 MB file declaring a 2-billion-element dataset makes the reader
+    /// allocate gigabytes before anything could disagree with it.
+    /// </summary>
+    public void EnsureStorable(IH5Dataset dataset, string path)
+    {
+        const ulong MaxDeflateRatio = 1032;
+        var (dims, elementSize) = Guard(path, () => (dataset.Space.Dimensions, (ulong)Math.Max(1, dataset.Type.Size)));
+        ulong count = 1;
+        foreach (ulong d in dims)
+            if (d != 0 && count > (ulong)Array.MaxLength / d) throw Fail(path, $"declares a shape of [{string.Join(", ", dims)}], more elements than an array can hold.");
+            else count *= d;
+        if (count > (ulong)Array.MaxLength) throw Fail(path, $"declares a shape of [{string.Join(", ", dims)}], more elements than an array can hold.");
+        ulong fileLength = (ulong)(_superblock?.FileLength ?? _view.Capacity);
+        ulong capacity = PureHdfStorage.IsFiltered(dataset) ? fileLength * MaxDeflateRatio : fileLength;
+        if (count * elementSize > capacity)
+            throw Fail(path, $"declares {count} elements of {elementSize} bytes but the file ({fileLength} bytes) cannot hold them; it is corrupt.");
+    }
 
     /// <summary>Joins a group path and a child name.</summary>
     public static string Join(string groupPath, string name) => groupPath == "/" ? "/" + name : groupPath + "/" + name;

@@ -16,8 +16,6 @@ internal static class AnndataPeer
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string DataFile(string relative) => Path.Combine(RepoRoot, "data", relative);
-
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
