@@ -33,6 +33,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 
