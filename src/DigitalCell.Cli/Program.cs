@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 
