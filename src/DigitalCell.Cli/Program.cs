@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 
@@ -51,7 +52,7 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) error.WriteLine($"error: {OneLine(e.Message)}");
+            foreach (var e in parse.Errors) error.WriteLine(ErrorLine(e.Message));
             error.WriteLine("Run 'dcell --help' for usage.");
             return UsageExitCode;
         }
@@ -72,10 +73,23 @@ public static class Program
 
     private static int Fail(TextWriter error, string message, Exception e)
     {
-        error.WriteLine($"error: {OneLine(message)}");
+        error.WriteLine(ErrorLine(message));
         if (Environment.GetEnvironmentVariable("DCELL_DEBUG") == "1") error.WriteLine(e.ToString());
         return ErrorExitCode;
     }
 
-    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// The one <c>error:</c> line for <paramref name="message"/>: line breaks joined, and every other control or
+    /// format character (escape sequences, bidi overrides) shown as <c>?</c>, since messages quote file contents and
+    /// a terminal would otherwise obey them.
+    /// </summary>
+    public static string ErrorLine(string message)
+    {
+        var oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return "error: " + string.Create(oneLine.Length, oneLine, (span, text) =>
+        {
+            for (int i = 0; i < text.Length; i++)
+                span[i] = char.IsControl(text[i]) || char.GetUnicodeCategory(text[i]) == System.Globalization.UnicodeCategory.Format ? '?' : text[i];
+        });
+    }
 }

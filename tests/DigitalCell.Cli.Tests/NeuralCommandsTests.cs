@@ -48,6 +48,20 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void TheSameSeedTrainsByteIdenticalWeightsInTwoSeparateProcesses()
+    {
+        // Each run is its own process, so per-process hash randomisation (HashCode.Combine) would show up here.
+        var data = DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var weights = new[] { "a", "b" }.Select(name =>
+        {
+            var run = Dcell.Run("train", data, "--out", Path.Combine(Temp, name), "--steps", "3", "--seed", "0", "--device", "cpu");
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+            return File.ReadAllBytes(Path.Combine(Temp, name, "model.safetensors"));
+        }).ToArray();
+        Assert.That(weights[1], Is.EqualTo(weights[0]), "model.safetensors differs between two processes with --seed 0");
+    }
+
+    [Test]
     public void FinetuneFromAMissingModelIsAOneLineError()
     {
         var r = NeuralDcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");

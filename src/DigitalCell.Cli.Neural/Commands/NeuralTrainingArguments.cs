@@ -24,17 +24,21 @@ internal sealed class NeuralTrainingArguments
     public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file written every --checkpoint-every steps; an existing one is resumed." };
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery };
 
+    public Option<string?> Context { get; } = DataArguments.ContextColumnOption();
+    public Option<string[]> Subset { get; } = DataArguments.SubsetOption();
+
     public void AddTo(Command command)
     {
         command.Add(Data);
-        foreach (Option option in new Option[] { Out, Column, Control, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
+        foreach (Option option in new Option[] { Out, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
             command.Add(option);
     }
 
     public (PerturbationTrainingSet Set, PerturbationSplit Split) TrainingSet(ParseResult parse)
     {
-        var data = CellDataset.Read(parse.GetRequiredValue(Data));
-        var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control));
+        var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(Data)), parse.GetValue(Subset) ?? [], []);
+        var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control)) with { ContextColumn = parse.GetValue(Context) };
+        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(warning);
         var spec = parse.GetRequiredValue(Split);
         var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
         return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: parse.GetRequiredValue(Data)), split);

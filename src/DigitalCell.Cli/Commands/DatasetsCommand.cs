@@ -189,12 +189,19 @@ public static class DatasetsCommand
     }
 
     /// <summary>A Spectre console writing to the command's output: colours and live progress on a terminal, plain text when redirected.</summary>
-    internal static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        Interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Piped output has no width; Spectre's default of 80 columns would cut model and data-set names.
+        if (!terminal) console.Profile.Width = 4096;
+        return console;
+    }
 
     /// <summary>Reports on the caller's thread, so the progress bar sees bytes in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>

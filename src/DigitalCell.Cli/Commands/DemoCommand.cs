@@ -72,7 +72,7 @@ public static class DemoCommand
                 perturbation_column = schema.PerturbationColumn,
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             console.MarkupLine($"Wrote [green]{Markup.Escape(summaryPath)}[/]");
             console.WriteLine();
             return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder), Sdk.Models.Baselines.Create,

@@ -54,7 +54,8 @@ public sealed partial class ScoreReport
     }
 
     /// <summary>
-    /// Writes <c>report.json</c>, <c>report.md</c>, <c>report.html</c> and <c>figures/*.html</c> into
+    /// Writes <c>report.json</c>, <c>report.md</c>, <c>report.html</c>, cell-eval's <c>results.csv</c> and
+    /// <c>agg_results.csv</c>, and <c>figures/*.html</c> into
     /// <paramref name="directory"/> (each file atomically). The figure pages share one <c>figures/plotly.min.js</c>.
     /// </summary>
     /// <returns>The paths written.</returns>
@@ -71,6 +72,8 @@ public sealed partial class ScoreReport
         Write("report.json", ToJson());
         Write("report.md", ToMarkdown());
         Write("report.html", ToHtml());
+        Write("results.csv", ToResultsCsv());
+        Write("agg_results.csv", ToAggregateCsv());
         Write(Path.Combine("figures", PlotlyFile), Plotting.PlotlyJs.Source);
         foreach (var (name, chart) in ScoreReportFigures.All(this))
             Write(Path.Combine("figures", name + ".html"),
