@@ -34,6 +34,11 @@ public static class Program
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(PseudobulkCommand.Create());
+        root.Subcommands.Add(PseudobulkMergeCommand.Create());
+        root.Subcommands.Add(PartitionCommand.Create());
+        root.Subcommands.Add(PartitionDeCommand.Create());
         return root;
     }
 
