@@ -37,8 +37,7 @@ public static class DemoCommand
             foreach (var g in groups) table.AddRow(Markup.Escape(g.Label), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
             console.Write(table);
 
-            string summaryPath = Path.Combine(folder, "summary.json");
-            AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(new
+            string summary = JsonSerializer.Serialize(new
             {
                 dataset = EmbeddedDatasets.Papalexi2021Thp1,
                 cells = data.CellCount,
@@ -46,11 +45,10 @@ public static class DemoCommand
                 perturbation_column = schema.PerturbationColumn,
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
-            }, new JsonSerializerOptions { WriteIndented = true }));
-            console.MarkupLine($"Wrote [green]{Markup.Escape(summaryPath)}[/]");
-            console.WriteLine();
+            }, new JsonSerializerOptions { WriteIndented = true });
             return await BenchmarkCommand.RunAsync(new BenchmarkRequest(Output: folder),
-                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken,
+                moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
         });
         return command;
     }
