@@ -44,7 +44,7 @@ public class DatasetsCommandTests
         foreach (string id in new[] { "norman2019", "replogle2022-k562-essential", "replogle2022-rpe1", "adamson2016", "dixit2016", "papalexi2021", "sciplex3", "tahoe100m", "vcc2025-h1", "cellxgene-aida-pbmc" })
             Assert.That(output, Does.Contain(id));
         Assert.That(output.Split('\n').Where(l => l.TrimEnd().EndsWith("mirror", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]),
-            Is.EquivalentTo(new[] { "kang2018-pbmc-ifnb", "norman2019-perturbench-devel", "papalexi2021-thp1-subset" }));
+            Is.SupersetOf(new[] { "kang2018-pbmc-ifnb", "norman2019-perturbench-devel", "papalexi2021-thp1-subset" }).And.No.Member("norman2019"));
         Assert.That(output, Does.Contain($"Cache: {_cache}"));
     }
 
@@ -136,7 +136,8 @@ public class DatasetsCommandTests
     {
         var (exit, output, _) = Dcell("verify", "--mirror", SharedData.Mirror);
         Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output.Split('\n').Count(l => l.Contains(": ok (sha256")), Is.EqualTo(3), "the three mirror files verify against the manifest");
+        foreach (string file in new[] { "papalexi2021_thp1_eccite_subset.h5ad", "perturbench_devel.h5ad", "kang2018_pbmc_ifnb_scgen_valid.h5ad" })
+            Assert.That(output.Split('\n').Count(l => l.Contains(file + ": ok (sha256")), Is.EqualTo(1), $"{file} verifies from the mirror against the manifest");
         Assert.That(output, Does.Contain("not fetched"));
     }
 }
