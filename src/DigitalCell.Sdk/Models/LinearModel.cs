@@ -79,13 +79,18 @@ public sealed class LinearModel : BaselineModel
         // The last column (control) keeps the zero embedding.
 
         int k = g0.ColumnCount;
-        var left = (g0.TransposeThisAndMultiply(g0) + Matrix<double>.Build.DenseIdentity(k) * Ridge).Inverse();
-        var right = (p.TransposeAndMultiply(p) + Matrix<double>.Build.DenseIdentity(k) * Ridge).Inverse();
-        var w = left * g0.TransposeThisAndMultiply(yc) * p.Transpose() * right;
-        // R's solve_y_axb sets NaN coefficients to 0 (e.g. λ = 0 with a singular system).
-        _coefficients = w.Map(v => double.IsNaN(v) ? 0 : v).ToArray();
+        _coefficients = BilinearRidge(g0, yc, p, Ridge).ToArray();
         _geneMap = null;
         Card = Card with { Hyperparameters = new Dictionary<string, object>(Card.Hyperparameters) { ["components_used"] = (long)k } };
+    }
+
+    /// <summary>W = (GᵀG + λI)⁻¹ GᵀỸPᵀ (PPᵀ + λI)⁻¹, the paper's <c>solve_y_axb</c>; NaN coefficients (λ = 0 with a singular system) become 0 as there.</summary>
+    internal static Matrix<double> BilinearRidge(Matrix<double> g, Matrix<double> yc, Matrix<double> p, double ridge)
+    {
+        var left = (g.TransposeThisAndMultiply(g) + Matrix<double>.Build.DenseIdentity(g.ColumnCount) * ridge).Inverse();
+        var right = (p.TransposeAndMultiply(p) + Matrix<double>.Build.DenseIdentity(p.RowCount) * ridge).Inverse();
+        var w = left * g.TransposeThisAndMultiply(yc) * p.Transpose() * right;
+        return w.Map(v => double.IsNaN(v) ? 0 : v);
     }
 
     /// <summary>
@@ -93,7 +98,7 @@ public sealed class LinearModel : BaselineModel
     /// small conditions × conditions Gram matrix XcᵀXc give the scores Xc·V (= U·D of the SVD, what prcomp's x holds).
     /// Component signs are arbitrary but cancel in G·W·P.
     /// </summary>
-    private static Matrix<double> GeneEmbedding(Matrix<double> x, int k)
+    internal static Matrix<double> GeneEmbedding(Matrix<double> x, int k)
     {
         var xc = x.Clone();
         for (int j = 0; j < xc.ColumnCount; j++)

@@ -32,7 +32,10 @@ public static class ParquetCells
         Task.Run(() => ReadLongAsync(path, genes)).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ReadLong"/>
-    public static async Task<CellDataset> ReadLongAsync(string path, IReadOnlyList<string>? genes = null, CancellationToken cancellationToken = default)
+    public static Task<CellDataset> ReadLongAsync(string path, IReadOnlyList<string>? genes = null, CancellationToken cancellationToken = default) =>
+        ParquetFile.GuardAsync(path, () => ReadLongCoreAsync(path, genes, cancellationToken));
+
+    private static async Task<CellDataset> ReadLongCoreAsync(string path, IReadOnlyList<string>? genes, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         var schema = reader.Schema;
@@ -134,7 +137,10 @@ public static class ParquetCells
     public static CellDataset ReadWide(string path) => Task.Run(() => ReadWideAsync(path)).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ReadWide"/>
-    public static async Task<CellDataset> ReadWideAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<CellDataset> ReadWideAsync(string path, CancellationToken cancellationToken = default) =>
+        ParquetFile.GuardAsync(path, () => ReadWideCoreAsync(path, cancellationToken));
+
+    private static async Task<CellDataset> ReadWideCoreAsync(string path, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         var columns = WideParquetColumns.Describe(path, reader);

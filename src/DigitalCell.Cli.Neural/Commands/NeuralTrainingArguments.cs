@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Cli.Commands;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
@@ -7,7 +8,7 @@ using DigitalCell.Sdk.Torch;
 using DigitalCell.Sdk.Torch.Training;
 using Spectre.Console;
 
-namespace DigitalCell.Cli.Commands;
+namespace DigitalCell.Cli.Neural.Commands;
 
 /// <summary>The arguments <c>dcell train</c> and <c>dcell finetune</c> share: data, schema, split, optimisation knobs, checkpoints.</summary>
 internal sealed class NeuralTrainingArguments

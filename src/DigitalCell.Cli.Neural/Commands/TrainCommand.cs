@@ -2,7 +2,7 @@ using System.CommandLine;
 using DigitalCell.Sdk.Torch;
 using DigitalCell.Sdk.Torch.Training;
 
-namespace DigitalCell.Cli.Commands;
+namespace DigitalCell.Cli.Neural.Commands;
 
 /// <summary><c>dcell train &lt;data&gt; --out &lt;dir&gt;</c>: trains a neural perturbation model on a split's training fold.</summary>
 public static class TrainCommand

@@ -6,7 +6,7 @@ using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 
-namespace DigitalCell.Cli.Commands;
+namespace DigitalCell.Cli.Neural.Commands;
 
 /// <summary><c>dcell predict --model &lt;dir&gt; --perturbations A,B,A+B --out means.csv</c>: predicted mean profiles from any saved model.</summary>
 public static class PredictCommand

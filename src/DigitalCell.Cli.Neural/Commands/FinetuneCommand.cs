@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DigitalCell.Sdk.Torch;
 
-namespace DigitalCell.Cli.Commands;
+namespace DigitalCell.Cli.Neural.Commands;
 
 /// <summary><c>dcell finetune &lt;data&gt; --from &lt;model&gt; --out &lt;dir&gt;</c>: continues training a saved neural model on new data.</summary>
 public static class FinetuneCommand
