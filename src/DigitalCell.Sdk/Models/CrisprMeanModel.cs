@@ -32,11 +32,12 @@ public sealed class CrisprMeanModel : BaselineModel
         int genes = profiles.Genes.Length;
         _delta = new double[genes];
         foreach (var p in profiles.Perturbations)
-            for (int g = 0; g < genes; g++) _delta[g] += (p.Mean[g] - profiles.Control[g]) / profiles.Perturbations.Count;
+            for (int g = 0; g < genes; g++) _delta[g] += p.Delta[g] / profiles.Perturbations.Count;
         var index = profiles.Genes.Select((g, i) => (g, i)).GroupBy(x => x.g, StringComparer.Ordinal).ToDictionary(x => x.Key, x => x.First().i, StringComparer.Ordinal);
         var values = profiles.Perturbations
-            .Where(p => p.Perturbation.Targets.Count == 1 && index.TryGetValue(p.Perturbation.Targets[0], out int g) && double.ExpM1(profiles.Control[g]) > 0)
-            .Select(p => double.ExpM1(p.Mean[index[p.Perturbation.Targets[0]]]) / double.ExpM1(profiles.Control[index[p.Perturbation.Targets[0]]]))
+            // Each target against its own context's control level (Mean − Delta).
+            .Where(p => p.Perturbation.Targets.Count == 1 && index.TryGetValue(p.Perturbation.Targets[0], out int g) && double.ExpM1(p.Mean[g] - p.Delta[g]) > 0)
+            .Select(p => { int g = index[p.Perturbation.Targets[0]]; return double.ExpM1(p.Mean[g]) / double.ExpM1(p.Mean[g] - p.Delta[g]); })
             .Order().ToArray();
         _ratio = values.Length == 0 ? 0 : values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
         Card = Card with { Hyperparameters = new Dictionary<string, object> { ["target_ratio"] = _ratio, ["ratio_from_perturbations"] = (long)values.Length } };

@@ -30,7 +30,7 @@ public abstract class PriorModel : BaselineModel
         var table = Options.Table();
         _features = PriorGeneFeatures.Fit(table, profiles, Options.PcaDimensions);
         var x = profiles.Perturbations.Select(p => Inputs(p.Perturbation)).ToArray();
-        var y = profiles.Perturbations.Select(p => p.Mean.Select((v, g) => v - profiles.Control[g]).ToArray()).ToArray();
+        var y = profiles.Perturbations.Select(p => p.Delta).ToArray(); // each against its own context's controls
         var hyper = new Dictionary<string, object>(Card.Hyperparameters);
         foreach (var (k, v) in Options.CardEntries(table)) hyper[k] = v;
         foreach (var (k, v) in FitMap(x, y)) hyper[k] = v;
