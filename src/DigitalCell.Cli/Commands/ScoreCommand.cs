@@ -22,7 +22,7 @@ public static class ScoreCommand
         var control = new Option<string>("--control") { Description = "Control label", DefaultValueFactory = _ => "control" };
         var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names", DefaultValueFactory = _ => "full" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention).")
         {
