@@ -14,16 +14,23 @@ public static class Program
     public const int UsageExitCode = 2;
 
     /// <summary>Runs dcell against the real console; Ctrl-C and SIGTERM cancel the command (exit 130 / 143).</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => RunOnConsole(CreateRootCommand(), args);
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> on the real console, Ctrl-C and SIGTERM cancelling the command (exit 130 / 143).</summary>
+    public static int RunOnConsole(RootCommand root, string[] args)
     {
         using var interruption = new Interruption(Console.Error);
-        int code = Run(args, Console.Out, Console.Error, interruption.Token);
+        int code = Run(root, args, Console.Out, Console.Error, interruption.Token);
         return interruption.ExitCode ?? code;
     }
 
-    /// <summary>Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.</summary>
-    public static RootCommand CreateRootCommand()
+    /// <summary>
+    /// Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.
+    /// <paramref name="neural"/> supplies the neural commands and models; by default they forward to the dcell-neural plug-in.
+    /// </summary>
+    public static RootCommand CreateRootCommand(NeuralExtension? neural = null)
     {
+        neural ??= NeuralPlugin.Forwarding;
         var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
@@ -33,11 +40,15 @@ public static class Program
         root.Subcommands.Add(PreprocessCommand.Create());
         root.Subcommands.Add(DeCommand.Create());
         root.Subcommands.Add(EDistanceCommand.Create());
-        root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(FinetuneCommand.Create());
-        root.Subcommands.Add(PredictCommand.Create());
+        foreach (var command in neural.Commands) root.Subcommands.Add(command);
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(PseudobulkCommand.Create());
+        root.Subcommands.Add(PseudobulkMergeCommand.Create());
+        root.Subcommands.Add(PartitionCommand.Create());
+        root.Subcommands.Add(PartitionDeCommand.Create());
         return root;
     }
 
@@ -46,13 +57,17 @@ public static class Program
     /// print <c>error: …</c> lines and return 2; SDK and file-system errors print one <c>error: …</c> line and return 1.
     /// Stack traces are printed only when the environment variable <c>DCELL_DEBUG=1</c>.
     /// </summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CancellationToken.None);
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(CreateRootCommand(), args, output, error, CancellationToken.None);
 
-    /// <summary>Like <see cref="Run(string[], TextWriter, TextWriter)"/>; <paramref name="cancellationToken"/> reaches every command that takes one.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> with dcell's error handling (see <see cref="Run(string[], TextWriter, TextWriter)"/>).</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error) => Run(root, args, output, error, CancellationToken.None);
+
+    /// <summary>Like <see cref="Run(RootCommand, string[], TextWriter, TextWriter)"/>; <paramref name="cancellationToken"/> reaches every command that takes one.</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(root);
         // Response files off: '@' starts ordinary values here (perturbation labels, '@file' lists read by the commands themselves).
-        var parse = CreateRootCommand().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine(ErrorLine(e.Message));

@@ -40,8 +40,7 @@ public static class NotebookCommand
         {
             Parameters = ParseParameters(parameters),
             CellTimeout = timeout is { } s ? TimeSpan.FromSeconds(s) : null,
-            // dcell ships the Torch models too, so notebooks may reference that package as well.
-            HostPackages = ["DigitalCell.Sdk", "DigitalCell.Sdk.Torch"],
+            HostPackages = ["DigitalCell.Sdk"],
         });
         int failed = 0;
         foreach (var path in paths)

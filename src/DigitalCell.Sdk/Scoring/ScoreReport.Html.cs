@@ -44,8 +44,8 @@ public sealed partial class ScoreReport
         html.Append("<ul>");
         foreach (var line in Header()) html.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
         html.Append("</ul>\n<h2>Ranking</h2>\n");
-        AppendHtmlTable(html, ["rank", "model", OverallLabel, "mean rank"],
-            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }));
+        AppendHtmlTable(html, ["rank", "model", OverallLabel, "unclipped", "mean rank"],
+            Rankings.Select((r, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.OverallScoreUnclipped), Format(r.MeanRank, "0.00") }));
         html.Append("<h2>Metrics</h2>\n");
         AppendHtmlTable(html, new[] { "metric", "best" }.Concat(Rankings.Select(r => r.Model)),
             Metrics.Select(m => new[] { m.Name, BestLabel(m.Best) }.Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name))))));
@@ -54,7 +54,8 @@ public sealed partial class ScoreReport
     }
 
     /// <summary>
-    /// Writes <c>report.json</c>, <c>report.md</c>, <c>report.html</c> and <c>figures/*.html</c> into
+    /// Writes <c>report.json</c>, <c>report.md</c>, <c>report.html</c>, cell-eval's <c>results.csv</c> and
+    /// <c>agg_results.csv</c>, and <c>figures/*.html</c> into
     /// <paramref name="directory"/> (each file atomically). The figure pages share one <c>figures/plotly.min.js</c>.
     /// </summary>
     /// <returns>The paths written.</returns>
@@ -71,6 +72,8 @@ public sealed partial class ScoreReport
         Write("report.json", ToJson());
         Write("report.md", ToMarkdown());
         Write("report.html", ToHtml());
+        Write("results.csv", ToResultsCsv());
+        Write("agg_results.csv", ToAggregateCsv());
         Write(Path.Combine("figures", PlotlyFile), Plotting.PlotlyJs.Source);
         foreach (var (name, chart) in ScoreReportFigures.All(this))
             Write(Path.Combine("figures", name + ".html"),

@@ -5,12 +5,13 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.IO.TenX;
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.IO;
 
 public class TenXTests : TempDirectoryTest
 {
-    private static string TenXDirectory => RepoPaths.Data("tenx-v3-small");
+    private static string TenXDirectory => SharedData.File("tenx-v3-small");
 
     // The reference reads Cell Ranger's own HDF5 copy of the same matrix with plain h5py: CSC of genes × cells,
     // whose gene indices Cell Ranger leaves unsorted within a cell; scipy sorts them as our CSR does.
@@ -195,7 +196,7 @@ public class TenXTests : TempDirectoryTest
     [Test]
     public void Hdf5WithoutA10xLayoutIsAnError()
     {
-        var e = Assert.Throws<DigitalCellException>(() => TenX.ReadH5(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenX.ReadH5(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
         Assert.That(e.Message, Does.Contain("not a 10x HDF5 matrix"));
     }
 

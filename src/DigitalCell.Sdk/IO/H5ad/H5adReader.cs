@@ -20,11 +20,13 @@ internal sealed class H5adReader : IDisposable
 {
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
+    private readonly IH5Group _file;
     private readonly IH5Group _root;
+    private readonly string _scope;
     private readonly bool _ownsMap;
     private readonly HdfSuperblock? _superblock;
 
-    private H5adReader(string filePath, H5adReadOptions options, HdfSuperblock? superblock, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root, bool ownsMap = true)
+    private H5adReader(string filePath, H5adReadOptions options, HdfSuperblock? superblock, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group file, IH5Group root, string scope, bool ownsMap = true)
     {
         _superblock = superblock;
         _ownsMap = ownsMap;
@@ -32,7 +34,9 @@ internal sealed class H5adReader : IDisposable
         Options = options;
         _map = map;
         _view = view;
+        _file = file;
         _root = root;
+        _scope = scope;
     }
 
     /// <summary>The file being read.</summary>
@@ -41,7 +45,7 @@ internal sealed class H5adReader : IDisposable
     /// <summary>The caller's options.</summary>
     public H5adReadOptions Options { get; }
 
-    /// <summary>The root group.</summary>
+    /// <summary>The root group: the file's, or the group this reader is scoped to (see <see cref="Scoped"/>).</summary>
     public IH5Group Root => _root;
 
     /// <summary>Opens <paramref name="path"/> memory-mapped, failing with a clear message when it is missing, empty or not HDF5.</summary>
@@ -61,7 +65,7 @@ internal sealed class H5adReader : IDisposable
             map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             var file = OpenPureHdf(map);
-            return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file);
+            return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file, file, "");
         }
         catch (Exception e)
         {
@@ -76,17 +80,35 @@ internal sealed class H5adReader : IDisposable
     /// objects keep per-read state, but independent ones over their own views of one read-only map can run in
     /// parallel. Disposing the fork leaves this reader open.
     /// </summary>
-    public H5adReader Fork()
+    public H5adReader Fork() => ForkAt(_scope);
+
+    /// <summary>
+    /// A reader whose root is the group at <paramref name="groupPath"/> (relative to this reader's root), for an
+    /// AnnData stored inside another file (an h5mu modality under <c>/mod/&lt;name&gt;</c>): element paths stay
+    /// relative to that group when reading and are reported in full in errors. Disposing it leaves this reader open.
+    /// </summary>
+    /// <exception cref="DigitalCellException">The group does not exist.</exception>
+    public H5adReader Scoped(string groupPath) => ForkAt(_scope + "/" + groupPath.Trim('/'));
+
+    private H5adReader ForkAt(string scope)
     {
         var view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        IH5Group? file = null;
         try
         {
-            return new(FilePath, Options, _superblock, _map, view, Guard("/", () => OpenPureHdf(_map)), ownsMap: false);
+            file = OpenPureHdf(_map);
+            var root = file;
+            foreach (var part in scope.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                root = (root.LinkExists(part) ? root.Get(part) : null) as IH5Group
+                    ?? throw new DigitalCellException(FilePath, scope, "required group is missing.");
+            return new(FilePath, Options, _superblock, _map, view, file, root, scope, ownsMap: false);
         }
-        catch
+        catch (Exception e)
         {
+            (file as IDisposable)?.Dispose();
             view.Dispose();
-            throw;
+            if (e is DigitalCellException) throw;
+            throw new DigitalCellException(FilePath, scope.Length == 0 ? "/" : scope, $"cannot read: {e.Message}", e);
         }
     }
 
@@ -106,10 +128,13 @@ internal sealed class H5adReader : IDisposable
     }
 
     /// <summary>An error about element <paramref name="path"/>.</summary>
-    public DigitalCellException Fail(string path, string problem, Exception? inner = null) => new(FilePath, path, problem, inner);
+    public DigitalCellException Fail(string path, string problem, Exception? inner = null) => new(FilePath, InFile(path), problem, inner);
 
     /// <summary>Reports a skipped element to <see cref="H5adReadOptions.OnSkipped"/>.</summary>
-    public void Skip(string path, string reason) => Options.OnSkipped?.Invoke(path, reason);
+    public void Skip(string path, string reason) => Options.OnSkipped?.Invoke(InFile(path), reason);
+
+    /// <summary>The full path in the file of an element path relative to <see cref="Root"/>.</summary>
+    private string InFile(string path) => _scope.Length == 0 ? path : path == "/" ? _scope : _scope + path;
 
     /// <summary>The child <paramref name="name"/> of <paramref name="group"/>, or null when absent.</summary>
     public IH5Object? OptionalChild(IH5Group group, string name, string groupPath) =>
@@ -268,7 +293,7 @@ internal sealed class H5adReader : IDisposable
     public void Dispose()
     {
         // PureHDF registers every open file (and its caches) until disposed; disposing it also disposes its view.
-        (_root as IDisposable)?.Dispose();
+        (_file as IDisposable)?.Dispose();
         _view.Dispose();
         if (_ownsMap) _map.Dispose();
     }
