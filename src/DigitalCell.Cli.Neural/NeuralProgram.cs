@@ -11,8 +11,8 @@ namespace DigitalCell.Cli.Neural;
 /// </summary>
 public static class NeuralProgram
 {
-    /// <summary>Runs dcell-neural against the real console.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Runs dcell-neural against the real console (Ctrl-C and SIGTERM cancel the command, exit 130 / 143).</summary>
+    public static int Main(string[] args) => Program.RunOnConsole(CreateRootCommand(), args);
 
     /// <summary>Parses and runs <paramref name="args"/> as <see cref="Program.Run(string[], TextWriter, TextWriter)"/> does.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Program.Run(CreateRootCommand(), args, output, error);

@@ -13,8 +13,16 @@ public static class Program
     /// <summary>Exit code for a command line that does not parse (unknown command or option, missing argument).</summary>
     public const int UsageExitCode = 2;
 
-    /// <summary>Runs dcell against the real console.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Runs dcell against the real console; Ctrl-C and SIGTERM cancel the command (exit 130 / 143).</summary>
+    public static int Main(string[] args) => RunOnConsole(CreateRootCommand(), args);
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> on the real console, Ctrl-C and SIGTERM cancelling the command (exit 130 / 143).</summary>
+    public static int RunOnConsole(RootCommand root, string[] args)
+    {
+        using var interruption = new Interruption(Console.Error);
+        int code = Run(root, args, Console.Out, Console.Error, interruption.Token);
+        return interruption.ExitCode ?? code;
+    }
 
     /// <summary>
     /// Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.
@@ -49,12 +57,17 @@ public static class Program
     /// print <c>error: …</c> lines and return 2; SDK and file-system errors print one <c>error: …</c> line and return 1.
     /// Stack traces are printed only when the environment variable <c>DCELL_DEBUG=1</c>.
     /// </summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(CreateRootCommand(), args, output, error);
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(CreateRootCommand(), args, output, error, CancellationToken.None);
 
     /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> with dcell's error handling (see <see cref="Run(string[], TextWriter, TextWriter)"/>).</summary>
-    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error) => Run(root, args, output, error, CancellationToken.None);
+
+    /// <summary>Like <see cref="Run(RootCommand, string[], TextWriter, TextWriter)"/>; <paramref name="cancellationToken"/> reaches every command that takes one.</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var parse = root.Parse(args);
+        ArgumentNullException.ThrowIfNull(root);
+        // Response files off: '@' starts ordinary values here (perturbation labels, '@file' lists read by the commands themselves).
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine(ErrorLine(e.Message));
@@ -63,7 +76,14 @@ public static class Program
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // Signals are handled by Main (Interruption), not by System.CommandLine's own handler.
+            return parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellationToken)
+                .GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine(ErrorLine("interrupted; stopped before finishing, nothing was written."));
+            return ErrorExitCode;
         }
         catch (Exception e) when (e is DigitalCellException or IOException or UnauthorizedAccessException)
         {

@@ -14,7 +14,10 @@ public class DemoCommandTests : TempDirectoryTest
     [Test]
     public void Through_the_mirror_the_summary_counts_match_anndata()
     {
-        var result = Dcell.Run("demo", "--output", Temp, "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Temp, "cache"));
+        // The cache lives outside the output folder: a folder holding files dcell did not write is refused as output.
+        string cache = Path.Combine(Path.GetTempPath(), "dcell-demo-cache-" + Guid.NewGuid().ToString("N"));
+        var result = Dcell.Run("demo", "--output", Temp, "--mirror", SharedData.Mirror, "--cache-dir", cache);
+        if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("papalexi2021-thp1-subset").And.Contain("Perturbation").And.Contain("IFNGR1").And.Contain("knockout"));
 
@@ -33,7 +36,7 @@ public class DemoCommandTests : TempDirectoryTest
         var theirs = reference.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         Assert.That(ours, Is.EquivalentTo(theirs));
         Assert.That(result.Output, Does.Contain("control-mean").And.Contain("cell-mean").And.Contain("linear"), "the default benchmark's score table follows the summary");
-        Assert.That(Directory.GetFiles(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { "summary.json", "report.json", "report.md", "report.html", "results.csv", "agg_results.csv", "split.json" }));
+        Assert.That(Directory.GetFiles(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { DigitalCell.Sdk.IO.AtomicFile.OutputMarker, "summary.json", "report.json", "report.md", "report.html", "results.csv", "agg_results.csv", "split.json" }));
         Assert.That(Directory.GetFiles(Temp, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty, "no temporary left behind");
     }
 

@@ -19,11 +19,11 @@ internal sealed class NeuralTrainingArguments
     public Option<string> Control { get; } = new("--control") { Description = "Label of control cells.", DefaultValueFactory = _ => "control" };
     public Option<string> Split { get; } = new("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the split, initialisation and batches.", DefaultValueFactory = _ => 0 };
-    public Option<int> Steps { get; } = new("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps };
-    public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate };
+    public Option<int> Steps { get; } = new Option<int>("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps }.Within(1, 10_000_000);
+    public Option<double> LearningRate { get; } = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate }.Within(0, 10);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
     public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file written every --checkpoint-every steps; an existing one is resumed." };
-    public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery };
+    public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery }.Within(1, 10_000_000);
 
     public Option<string?> Context { get; } = DataArguments.ContextColumnOption();
     public Option<string[]> Subset { get; } = DataArguments.SubsetOption();
@@ -74,7 +74,7 @@ internal sealed class NeuralTrainingArguments
             return 130;
         }
         model.Save(outDirectory);
-        split.Save(Path.Combine(outDirectory, "split.json"));
+        AtomicFile.AddToDirectory(outDirectory, "split.json", split.Save);
         var metric = model.Card.Metrics.TryGetValue("validation_mean_profile_mse", out var m) ? $", validation mean-profile MSE {m:G4}" : "";
         parse.InvocationConfiguration.Output.WriteLine($"Saved {model.Name} model ({model.Genes.Count} genes, {model.KnownTargets.Count} targets{metric}) to {outDirectory}");
         return 0;

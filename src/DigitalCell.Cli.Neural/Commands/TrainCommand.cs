@@ -11,8 +11,8 @@ public static class TrainCommand
     public static Command Create()
     {
         var args = new NeuralTrainingArguments();
-        var hidden = new Option<int>("--hidden") { Description = "Hidden layer width.", DefaultValueFactory = _ => new NeuralModelOptions().Hidden };
-        var latent = new Option<int>("--latent") { Description = "Cell-state/perturbation embedding size.", DefaultValueFactory = _ => new NeuralModelOptions().Latent };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden layer width.", DefaultValueFactory = _ => new NeuralModelOptions().Hidden }.Within(1, 65_536);
+        var latent = new Option<int>("--latent") { Description = "Cell-state/perturbation embedding size.", DefaultValueFactory = _ => new NeuralModelOptions().Latent }.Within(1, 65_536);
         var command = new Command("train", "Train a neural perturbation model (TorchSharp; CUDA when available) and save it as safetensors + model card.");
         args.AddTo(command);
         command.Add(hidden);

@@ -31,7 +31,7 @@ public static class BenchmarkCommand
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
         var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
         var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };
         var catalog = new CatalogArguments();

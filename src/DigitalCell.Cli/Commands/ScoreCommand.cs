@@ -26,7 +26,7 @@ public static class ScoreCommand
         var subset = DataArguments.SubsetOption();
         var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention; writes results.csv and agg_results.csv like cell-eval).")
         {

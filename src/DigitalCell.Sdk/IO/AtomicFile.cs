@@ -78,6 +78,18 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Adds the file <paramref name="relativePath"/> to an output directory written by <see cref="WriteDirectory"/>
+    /// (atomically, and listed in its marker so the next run may replace it).
+    /// </summary>
+    public static void AddToDirectory(string directory, string relativePath, Action<string> write)
+    {
+        Write(Path.Combine(directory, relativePath), write);
+        string marker = Path.Combine(directory, OutputMarker);
+        var own = File.Exists(marker) ? File.ReadAllLines(marker).ToList() : [];
+        if (!own.Contains(relativePath)) WriteAllText(marker, string.Join('\n', own.Append(relativePath).Order(StringComparer.Ordinal)) + "\n");
+    }
+
     /// <summary>The first entry of <paramref name="directory"/> that no earlier run listed as its own, or null when there is none (or no directory).</summary>
     private static string? ForeignEntry(string directory)
     {

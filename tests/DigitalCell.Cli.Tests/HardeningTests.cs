@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using DigitalCell.Sdk.IO;
+using DigitalCell.Tests.Shared;
+
+namespace DigitalCell.Cli.Tests;
+
+/// <summary>Regression tests of issue 12: bad options, '@' values, terminal escapes, user folders, signals and kill -9.</summary>
+public class HardeningTests : TempDirectoryTest
+{
+    private static string Papalexi => SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+
+    [TestCase("train", "--hidden", "-1")]
+    [TestCase("train", "--latent", "-4")]
+    [TestCase("train", "--steps", "0")]
+    [TestCase("train", "--checkpoint-every", "0")]
+    [TestCase("train", "--learning-rate", "NaN")]
+    [TestCase("benchmark", "--bootstrap", "-1")]
+    [TestCase("benchmark", "--bootstrap", "2000000000")]
+    [TestCase("score", "--bootstrap", "-1")]
+    public void OutOfRangeOptionIsAUsageErrorNamingIt(string command, string option, string value)
+    {
+        string[] args = command switch
+        {
+            "train" => ["train", "data.h5ad", "--out", Path.Combine(Temp, "m"), option, value],
+            "score" => ["score", "--real", "r.h5ad", "--pred", "p.h5ad", "--out", Path.Combine(Temp, "s"), option, value],
+            _ => ["benchmark", "--out", Path.Combine(Temp, "b"), option, value],
+        };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        // train lives in the dcell-neural plug-in; its tree is dcell's with the neural commands made real.
+        int code = command == "train" ? DigitalCell.Cli.Neural.NeuralProgram.Run(args, output, error) : Program.Run(args, output, error);
+        var r = new Dcell.Result(code, output.ToString(), error.ToString());
+        Assert.That(r.ExitCode, Is.EqualTo(Program.UsageExitCode), r.Error);
+        Assert.That(r.Error, Does.StartWith($"error: {option} must be"));
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty);
+    }
+
+    [Test]
+    public void AtSignStartsAPlainValueNotAResponseFile()
+    {
+        var r = Dcell.Run("inspect", "@" + Path.Combine(Temp, "missing.h5ad"));
+        Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode), r.Error);
+        Assert.That(r.Error, Does.Contain("@" + Path.Combine(Temp, "missing.h5ad")));
+    }
+
+    [Test]
+    public void TerminalEscapesInMessagesAreNeutralised()
+    {
+        var r = Dcell.Run("inspect", Path.Combine(Temp, "x\u001b[2J\u001b]0;pwned\u0007\u202e.h5ad"));
+        Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(r.Error.TrimEnd('\n'), Does.Not.Match(@"[\u0000-\u001f\u007f-\u009f\u202e]"));
+        Assert.That(r.Error, Does.Contain("x?[2J?]0;pwned??.h5ad"));
+    }
+
+    [Test]
+    public void ConvertRefusesAFolderHoldingUserFiles()
+    {
+        File.WriteAllText(Path.Combine(Temp, "notes.txt"), "mine");
+        var r = Dcell.Run("convert", Papalexi, Temp);
+        Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode), r.Error);
+        Assert.That(r.Error, Does.Contain("'notes.txt', which dcell did not write"));
+        Assert.That(Directory.GetFileSystemEntries(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { "notes.txt" }));
+    }
+
+    [Test]
+    public void SigtermStopsTrainingWithExit143AndNoOutput()
+    {
+        string model = Path.Combine(Temp, "model");
+        using var dcell = StartDcell("dcell-neural.dll", "train", Papalexi, "--out", model, "--steps", "1000000", "--device", "cpu");
+        Thread.Sleep(TimeSpan.FromSeconds(3));
+        Assert.That(dcell.HasExited, Is.False, "still loading or training");
+        var watch = Stopwatch.StartNew();
+        Signal(dcell, "TERM");
+        Assert.That(dcell.WaitForExit(TimeSpan.FromSeconds(20)), "stopped");
+        Assert.That(dcell.ExitCode, Is.EqualTo(143));
+        Assert.That(watch.Elapsed, Is.LessThan(Interruption.Grace + TimeSpan.FromSeconds(5)));
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "no model folder, temporary or lock");
+    }
+
+    [Test]
+    public void KillNineDuringADirectoryWriteLeavesTheOldOrTheNewOutputWhole()
+    {
+        string output = Path.Combine(Temp, "tenx");
+        var random = new Random(12);
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            using var dcell = StartDcell("dcell.dll", "convert", Papalexi, output);
+            Thread.Sleep(random.Next(500, 4000));
+            Signal(dcell, "KILL");
+            dcell.WaitForExit();
+            if (Directory.Exists(output)) AssertWhole(output);
+        }
+        Assert.That(Dcell.Run("convert", Papalexi, output).ExitCode, Is.EqualTo(0));
+        AssertWhole(output);
+        Assert.That(Directory.GetFileSystemEntries(Temp).Select(Path.GetFileName), Is.EqualTo(new[] { "tenx" }), "temporaries of killed runs are gone");
+    }
+
+    private static void AssertWhole(string output) =>
+        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { AtomicFile.OutputMarker, "barcodes.tsv.gz", "features.tsv.gz", "matrix.mtx.gz" }));
+
+    private static Process StartDcell(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Signal(Process process, string signal) => Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+}
