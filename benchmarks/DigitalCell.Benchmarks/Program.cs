@@ -8,6 +8,9 @@ return args.FirstOrDefault() switch
     "torch-papalexi-scores" => DigitalCell.Benchmarks.NeuralPapalexiScores.Run(args[1..]),
     "tenx-read" => DigitalCell.Benchmarks.TenXReadBenchmark.Run(args[1..]),
     "h5mu-load" => DigitalCell.Benchmarks.H5muLoadBenchmark.Run(args[1..]),
+    "collection-pseudobulk" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.Run(args[1..]),
+    "collection-pseudobulk-ours" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.Ours(args[1..]), // one timed process
+    "collection-pseudobulk-duckdb" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.DuckDb(args[1..]), // one timed process
     _ => Usage(),
 };
 
@@ -20,5 +23,6 @@ static int Usage()
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
     Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5mu.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
+    Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL");
     return 0;
 }

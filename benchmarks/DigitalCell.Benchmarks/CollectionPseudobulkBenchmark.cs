@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DigitalCell.Sdk.Collections;
+
+namespace DigitalCell.Benchmarks;
+
+/// <summary>
+/// Streaming pseudobulk over N synthetic shards: ours (CellCollection, normalise + log1p on the fly, per-shard partials
+/// merged) against anndata backed mode + numpy on the same h5ad shards, and raw-count sums against DuckDB SQL on the
+/// same cells in Tahoe's Parquet layout. Each side runs in a fresh process; peak resident memory is the process's
+/// high-water mark, at two collection sizes with equal shards, so flat memory shows as equal peaks.
+/// </summary>
+internal static class CollectionPseudobulkBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int cellsPerShard = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 25_000;
+        int genes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
+        int[] shardCounts = args.Length > 2 ? args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [2, 8];
+        string root = Directory.CreateTempSubdirectory("dcell-bench-collection-").FullName;
+        try
+        {
+            Console.WriteLine($"collection-pseudobulk: {cellsPerShard} cells/shard × {genes} genes, 40 perturbations × 2 cell lines (synthetic), load average {BenchmarkSupport.LoadAverage()}");
+            Console.WriteLine("| shards | cells | ours h5ad (s) | anndata backed (s) | ratio | ours peak MB | anndata peak MB | ours tahoe counts (s) | DuckDB SQL (s) | ratio | ours peak MB | DuckDB peak MB |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (int shards in shardCounts)
+            {
+                var options = new SyntheticCollectionOptions { Cells = cellsPerShard * shards, Genes = genes, Perturbations = 40, Contexts = 2, Shards = shards, Seed = 0 };
+                string h5ad = Path.Combine(root, $"h5ad-{shards}"), tahoe = Path.Combine(root, $"tahoe-{shards}");
+                SyntheticCollection.Write(h5ad, options);
+                SyntheticCollection.Write(tahoe, options with { Layout = ShardLayout.ParquetTahoe });
+                var ours = Parse(BenchmarkSupport.RunSelf("collection-pseudobulk-ours", h5ad, "normalized"));
+                var peer = Parse(BenchmarkSupport.RunPython(Path.Combine(BenchmarkSupport.PeersDirectory, "collection_pseudobulk.py"), h5ad));
+                var oursCounts = Parse(BenchmarkSupport.RunSelf("collection-pseudobulk-ours", tahoe, "counts"));
+                var duck = Parse(BenchmarkSupport.RunSelf("collection-pseudobulk-duckdb", tahoe));
+                if (Math.Abs(ours.Checksum - peer.Checksum) > 1e-6 * Math.Abs(peer.Checksum))
+                    Console.WriteLine($"  checksums differ: ours {ours.Checksum:R}, anndata {peer.Checksum:R}");
+                if (oursCounts.Checksum != duck.Checksum)
+                    Console.WriteLine($"  count checksums differ: ours {oursCounts.Checksum:R}, DuckDB {duck.Checksum:R}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {shards} | {options.Cells:N0} | {ours.Seconds:F2} | {peer.Seconds:F2} | {peer.Seconds / ours.Seconds:F1}× | {ours.PeakMb:F0} | {peer.PeakMb:F0} | {oursCounts.Seconds:F2} | {duck.Seconds:F2} | {duck.Seconds / oursCounts.Seconds:F1}× | {oursCounts.PeakMb:F0} | {duck.PeakMb:F0} |"));
+            }
+            Console.WriteLine($"load average after: {BenchmarkSupport.LoadAverage()}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>One timed run of our side in this process (hidden subcommand): pseudobulk of normalised+log1p values or of counts.</summary>
+    public static int Ours(string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        var collection = CellCollection.Open(args[0]);
+        var options = args[1] == "normalized" ? new CollectionAnalysisOptions { NormalizeTotal = 1e4, Log1p = true } : new CollectionAnalysisOptions();
+        var profiles = collection.Pseudobulk([SyntheticCollection.ContextColumn, SyntheticCollection.PerturbationColumn], options);
+        double seconds = watch.Elapsed.TotalSeconds;
+        // float32 sums (as stored) summed in double: a checksum to compare with the peers
+        double checksum = profiles.Sums.Values.ToArray().Sum(v => (double)v);
+        Report(seconds, profiles.Groups.Count, checksum);
+        return 0;
+    }
+
+    /// <summary>DuckDB SQL group-by of the raw counts straight from the Tahoe-layout Parquet (hidden subcommand).</summary>
+    public static int DuckDb(string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        string glob = Path.Combine(args[0], "part-*.parquet").Replace("'", "''", StringComparison.Ordinal);
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT cell_line, perturbation, g, sum(e)::DOUBLE AS total FROM (
+              SELECT cell_line, perturbation, unnest(genes) AS g, unnest(expressions) AS e FROM read_parquet('{glob}'))
+            WHERE e >= 0 GROUP BY ALL
+            """;
+        var groupNames = new HashSet<string>(StringComparer.Ordinal);
+        double checksum = 0;
+        using (var reader = command.ExecuteReader())
+            while (reader.Read())
+            {
+                groupNames.Add(reader.GetString(0) + "_" + reader.GetString(1));
+                checksum += reader.GetDouble(3);
+            }
+        Report(watch.Elapsed.TotalSeconds, groupNames.Count, checksum);
+        return 0;
+    }
+
+    private static void Report(double seconds, int groups, double checksum)
+    {
+        double peakMb = File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds, peak_mb = peakMb, groups, checksum }));
+    }
+
+    private sealed record Result(double Seconds, double PeakMb, double Checksum);
+
+    private static Result Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
+        var root = doc.RootElement;
+        return new Result(root.GetProperty("seconds").GetDouble(), root.GetProperty("peak_mb").GetDouble(), root.GetProperty("checksum").GetDouble());
+    }
+}
