@@ -7,6 +7,9 @@ return args.FirstOrDefault() switch
     "de" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.Run(args[1..]),
     "torch-papalexi-scores" => DigitalCell.Benchmarks.NeuralPapalexiScores.Run(args[1..]),
     "tenx-read" => DigitalCell.Benchmarks.TenXReadBenchmark.Run(args[1..]),
+    "gene-priors" => DigitalCell.Benchmarks.GenePriorsBenchmark.Run(args[1..]),
+    "prior-models" => DigitalCell.Benchmarks.PriorModelsEvaluation.Run(args[1..]),
+    "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     _ => Usage(),
 };
 
@@ -18,5 +21,7 @@ static int Usage()
     Console.WriteLine("  de [cells=200000] [peer-genes=60]   Wilcoxon DE, all perturbations × genes: DigitalCell.Sdk vs a scipy mannwhitneyu loop");
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
+    Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,norman,kang] [out]   prior models vs every baseline on real data, CIs over seeds");
+    Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
     return 0;
 }

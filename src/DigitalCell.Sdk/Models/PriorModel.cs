@@ -14,7 +14,7 @@ public abstract class PriorModel : BaselineModel
 
     /// <summary>Creates an unfitted prior model.</summary>
     private protected PriorModel(string name, string architecture, string description, PriorModelOptions? options)
-        : base(name, architecture, description)
+        : base(options?.Name ?? name, architecture, description)
     {
         Options = options ?? new PriorModelOptions();
         if (Options.PcaDimensions < 0) throw new DigitalCellException($"Model '{name}': PCA dimensions must be ≥ 0, got {Options.PcaDimensions}.");
@@ -52,7 +52,13 @@ public abstract class PriorModel : BaselineModel
     /// <summary>The data block (genes × K, training gene order), exposed for the tests' references.</summary>
     internal double[] DataBlock => Features.PcaRows(Genes);
 
-    private protected sealed override double[] PredictDelta(Perturbation perturbation) => Apply(Inputs(perturbation));
+    /// <remarks>Expression is log1p-normalised, so a change never takes a gene below zero: the fitted map is clipped at −control.</remarks>
+    private protected sealed override double[] PredictDelta(Perturbation perturbation)
+    {
+        var delta = Apply(Inputs(perturbation));
+        for (int g = 0; g < delta.Length; g++) delta[g] = Math.Max(delta[g], -ControlMean![g]);
+        return delta;
+    }
 
     private protected sealed override IReadOnlyList<NamedTensor> Parameters() =>
         [new("pca_block", [Genes.Length, Options.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
