@@ -61,20 +61,21 @@ public abstract class PriorModel : BaselineModel
     }
 
     private protected sealed override IReadOnlyList<NamedTensor> Parameters() =>
-        [new("pca_block", [Genes.Length, Options.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
+        [new("pca_block", [Genes.Length, Features.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
 
     /// <summary>The fitted map's tensors.</summary>
     private protected abstract IEnumerable<NamedTensor> MapParameters();
 
     private protected sealed override void Restore(IReadOnlyDictionary<string, NamedTensor> tensors, string path)
     {
-        if (!tensors.TryGetValue("pca_block", out var pca) || pca.Data.Length != Genes.Length * Options.PcaDimensions)
-            throw new DigitalCellException(path, "pca_block", $"expected a {Genes.Length} × {Options.PcaDimensions} tensor.");
+        // Fewer data dimensions than requested are used when there are fewer training conditions: the tensor says how many.
+        if (!tensors.TryGetValue("pca_block", out var pca) || pca.Shape.Length != 2 || pca.Shape[0] != Genes.Length || pca.Shape[1] > Options.PcaDimensions)
+            throw new DigitalCellException(path, "pca_block", $"expected a {Genes.Length} × (≤ {Options.PcaDimensions}) tensor.");
         var table = Options.Table();
         string layout = Card.Hyperparameters.TryGetValue("prior_layout", out var l) ? (string)l : "";
         if ((table?.LayoutDescription ?? "") != layout)
             throw new DigitalCellException(path, "prior_layout", $"the model was fitted with prior layout '{layout}', the priors found now give '{table?.LayoutDescription}'.");
-        _features = PriorGeneFeatures.Restore(table, Genes, pca.Data, Options.PcaDimensions);
+        _features = PriorGeneFeatures.Restore(table, Genes, pca.Data, pca.Shape[1]);
         RestoreMap(tensors, path);
     }
 

@@ -150,6 +150,23 @@ public class PriorModelTests
         Assert.That(ours.Where((_, i) => i != g), Is.EqualTo(mean.Where((_, i) => i != g)).Within(1e-6), "every other gene is the training mean");
     }
 
+    [Test]
+    public void PriorModelsFitAndRoundTripWithFewerConditionsThanPcaDimensions()
+    {
+        // Two training perturbations + control: 3 conditions, fewer than the 10 requested data dimensions (Kang's case).
+        var small = new PerturbationTrainingSet(_train.Data, Schema, _train.TrainPerturbations.Take(2).ToArray());
+        Environment.SetEnvironmentVariable("DIGITALCELL_GENE_PRIORS", GenePriorFilesTests.Priors.Directory);
+        foreach (IPerturbationModel model in new IPerturbationModel[] { new PriorLinearModel(Options), new PriorRidgeModel(Options), new PriorMlpModel(Options) })
+        {
+            model.Fit(small);
+            var predicted = Predict(model);
+            Assert.That(predicted.SelectMany(r => r).All(double.IsFinite), Is.True, model.Name);
+            string dir = Path.Combine(_dir, "small-" + model.Name);
+            model.Save(dir);
+            Assert.That(Predict(PerturbationModels.Load(dir)), Is.EqualTo(predicted).Within(1e-6), model.Name);
+        }
+    }
+
     [TestCase("crispr-mean")]
     [TestCase("linear-prior")]
     [TestCase("prior-ridge")]
