@@ -37,10 +37,9 @@ public sealed class PriorLinearModel : PriorModel
 
     private protected override IReadOnlyDictionary<string, object> FitMap(double[][] inputs, double[][] deltas)
     {
-        // The fitted PCA has at most as many components as training conditions (7 on Kang with one cell type held out), not the requested number.
-        int n = inputs.Length + 1, d = inputs[0].Length, genes = Genes.Length, k = Math.Max(1, Features.PcaDimensions);
+        int n = inputs.Length + 1, d = inputs[0].Length, genes = Genes.Length, used = Features.PcaDimensions, k = Math.Max(1, used);
         var pca = Features.PcaRows(Genes);
-        var g0 = Matrix<double>.Build.Dense(genes, k, (g, c) => Features.PcaDimensions == 0 ? 0 : pca[g * k + c]);
+        var g0 = Matrix<double>.Build.Dense(genes, k, (g, c) => used == 0 ? 0 : pca[g * k + c]);
         // The control joins as the last condition: zero embedding, zero change (as the paper's script adds "ctrl").
         var y = Matrix<double>.Build.Dense(genes, n, (g, j) => j < inputs.Length ? deltas[j][g] : 0);
         _center = Enumerable.Range(0, genes).Select(g => y.Row(g).Sum() / n).ToArray();

@@ -14,7 +14,7 @@ public abstract class PriorModel : BaselineModel
 
     /// <summary>Creates an unfitted prior model.</summary>
     private protected PriorModel(string name, string architecture, string description, PriorModelOptions? options)
-        : base(name, architecture, description)
+        : base(options?.Name ?? name, architecture, description)
     {
         Options = options ?? new PriorModelOptions();
         if (Options.PcaDimensions < 0) throw new DigitalCellException($"Model '{name}': PCA dimensions must be ≥ 0, got {Options.PcaDimensions}.");
@@ -52,23 +52,30 @@ public abstract class PriorModel : BaselineModel
     /// <summary>The data block (genes × K, training gene order), exposed for the tests' references.</summary>
     internal double[] DataBlock => Features.PcaRows(Genes);
 
-    private protected sealed override double[] PredictDelta(Perturbation perturbation) => Apply(Inputs(perturbation));
+    /// <remarks>Expression is log1p-normalised, so a change never takes a gene below zero: the fitted map is clipped at −control.</remarks>
+    private protected sealed override double[] PredictDelta(Perturbation perturbation)
+    {
+        var delta = Apply(Inputs(perturbation));
+        for (int g = 0; g < delta.Length; g++) delta[g] = Math.Max(delta[g], -ControlMean![g]);
+        return delta;
+    }
 
     private protected sealed override IReadOnlyList<NamedTensor> Parameters() =>
-        [new("pca_block", [Genes.Length, Options.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
+        [new("pca_block", [Genes.Length, Features.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
 
     /// <summary>The fitted map's tensors.</summary>
     private protected abstract IEnumerable<NamedTensor> MapParameters();
 
     private protected sealed override void Restore(IReadOnlyDictionary<string, NamedTensor> tensors, string path)
     {
-        if (!tensors.TryGetValue("pca_block", out var pca) || pca.Data.Length != Genes.Length * Options.PcaDimensions)
-            throw new DigitalCellException(path, "pca_block", $"expected a {Genes.Length} × {Options.PcaDimensions} tensor.");
+        // Fewer data dimensions than requested are used when there are fewer training conditions: the tensor says how many.
+        if (!tensors.TryGetValue("pca_block", out var pca) || pca.Shape.Length != 2 || pca.Shape[0] != Genes.Length || pca.Shape[1] > Options.PcaDimensions)
+            throw new DigitalCellException(path, "pca_block", $"expected a {Genes.Length} × (≤ {Options.PcaDimensions}) tensor.");
         var table = Options.Table();
         string layout = Card.Hyperparameters.TryGetValue("prior_layout", out var l) ? (string)l : "";
         if ((table?.LayoutDescription ?? "") != layout)
             throw new DigitalCellException(path, "prior_layout", $"the model was fitted with prior layout '{layout}', the priors found now give '{table?.LayoutDescription}'.");
-        _features = PriorGeneFeatures.Restore(table, Genes, pca.Data, Options.PcaDimensions);
+        _features = PriorGeneFeatures.Restore(table, Genes, pca.Data, pca.Shape[1]);
         RestoreMap(tensors, path);
     }
 

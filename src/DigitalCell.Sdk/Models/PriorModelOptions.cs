@@ -7,7 +7,8 @@ namespace DigitalCell.Sdk.Models;
 /// <param name="Blocks">Prior blocks used (<see cref="GenePriorBlocks.None"/> leaves only the data block: the ablation "no prior").</param>
 /// <param name="PcaDimensions">K of the data-derived block (0 drops it).</param>
 /// <param name="Seed">Seed of the derived priors and of any training.</param>
-public sealed record PriorModelOptions(GenePriors? Priors = null, GenePriorBlocks Blocks = GenePriorBlocks.All, int PcaDimensions = 10, int Seed = 0)
+/// <param name="Name">Report name instead of the model's own (e.g. <c>prior-ridge −hallmark</c> in an ablation).</param>
+public sealed record PriorModelOptions(GenePriors? Priors = null, GenePriorBlocks Blocks = GenePriorBlocks.All, int PcaDimensions = 10, int Seed = 0, string? Name = null)
 {
     internal GeneFeatureTable? Table(CancellationToken cancellationToken = default) => Blocks == GenePriorBlocks.None ? null
         : (Priors ?? GenePriors.FromEnvironment()).Features(new GeneFeatureOptions(Blocks: Blocks, Seed: Seed), cancellationToken);
@@ -26,5 +27,6 @@ public sealed record PriorModelOptions(GenePriors? Priors = null, GenePriorBlock
     internal static PriorModelOptions FromCard(ModelCard card) => new(
         Blocks: Enum.Parse<GenePriorBlocks>(card.Hyperparameters.TryGetValue("prior_blocks", out var b) ? (string)b : nameof(GenePriorBlocks.All)),
         PcaDimensions: (int)card.Number("pca_dimensions"),
-        Seed: (int)card.Number("seed"));
+        Seed: (int)card.Number("seed"),
+        Name: card.Name);
 }

@@ -87,3 +87,22 @@ public class GenePriorFilesTests
         finally { File.Delete(path); }
     }
 }
+
+/// <summary>The catalog entry resolves through cache → mirror, with every file's SHA-256 checked.</summary>
+public class GenePriorCatalogTests
+{
+    [Test]
+    public async Task CatalogEntryResolvesFromTheMirrorIntoTheCache()
+    {
+        string cache = Path.Combine(Path.GetTempPath(), $"gene-priors-cache-{Guid.NewGuid():N}");
+        try
+        {
+            var catalog = new DigitalCell.Sdk.Catalog.Catalog(new DigitalCell.Sdk.Catalog.CatalogOptions { CacheDirectory = cache, Mirror = SharedData.Mirror });
+            var priors = await GenePriors.FromCatalogAsync(catalog);
+            Assert.That(priors.Directory, Is.EqualTo(Path.Combine(SharedData.Mirror, GenePriors.CatalogId)).Or.StartWith(Path.GetFullPath(cache)), "read in place from the mirror, or from the cache");
+            Assert.That(GenePriors.FileNames.All(f => File.Exists(Path.Combine(priors.Directory, f))), Is.True);
+            Assert.That(priors.Hallmark.Sets, Has.Count.EqualTo(50));
+        }
+        finally { if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true); }
+    }
+}

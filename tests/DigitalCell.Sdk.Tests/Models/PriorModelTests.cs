@@ -47,6 +47,9 @@ public class PriorModelTests
         return JsonDocument.Parse(File.ReadAllText(output)).RootElement.Clone();
     }
 
+    /// <summary>The models never predict below zero log-expression: a change is clipped at −control.</summary>
+    private static double[] Clip(double[] delta, double[] control) => delta.Select((d, g) => Math.Max(d, -control[g])).ToArray();
+
     private static JsonArray Rows(IEnumerable<double[]> rows) => new(rows.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)v).ToArray())).ToArray());
 
     [Test]
@@ -68,7 +71,7 @@ public class PriorModelTests
         var expected = r.GetProperty("pred").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
         var predicted = Predict(model);
         for (int i = 0; i < _test.Length; i++)
-            Assert.That(predicted[i].Select((v, g) => v - profiles.Control[g]), Is.EqualTo(expected[i]).Within(1e-5), _test[i].Label);
+            Assert.That(predicted[i].Select((v, g) => v - profiles.Control[g]), Is.EqualTo(Clip(expected[i], profiles.Control)).Within(1e-5), _test[i].Label);
         Assert.That(alpha, Is.EqualTo(r.GetProperty("alpha").GetDouble()).Within(1e-9 * alpha), "leave-one-out penalty");
     }
 
@@ -92,7 +95,7 @@ public class PriorModelTests
         var expected = r.GetProperty("pred").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
         var predicted = Predict(model);
         for (int i = 0; i < _test.Length; i++)
-            Assert.That(predicted[i].Select((v, gi) => v - profiles.Control[gi]), Is.EqualTo(expected[i]).Within(1e-5), _test[i].Label);
+            Assert.That(predicted[i].Select((v, gi) => v - profiles.Control[gi]), Is.EqualTo(Clip(expected[i], profiles.Control)).Within(1e-5), _test[i].Label);
     }
 
     [Test]
@@ -145,6 +148,23 @@ public class PriorModelTests
         Assert.That(ours[g], Is.EqualTo(expected).Within(1e-5));
         Assert.That(model.TargetRatio, Is.InRange(0.0, 0.9), "knockouts lower their target");
         Assert.That(ours.Where((_, i) => i != g), Is.EqualTo(mean.Where((_, i) => i != g)).Within(1e-6), "every other gene is the training mean");
+    }
+
+    [Test]
+    public void PriorModelsFitAndRoundTripWithFewerConditionsThanPcaDimensions()
+    {
+        // Two training perturbations + control: 3 conditions, fewer than the 10 requested data dimensions (Kang's case).
+        var small = new PerturbationTrainingSet(_train.Data, Schema, _train.TrainPerturbations.Take(2).ToArray());
+        Environment.SetEnvironmentVariable("DIGITALCELL_GENE_PRIORS", GenePriorFilesTests.Priors.Directory);
+        foreach (IPerturbationModel model in new IPerturbationModel[] { new PriorLinearModel(Options), new PriorRidgeModel(Options), new PriorMlpModel(Options) })
+        {
+            model.Fit(small);
+            var predicted = Predict(model);
+            Assert.That(predicted.SelectMany(r => r).All(double.IsFinite), Is.True, model.Name);
+            string dir = Path.Combine(_dir, "small-" + model.Name);
+            model.Save(dir);
+            Assert.That(Predict(PerturbationModels.Load(dir)), Is.EqualTo(predicted).Within(1e-6), model.Name);
+        }
     }
 
     [TestCase("crispr-mean")]
