@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
@@ -8,7 +9,7 @@ namespace DigitalCell.Cli.Commands;
 /// <summary>
 /// <c>dcell benchmark</c>: split a perturbation dataset, fit the chosen models on the training perturbations, score
 /// them on the held-out ones with cell-eval's metrics, print the table and write <c>report.json</c>, <c>report.md</c>,
-/// <c>report.html</c>, <c>figures/*.html</c> and <c>split.json</c>.
+/// <c>report.html</c>, <c>figures/*.html</c> (and <c>.png</c>/<c>.svg</c> with <c>--figures</c>) and <c>split.json</c>.
 /// </summary>
 public static class BenchmarkCommand
 {
@@ -29,15 +30,16 @@ public static class BenchmarkCommand
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
+        var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, models, split, seed, metrics, mode, bootstrap, output,
+            data, column, control, models, split, seed, metrics, mode, bootstrap, output, figures,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
-                parse.GetValue(bootstrap), parse.GetRequiredValue(output)),
+                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetRequiredValue(figures)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
@@ -49,6 +51,7 @@ public static class BenchmarkCommand
     /// </summary>
     internal static async Task<int> RunAsync(BenchmarkRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var figureFormats = FigureArguments.Parse(request.Figures);
         var (dataset, schema, id) = await DataArguments.LoadAsync(request.Data, request.PerturbationColumn, request.Control, cancellationToken);
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
@@ -59,7 +62,7 @@ public static class BenchmarkCommand
             .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed));
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
         var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null && p.Stage == "fit") error.WriteLine($"{p.Stage} {p.Model}…"); }), cancellationToken);
-        var written = report.Save(request.Output);
+        var written = report.SaveWithFigures(request.Output, figureFormats);
         chosenSplit.Save(Path.Combine(request.Output, "split.json"));
         output.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
         ScoreReportConsole.Write(report, output);
@@ -85,4 +88,5 @@ internal sealed record BenchmarkRequest(
     string? Metrics = null,
     string Mode = "cell-eval",
     int Bootstrap = 1000,
-    string Output = "benchmark");
+    string Output = "benchmark",
+    string Figures = "html");
