@@ -19,8 +19,7 @@ internal static class DifferentialExpressionBenchmark
     {
         int largeCells = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int peerGenesLarge = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60;
-        string root = FindRoot();
-        var data = CellDataset.Read(Path.Combine(root, "data", "papalexi2021-thp1", "papalexi2021_thp1_eccite_subset.h5ad"))
+        var data = CellDataset.Read(DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"))
             .NormalizeTotal(1e4).Log1p();
         Console.WriteLine($"DE benchmark (Wilcoxon, tie + continuity correction, BH per group), {Environment.ProcessorCount} cores");
         Console.WriteLine($"{"data",-34} {"tests",10} {"ours (s)",10} {"scipy loop (s)",16} {"ratio",8}");

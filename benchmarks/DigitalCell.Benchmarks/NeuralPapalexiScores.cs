@@ -20,9 +20,7 @@ internal static class NeuralPapalexiScores
     public static int Run(string[] args)
     {
         var seeds = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [0];
-        var repo = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repo, "DigitalCell.Sdk.sln"))) repo = Path.GetDirectoryName(repo)!;
-        var data = CellDataset.Read(Path.Combine(repo, "data/papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"))
+        var data = CellDataset.Read(DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"))
             .NormalizeTotal(1e4).Log1p().WithSource("papalexi2021-thp1");
         var schema = new PerturbationSchema("perturbation", "control");
         var labels = data.Obs.Categorical("perturbation");

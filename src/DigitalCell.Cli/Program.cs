@@ -16,9 +16,13 @@ public static class Program
     /// <summary>Runs dcell against the real console.</summary>
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    /// <summary>Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.</summary>
-    public static RootCommand CreateRootCommand()
+    /// <summary>
+    /// Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.
+    /// <paramref name="neural"/> supplies the neural commands and models; by default they forward to the dcell-neural plug-in.
+    /// </summary>
+    public static RootCommand CreateRootCommand(NeuralExtension? neural = null)
     {
+        neural ??= NeuralPlugin.Forwarding;
         var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
@@ -28,11 +32,10 @@ public static class Program
         root.Subcommands.Add(PreprocessCommand.Create());
         root.Subcommands.Add(DeCommand.Create());
         root.Subcommands.Add(EDistanceCommand.Create());
-        root.Subcommands.Add(BenchmarkCommand.Create());
+        root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(FinetuneCommand.Create());
-        root.Subcommands.Add(PredictCommand.Create());
+        foreach (var command in neural.Commands) root.Subcommands.Add(command);
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 
@@ -41,12 +44,15 @@ public static class Program
     /// print <c>error: …</c> lines and return 2; SDK and file-system errors print one <c>error: …</c> line and return 1.
     /// Stack traces are printed only when the environment variable <c>DCELL_DEBUG=1</c>.
     /// </summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(CreateRootCommand(), args, output, error);
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> with dcell's error handling (see <see cref="Run(string[], TextWriter, TextWriter)"/>).</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
-        var parse = CreateRootCommand().Parse(args);
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) error.WriteLine($"error: {OneLine(e.Message)}");
+            foreach (var e in parse.Errors) error.WriteLine(ErrorLine(e.Message));
             error.WriteLine("Run 'dcell --help' for usage.");
             return UsageExitCode;
         }
@@ -67,10 +73,23 @@ public static class Program
 
     private static int Fail(TextWriter error, string message, Exception e)
     {
-        error.WriteLine($"error: {OneLine(message)}");
+        error.WriteLine(ErrorLine(message));
         if (Environment.GetEnvironmentVariable("DCELL_DEBUG") == "1") error.WriteLine(e.ToString());
         return ErrorExitCode;
     }
 
-    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// The one <c>error:</c> line for <paramref name="message"/>: line breaks joined, and every other control or
+    /// format character (escape sequences, bidi overrides) shown as <c>?</c>, since messages quote file contents and
+    /// a terminal would otherwise obey them.
+    /// </summary>
+    public static string ErrorLine(string message)
+    {
+        var oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return "error: " + string.Create(oneLine.Length, oneLine, (span, text) =>
+        {
+            for (int i = 0; i < text.Length; i++)
+                span[i] = char.IsControl(text[i]) || char.GetUnicodeCategory(text[i]) == System.Globalization.UnicodeCategory.Format ? '?' : text[i];
+        });
+    }
 }

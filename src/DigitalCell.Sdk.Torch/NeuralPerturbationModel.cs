@@ -100,7 +100,7 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
         {
             var count = (int)Math.Round(sets.Sets.Count * Options.ValidationFraction);
             validationLabels = sets.Sets.Select(s => s.Label).ToArray()
-                .Shuffled(new Random(HashCode.Combine(Options.Seed, "validation"))).Take(count).ToHashSet();
+                .Shuffled(new Random(Seeds.Derive(Options.Seed, "validation"))).Take(count).ToHashSet();
         }
         return (sets, sets.Sets.Where(s => !validationLabels.Contains(s.Label)).ToList(), sets.Sets.Where(s => validationLabels.Contains(s.Label)).ToList());
     }
@@ -140,8 +140,20 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
 
     /// <summary>Predicted mean profile of the stored control cells (or <see cref="PredictionContext.ControlCells"/>) under each
     /// perturbation; a control perturbation gives the control cells' mean.</summary>
+    /// <exception cref="DigitalCellException">A target is neither a trained target nor a measured gene (the message names it and its closest known names).</exception>
     public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
+        ArgumentNullException.ThrowIfNull(perturbations);
+        var targets = perturbations.Where(p => !p.IsControl).SelectMany(p => p.Targets).Distinct(StringComparer.Ordinal).ToArray();
+        var trained = KnownTargets.ToHashSet(StringComparer.Ordinal);
+        var measured = Genes.ToHashSet(StringComparer.Ordinal);
+        // A target with neither a learned embedding nor a gene prior would get the zero embedding: another perturbation's answer, silently.
+        var unknown = targets.Where(t => !trained.Contains(t) && !measured.Contains(t)).ToArray();
+        if (unknown.Length > 0)
+            throw new DigitalCellException($"Model '{Name}' cannot predict '{unknown[0]}': it is neither a trained target nor a measured gene" +
+                (ClosestNames.For(unknown[0], KnownTargets.Concat(Genes)) is { Count: > 0 } close ? $"; did you mean {string.Join(", ", close)}?" : ".") +
+                (unknown.Length > 1 ? $" (also unknown: {string.Join(", ", unknown.Skip(1).Take(5))})" : ""));
+        var fromPrior = targets.Where(t => !trained.Contains(t)).Order(StringComparer.Ordinal).ToArray();
         var controls = ModelFiles.ControlCells(context, Encoding.ControlCells, Genes.Count);
         var means = PredictMeans(perturbations.Select(p => p.Targets).ToList(), controls);
         var values = new float[perturbations.Count * Genes.Count];
@@ -152,7 +164,10 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
             if (perturbations[i].IsControl) for (int g = 0; g < row.Length; g++) row[g] = (float)controlMean[g];
             else means[i].CopyTo(row);
         }
-        return new PerturbationPrediction(Name, perturbations, Genes, new DenseCellMatrix(perturbations.Count, Genes.Count, values));
+        return new PerturbationPrediction(Name, perturbations, Genes, new DenseCellMatrix(perturbations.Count, Genes.Count, values))
+        {
+            Notes = fromPrior.Length == 0 ? [] : [$"{string.Join(", ", fromPrior)} were never trained on; embedded from their gene prior (control-cell PCA loadings)."],
+        };
     }
 
     /// <summary>Predicted mean expression profile (over the stored control cells) for each perturbation, given as its targets.</summary>
@@ -257,7 +272,7 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
 
     private static float[] SampleControls(CellSets sets, int count, long seed)
     {
-        var rows = sets.ControlRows.ToArray().Shuffled(new Random(HashCode.Combine(seed, "controls"))).Take(count).Order().ToArray();
+        var rows = sets.ControlRows.ToArray().Shuffled(new Random(Seeds.Derive(seed, "controls"))).Take(count).Order().ToArray();
         var result = new float[rows.Length * sets.GeneCount];
         for (int i = 0; i < rows.Length; i++)
             sets.Cells.AsSpan(rows[i] * sets.GeneCount, sets.GeneCount).CopyTo(result.AsSpan(i * sets.GeneCount));

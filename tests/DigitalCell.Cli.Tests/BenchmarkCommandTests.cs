@@ -1,18 +1,19 @@
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
 public class BenchmarkCommandTests : TempDirectoryTest
 {
     [Test]
-    public void BenchmarkOnTheEmbeddedPapalexiDataWritesTheReportAndPrintsTheTable()
+    public void BenchmarkOnThePapalexiDataFromTheMirrorWritesTheReportAndPrintsTheTable()
     {
         string dir = Path.Combine(Temp, "out");
         bool images = File.Exists("/usr/bin/chromium");
-        var result = Dcell.Run("benchmark", "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir,
-            "--figures", images ? "png,svg" : "html");
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0",
+            "--bootstrap", "50", "--out", dir, "--figures", images ? "png,svg" : "html");
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Output, Does.Contain("score vs cell-mean").And.Contain("discrimination_score_l1").And.Contain("CAV1"));
@@ -36,7 +37,7 @@ public class BenchmarkCommandTests : TempDirectoryTest
     [Test]
     public void An_unknown_figure_format_is_one_error_line()
     {
-        var result = Dcell.Run("benchmark", "--figures", "png,gif", "--out", Path.Combine(Temp, "never"));
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--figures", "png,gif", "--out", Path.Combine(Temp, "never"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim(), Is.EqualTo("error: --figures: 'gif' is not a figure format; use html, png, svg."));
@@ -53,6 +54,24 @@ public class BenchmarkCommandTests : TempDirectoryTest
         var summaries = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!["summaries"]!.AsArray();
         var mae = summaries.First(s => s!["metric"]!.GetValue<string>() == "mae")!;
         Assert.That(mae["mean"]!.GetValue<double>(), Is.GreaterThan(0), "predictions are another knockout's cells, so the error is not zero");
+    }
+
+    [Test]
+    public void ScoreReadsCellEvalNamedFilesWithoutFlagsAndWritesCellEvalsTables()
+    {
+        // cell-eval's defaults: obs column target_gene, control non-targeting; a combination label keeps its '+' in JSON.
+        var (real, pred) = WriteRealAndPredicted(p => p, "target_gene", l => l switch { "control" => "non-targeting", "STAT1" => "STAT1+IRF1", _ => l });
+        string dir = Path.Combine(Temp, "cell-eval");
+        var result = Dcell.Run("score", "-ar", real, "-ap", pred, "--metrics", "mae,pearson_delta,overlap_at_7,de_direction_match", "--bootstrap", "20", "-o", dir);
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        string json = File.ReadAllText(Path.Combine(dir, "report.json"));
+        Assert.That(json, Does.Contain("\"STAT1+IRF1\"").And.Not.Contain("\\u002B"));
+        var results = File.ReadAllLines(Path.Combine(dir, "results.csv"));
+        Assert.That(results[0], Is.EqualTo("model,perturbation,mae,pearson_delta,overlap_at_7,de_direction_match"));
+        Assert.That(results.Skip(1).Select(l => l.Split(',')[1]), Is.EquivalentTo(new[] { "CD86", "IFNGR1", "STAT1+IRF1" }));
+        var aggregate = File.ReadAllLines(Path.Combine(dir, "agg_results.csv"));
+        Assert.That(aggregate.Select(l => l.Split(',')[1]).Skip(1), Is.EqualTo(new[] { "count", "null_count", "mean", "std", "min", "25%", "50%", "75%", "max" }));
+        Assert.That(result.Output, Does.Contain("overlap_at_7").And.Contain("unclipped").Or.Contain("overlap_at_7"));
     }
 
     [Test]
@@ -88,9 +107,11 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     /// <summary>Real: 30 cells of three Papalexi knockouts + 60 controls (counts). Predicted: each label holds the next knockout's cells.</summary>
-    private (string Real, string Pred) WriteRealAndPredicted(Func<CellDataset, CellDataset> alterPrediction)
+    private (string Real, string Pred) WriteRealAndPredicted(Func<CellDataset, CellDataset> alterPrediction, string column = "perturbation",
+        Func<string, string>? rename = null)
     {
-        var data = H5ad.Read(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        rename ??= l => l;
+        var data = H5ad.Read(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var labels = data.Obs.Categorical("perturbation");
         string[] perts = ["IFNGR1", "STAT1", "CD86"];
         int[] Rows(string label, int n, int skip) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();
@@ -99,7 +120,7 @@ public class BenchmarkCommandTests : TempDirectoryTest
             var parts = groups.Select(g => (Rows: Rows(g.Source, g.Source == "control" ? 60 : 30, g.Skip), g.Label)).ToArray();
             var rows = parts.SelectMany(p => p.Rows).ToArray();
             var obs = new AnnotationTable("obs", rows.Select((r, i) => $"{data.CellNames[r]}-{i}").ToArray(),
-                [CategoricalColumn.FromLabels("perturbation", parts.SelectMany(p => p.Rows.Select(_ => p.Label)).ToArray())]);
+                [CategoricalColumn.FromLabels(column, parts.SelectMany(p => p.Rows.Select(_ => rename(p.Label))).ToArray())]);
             return new CellDataset(data.X.SelectRows(rows), obs, data.Var);
         }
         string real = Path.Combine(Temp, "real.h5ad"), pred = Path.Combine(Temp, "pred.h5ad");

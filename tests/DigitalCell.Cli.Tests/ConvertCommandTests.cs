@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -8,7 +9,7 @@ public class ConvertCommandTests : TempDirectoryTest
     [Test]
     public void TenXToParquetAndBackKeepsMatrixAndNames()
     {
-        string source = RepoPaths.Data("tenx-v3-small");
+        string source = SharedData.File("tenx-v3-small");
         var (first, _, back) = ConvertThere("cells.parquet", "tenx", source);
         Assert.That(first.Error, Does.Contain("cannot hold var columns gene_ids, feature_types"), "what Parquet drops is said on stderr");
 
@@ -22,7 +23,7 @@ public class ConvertCommandTests : TempDirectoryTest
     [Test]
     public void H5adThroughWideParquetBackToH5adIsTheSameForAnndata()
     {
-        string source = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        string source = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
         var (toParquet, toH5ad, back) = ConvertThere("cells.parquet", "back.h5ad", source);
         Assert.That(toParquet.Error, Does.Contain("uns source"), "Parquet cannot hold uns; said on stderr");
         Assert.That(toH5ad.Error, Is.Empty, "h5ad holds everything");
@@ -48,7 +49,7 @@ public class ConvertCommandTests : TempDirectoryTest
     [Test]
     public void H5adToTenXSaysWhatIsDropped()
     {
-        var result = Dcell.Run("convert", RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), Path.Combine(Temp, "tenx"));
+        var result = Dcell.Run("convert", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), Path.Combine(Temp, "tenx"));
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Error, Does.Contain("warning: TenXDirectory cannot hold obs columns grna, target_gene, perturbation"));
         Assert.That(File.Exists(Path.Combine(Temp, "tenx", "matrix.mtx.gz")), Is.True);
@@ -58,16 +59,16 @@ public class ConvertCommandTests : TempDirectoryTest
     public void TenXToLongParquetIsLossless()
     {
         string output = Path.Combine(Temp, "cells.long.parquet");
-        var result = Dcell.Run("convert", RepoPaths.Data("tenx-v3-small"), output);
+        var result = Dcell.Run("convert", SharedData.File("tenx-v3-small"), output);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("1107 cells × 507 genes"));
-        Assert.That(CellDataset.Read(output).X.StoredCount, Is.EqualTo(CellDataset.Read(RepoPaths.Data("tenx-v3-small")).X.StoredCount));
+        Assert.That(CellDataset.Read(output).X.StoredCount, Is.EqualTo(CellDataset.Read(SharedData.File("tenx-v3-small")).X.StoredCount));
     }
 
     [Test]
     public void UnwritableTargetIsAOneLineError()
     {
-        var result = Dcell.Run("convert", RepoPaths.Data("tenx-v3-small"), Path.Combine(Temp, "out.h5"));
+        var result = Dcell.Run("convert", SharedData.File("tenx-v3-small"), Path.Combine(Temp, "out.h5"));
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(result.Error, Does.Contain("can be read but not written"));

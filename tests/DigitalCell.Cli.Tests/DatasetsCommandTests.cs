@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -36,13 +37,14 @@ public class DatasetsCommandTests
     private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
     [Test]
-    public void List_shows_every_data_set_and_which_ship_embedded()
+    public void List_shows_every_data_set_and_which_the_mirror_holds()
     {
-        var (exit, output, _) = Dcell("list");
+        var (exit, output, _) = Dcell("list", "--mirror", SharedData.Mirror);
         Assert.That(exit, Is.EqualTo(0));
         foreach (string id in new[] { "norman2019", "replogle2022-k562-essential", "replogle2022-rpe1", "adamson2016", "dixit2016", "papalexi2021", "sciplex3", "tahoe100m", "vcc2025-h1", "cellxgene-aida-pbmc" })
             Assert.That(output, Does.Contain(id));
-        Assert.That(output.Split('\n').Where(l => l.Contains("embedded")).Count(), Is.EqualTo(3));
+        Assert.That(output.Split('\n').Where(l => l.TrimEnd().EndsWith("mirror", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]),
+            Is.EquivalentTo(new[] { "kang2018-pbmc-ifnb", "norman2019-perturbench-devel", "papalexi2021-thp1-subset" }));
         Assert.That(output, Does.Contain($"Cache: {_cache}"));
     }
 
@@ -58,20 +60,20 @@ public class DatasetsCommandTests
     }
 
     [Test]
-    public void Fetch_of_an_embedded_data_set_needs_no_network_and_prints_path_and_checksum()
+    public void Fetch_from_the_mirror_folder_needs_no_network_and_prints_path_and_checksum()
     {
-        byte[] original = File.ReadAllBytes(RepositoryFile("data/papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
-        var (exit, output, _) = Dcell("fetch", "papalexi2021-thp1-subset");
+        string path = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var (exit, output, _) = Dcell("fetch", "papalexi2021-thp1-subset", "--mirror", SharedData.Mirror);
         Assert.That(exit, Is.EqualTo(0));
-        string path = Path.Combine(_cache, "datasets", "papalexi2021-thp1-subset", "papalexi2021_thp1_eccite_subset.h5ad");
+        Assert.That(output, Does.Contain("found in the mirror"));
         Assert.That(output, Does.Contain($"path:   {path}"));
-        Assert.That(output, Does.Contain($"sha256: {Sha256(original)} (matches the manifest)"));
-        Assert.That(File.ReadAllBytes(path), Is.EqualTo(original));
-        Assert.That(Dcell("path", "papalexi2021-thp1-subset").Output.Trim(), Is.EqualTo(path));
+        Assert.That(output, Does.Contain($"sha256: {Sha256(File.ReadAllBytes(path))} (matches the manifest)"));
+        Assert.That(Dcell("path", "papalexi2021-thp1-subset").Output.Trim(),
+            Is.EqualTo(Path.Combine(_cache, "datasets", "papalexi2021-thp1-subset", "papalexi2021_thp1_eccite_subset.h5ad")), "where to place it by hand");
     }
 
     [Test]
-    public void Fetch_from_a_local_mirror_states_trust_on_first_use_and_verify_catches_tampering()
+    public void Fetch_from_a_mirror_folder_states_trust_on_first_use_and_verify_catches_tampering()
     {
         string manifests = Directory.CreateDirectory(Path.Combine(_dir, "manifests")).FullName;
         string entry = File.ReadAllText(RepositoryFile("datasets-manifest/dixit2016.json"))
@@ -82,7 +84,7 @@ public class DatasetsCommandTests
         string mirror = Path.Combine(_dir, "mirror");
         Directory.CreateDirectory(Path.Combine(mirror, "mirrored"));
         File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), content);
-        string[] options = ["--manifest-dir", manifests, "--mirror", new Uri(mirror + "/").ToString(), "--allow-insecure-mirror"];
+        string[] options = ["--manifest-dir", manifests, "--mirror", mirror];
 
         var (exit, output, _) = Dcell(["fetch", "mirrored", .. options]);
 
@@ -91,7 +93,7 @@ public class DatasetsCommandTests
         Assert.That(output, Does.Contain("pinned on first use"));
         Assert.That(Dcell(["verify", "mirrored", .. options]).Exit, Is.EqualTo(0));
 
-        File.WriteAllBytes(Path.Combine(_cache, "datasets", "mirrored", "DixitRegev2016.h5ad"), RandomNumberGenerator.GetBytes(4096));
+        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), RandomNumberGenerator.GetBytes(4096));
         var verify = Dcell(["verify", "mirrored", .. options]);
         Assert.That(verify.Exit, Is.EqualTo(1));
         Assert.That(verify.Output, Does.Contain($"sha256 mismatch: expected {Sha256(content)}"));
@@ -132,9 +134,9 @@ public class DatasetsCommandTests
     [Test]
     public void Verify_without_an_id_summarises_unfetched_data_sets()
     {
-        var (exit, output, _) = Dcell("verify");
+        var (exit, output, _) = Dcell("verify", "--mirror", SharedData.Mirror);
         Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output.Split('\n').Count(l => l.Contains(": ok (sha256")), Is.EqualTo(3), "the three embedded files verify inside the SDK");
+        Assert.That(output.Split('\n').Count(l => l.Contains(": ok (sha256")), Is.EqualTo(3), "the three mirror files verify against the manifest");
         Assert.That(output, Does.Contain("not fetched"));
     }
 }

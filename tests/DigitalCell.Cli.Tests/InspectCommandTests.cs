@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -27,7 +28,7 @@ public class InspectCommandTests
     [TestCase("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")]
     public void SummaryMatchesAnndatasViewOfTheFile(string file)
     {
-        string path = RepoPaths.Data(file);
+        string path = SharedData.File(file);
         var result = Dcell.Run("inspect", path);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         var ours = JsonDocument.Parse(result.Output).RootElement;
@@ -45,7 +46,7 @@ public class InspectCommandTests
     [Test]
     public void TenXDirectoryIsSummarisedToo()
     {
-        var result = Dcell.Run("inspect", RepoPaths.Data("tenx-v3-small"));
+        var result = Dcell.Run("inspect", SharedData.File("tenx-v3-small"));
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         var json = JsonDocument.Parse(result.Output).RootElement;
         Assert.That(json.GetProperty("format").GetString(), Is.EqualTo("TenXDirectory"));

@@ -1,23 +1,45 @@
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
 
 public class NeuralCommandsTests : TempDirectoryTest
 {
+    /// <summary>Runs the dcell-neural plug-in in-process, capturing what it prints.</summary>
+    private static class NeuralDcell
+    {
+        public static Dcell.Result Run(params string[] args)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = DigitalCell.Cli.Neural.NeuralProgram.Run(args, output, error);
+            return new Dcell.Result(code, output.ToString(), error.ToString());
+        }
+    }
+
+    [Test]
+    public void Dcell_forwards_a_neural_command_to_the_plugin_beside_it_and_relays_its_one_line_error()
+    {
+        // dcell itself holds no TorchSharp: the plug-in (dcell-neural.dll in this build output) runs as a child process.
+        var r = Dcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", Path.Combine(Temp, "never"));
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.Output + r.Error);
+        Assert.That(r.Error.Trim(), Does.StartWith("error: ").And.Contain("/nonexistent-model"));
+    }
+
     [Test]
     public void TrainFinetuneAndPredictRoundTripOnPapalexi()
     {
         var dir = Temp;
-        var data = RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
-        var train = Dcell.Run("train", data, "--out", Path.Combine(dir, "m1"), "--steps", "4", "--device", "cpu");
+        var data = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var train = NeuralDcell.Run("train", data, "--out", Path.Combine(dir, "m1"), "--steps", "4", "--device", "cpu");
         Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
         Assert.That(File.Exists(Path.Combine(dir, "m1", "model.safetensors")) && File.Exists(Path.Combine(dir, "m1", "model-card.json")));
 
-        var tune = Dcell.Run("finetune", data, "--from", Path.Combine(dir, "m1"), "--out", Path.Combine(dir, "m2"), "--steps", "2", "--freeze-encoder", "--device", "cpu");
+        var tune = NeuralDcell.Run("finetune", data, "--from", Path.Combine(dir, "m1"), "--out", Path.Combine(dir, "m2"), "--steps", "2", "--freeze-encoder", "--device", "cpu");
         Assert.That(tune.ExitCode, Is.EqualTo(0), tune.Error);
 
         var csv = Path.Combine(dir, "pred.csv");
-        var predict = Dcell.Run("predict", "-m", Path.Combine(dir, "m2"), "-p", "STAT1,IRF7+JAK2", "-o", csv);
+        var predict = NeuralDcell.Run("predict", "-m", Path.Combine(dir, "m2"), "-p", "STAT1,IRF7+JAK2", "-o", csv);
         Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Error);
         var lines = File.ReadAllLines(csv);
         Assert.That(lines, Has.Length.EqualTo(3));
@@ -26,9 +48,23 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void TheSameSeedTrainsByteIdenticalWeightsInTwoSeparateProcesses()
+    {
+        // Each run is its own process, so per-process hash randomisation (HashCode.Combine) would show up here.
+        var data = DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var weights = new[] { "a", "b" }.Select(name =>
+        {
+            var run = Dcell.Run("train", data, "--out", Path.Combine(Temp, name), "--steps", "3", "--seed", "0", "--device", "cpu");
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+            return File.ReadAllBytes(Path.Combine(Temp, name, "model.safetensors"));
+        }).ToArray();
+        Assert.That(weights[1], Is.EqualTo(weights[0]), "model.safetensors differs between two processes with --seed 0");
+    }
+
+    [Test]
     public void FinetuneFromAMissingModelIsAOneLineError()
     {
-        var r = Dcell.Run("finetune", RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
+        var r = NeuralDcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Error, Does.Contain("/nonexistent-model"));
     }

@@ -49,7 +49,7 @@ internal static class TestData
     {
         var file = Path.Combine(TempDirectory(), "papalexi.safetensors");
         Python(Path.Combine(RepoRoot, "tests/DigitalCell.Sdk.Torch.Tests/peers/papalexi_to_safetensors.py"),
-            Path.Combine(RepoRoot, "data/papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), file);
+            DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), file);
         var st = SafeTensors.Read(file);
         var x = st["X"];
         var genes = JsonSerializer.Deserialize<string[]>(st.Metadata["genes"])!;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
@@ -13,60 +14,80 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class BenchmarkCommand
 {
-    /// <summary>The data set benchmarked when <c>--data</c> is not given: Papalexi 2021, embedded in the SDK.</summary>
+    /// <summary>The data set benchmarked when <c>--data</c> is not given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
     public const string DefaultData = "papalexi2021-thp1-subset";
 
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>Creates the command; <paramref name="createModel"/> makes neural models (null: they run in the dcell-neural plug-in).</summary>
+    public static Command Create(Func<string, IPerturbationModel>? createModel = null)
     {
         var defaults = new BenchmarkRequest();
         var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => defaults.Data };
-        var column = new Option<string?>("--perturbation-column") { Description = "obs column with perturbation labels (default: 'perturbation' or the catalog mapping)" };
-        var control = new Option<string?>("--control") { Description = "Control label (default: 'control' or the catalog mapping)" };
+        var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: the catalog mapping, else target_gene or perturbation, whichever holds the control)" };
+        var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping, else non-targeting or control)" };
+        var context = DataArguments.ContextColumnOption();
+        var subset = DataArguments.SubsetOption();
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models };
         var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split };
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
         var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
-        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
+        var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
+        var catalog = new CatalogArguments();
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, models, split, seed, metrics, mode, bootstrap, output, figures,
+            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, figures,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
+        catalog.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+            createModel is null && parse.GetRequiredValue(models).Split(',').Any(NeuralPlugin.IsNeuralSpec)
+                ? NeuralPlugin.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
+                : RunAsync(
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
-                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetRequiredValue(figures)),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [],
+                parse.GetRequiredValue(figures)),
+            catalog.Open(parse), createModel ?? Baselines.Create, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
+    /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
+    internal static async Task<int> RunAsync(BenchmarkRequest request, Catalog catalog, Func<string, IPerturbationModel> createModel,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
+            request.Subsets ?? [], cancellationToken);
+        return Run(loaded.Data, loaded.Schema, loaded.Id, request, createModel, output, error, cancellationToken, loaded.Notes);
+    }
+
     /// <summary>
-    /// Runs one benchmark: loads the data, splits it, fits and scores the models, prints the table to
+    /// Runs one benchmark on loaded data: splits it, fits and scores the models, prints the table to
     /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>.
     /// </summary>
-    internal static async Task<int> RunAsync(BenchmarkRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request,
+        Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        IReadOnlyList<string>? provenance = null)
     {
         var figureFormats = FigureArguments.Parse(request.Figures);
-        var (dataset, schema, id) = await DataArguments.LoadAsync(request.Data, request.PerturbationColumn, request.Control, cancellationToken);
+        if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(warning);
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
             : PerturbationSplits.Parse(request.Split, dataset, schema, request.Seed) with { DataId = id };
         var benchmark = Benchmark.On(dataset, schema, chosenSplit)
-            .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DigitalCell.Sdk.Torch.NeuralModels.Create).ToArray())
+            .Models(request.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(createModel).ToArray())
             .Mode(ScoringMode.Parse(request.Mode))
-            .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed));
+            .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed))
+            .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
-        var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null && p.Stage == "fit") error.WriteLine($"{p.Stage} {p.Model}…"); }), cancellationToken);
+        var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
         var written = report.SaveWithFigures(request.Output, figureFormats);
         chosenSplit.Save(Path.Combine(request.Output, "split.json"));
         output.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
         ScoreReportConsole.Write(report, output);
-        output.WriteLine($"Wrote {written.Count + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, figures/, split.json).");
+        output.WriteLine($"Wrote {written.Count + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/, split.json).");
         return 0;
     }
 
@@ -77,7 +98,7 @@ public static class BenchmarkCommand
     }
 }
 
-/// <summary>What one <c>dcell benchmark</c> run does; the defaults are the README's main job on the embedded Papalexi screen.</summary>
+/// <summary>What one <c>dcell benchmark</c> run does; the defaults are the README's main job on the Papalexi screen.</summary>
 internal sealed record BenchmarkRequest(
     string Data = BenchmarkCommand.DefaultData,
     string? PerturbationColumn = null,
@@ -89,4 +110,6 @@ internal sealed record BenchmarkRequest(
     string Mode = "cell-eval",
     int Bootstrap = 1000,
     string Output = "benchmark",
+    string? ContextColumn = null,
+    IReadOnlyList<string>? Subsets = null,
     string Figures = "html");

@@ -12,10 +12,11 @@ public static class ConvertCommand
     {
         var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
         var output = new Argument<string>("output") { Description = "Where to write; the extension picks the format (no extension = 10x directory)." };
-        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet.") { input, output };
+        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input, output };
         command.SetAction(parse =>
         {
             string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
+            if (MultimodalFiles.TryConvert(from, to, parse.InvocationConfiguration.Output)) return 0;
             var target = CellDatasetFiles.DetectForWriting(to);
             var data = CellDataset.Read(from);
             var error = parse.InvocationConfiguration.Error;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
@@ -5,25 +6,63 @@ using DigitalCell.Sdk.Perturbations;
 
 namespace DigitalCell.Cli.Commands;
 
-/// <summary>Resolves <c>--data</c>: a dataset file read as is, or a catalog id fetched (embedded sets need no network) and mapped to DigitalCell's schema.</summary>
+/// <summary>
+/// The data-reading options every command shares: a file or catalog id, <c>--context-column</c> (each perturbation
+/// against its own context's controls) and <c>--subset COLUMN=VALUE[,VALUE]</c>; perturbation column and control
+/// default to the catalog mapping or the first convention the data follows (cell-eval's <c>target_gene</c> /
+/// <c>non-targeting</c>, then <c>perturbation</c> / <c>control</c>).
+/// </summary>
 internal static class DataArguments
 {
-    public static async Task<(CellDataset Data, PerturbationSchema Schema, string Id)> LoadAsync(string data, string? perturbationColumn, string? control,
-        CancellationToken cancellationToken)
+    /// <summary>A new <c>--context-column</c> option.</summary>
+    public static Option<string?> ContextColumnOption() => new("--context-column")
+    {
+        Description = "obs column with the cellular context (cell line, type, donor): each perturbation is compared with the controls of its own context (default: the catalog mapping)",
+    };
+
+    /// <summary>A new <c>--subset</c> option (repeatable).</summary>
+    public static Option<string[]> SubsetOption() => new("--subset")
+    {
+        Description = "Keep only the cells whose obs COLUMN holds one of the VALUEs: COLUMN=VALUE[,VALUE]; repeatable; recorded in the report",
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary>Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema; a catalog id is resolved cache → mirror → download.</summary>
+    public static async Task<LoadedData> LoadAsync(Catalog catalog, string data, string? perturbationColumn, string? control, string? contextColumn,
+        IReadOnlyList<string> subsets, CancellationToken cancellationToken)
     {
         if (File.Exists(data) || Directory.Exists(data))
         {
-            var dataset = CellDataset.Read(data);
-            var schema = new PerturbationSchema(perturbationColumn ?? DatasetSchemaApplication.PerturbationColumn, control ?? DatasetSchemaApplication.ControlLabel, PerturbationMode.Other);
-            return (dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)));
+            var notes = new List<string>();
+            var dataset = Subset(CellDataset.Read(data), subsets, notes);
+            var (column, label) = PerturbationConventions.Resolve(dataset, perturbationColumn, control);
+            var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
+            return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
         }
-        var catalog = Catalog.Default;
         var entry = catalog.Get(data);
         var fetched = await catalog.FetchAsync(entry.Id, null, cancellationToken);
-        var mapped = entry.ApplySchema(CellDataset.Read(fetched.DataPath));
+        var catalogNotes = new List<string>();
+        var mapped = Subset(entry.ApplySchema(CellDataset.Read(fetched.DataPath)), subsets, catalogNotes);
         var entrySchema = entry.PerturbationSchema;
         if (perturbationColumn is not null) entrySchema = entrySchema with { PerturbationColumn = perturbationColumn };
         if (control is not null) entrySchema = entrySchema with { ControlLabels = [control] };
-        return (mapped, entrySchema, entry.Id);
+        if (contextColumn is not null) entrySchema = entrySchema with { ContextColumn = contextColumn };
+        return new LoadedData(mapped, entrySchema, entry.Id, catalogNotes);
+    }
+
+    /// <summary>Applies each <c>--subset</c> in turn, adding one provenance line per subset to <paramref name="notes"/>.</summary>
+    public static CellDataset Subset(CellDataset data, IReadOnlyList<string> subsets, List<string> notes)
+    {
+        foreach (var spec in subsets)
+        {
+            var subset = CellSubset.Parse(spec);
+            int before = data.CellCount;
+            data = subset.Apply(data);
+            notes.Add(subset.Describe(data.CellCount, before));
+        }
+        return data;
     }
 }
+
+/// <summary>A loaded data set, its schema, its id for reports, and how it was subset.</summary>
+internal sealed record LoadedData(CellDataset Data, PerturbationSchema Schema, string Id, IReadOnlyList<string> Notes);

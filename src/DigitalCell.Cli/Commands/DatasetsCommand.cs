@@ -6,19 +6,17 @@ namespace DigitalCell.Cli.Commands;
 
 /// <summary>
 /// <c>dcell datasets list|info|fetch|verify|path</c>: the public perturbation data sets by id, cached under
-/// <c>--cache-dir</c> (default <c>$DIGITALCELL_CACHE</c>, else the user's cache folder), downloaded over HTTPS with
-/// resume and SHA-256 verification.
+/// <c>--cache-dir</c> (default <c>$DIGITALCELL_CACHE</c>, else the user's cache folder), found in a mirror folder
+/// (<c>--mirror</c>, <c>$DIGITALCELL_MIRROR</c>) or downloaded over HTTPS with resume and SHA-256 verification.
 /// </summary>
 public static class DatasetsCommand
 {
     /// <summary>Creates the command tree.</summary>
     public static Command Create()
     {
-        var shared = new SharedOptions();
-        var command = new Command("datasets", "Public perturbation data sets by id: list, describe, download (verified), verify and locate them.")
-        {
-            shared.CacheDir, shared.ManifestDir, shared.Mirror, shared.AllowInsecureMirror,
-        };
+        var shared = new CatalogArguments();
+        var command = new Command("datasets", "Public perturbation data sets by id: list, describe, download (verified), verify and locate them.");
+        shared.AddTo(command);
         command.Subcommands.Add(List(shared));
         command.Subcommands.Add(Info(shared));
         command.Subcommands.Add(Fetch(shared));
@@ -27,45 +25,9 @@ public static class DatasetsCommand
         return command;
     }
 
-    /// <summary>The options every subcommand accepts (declared once on <c>datasets</c>, recursive).</summary>
-    private sealed class SharedOptions
-    {
-        public Option<string?> CacheDir { get; } = new("--cache-dir")
-        {
-            Description = $"Cache folder (default: ${CatalogOptions.CacheEnvironmentVariable}, else the user's cache folder, e.g. ~/.cache/digitalcell)",
-            Recursive = true,
-        };
-
-        public Option<string[]> ManifestDir { get; } = new("--manifest-dir")
-        {
-            Description = "Extra folder(s) of manifest entries (*.json) joining the built-in ones",
-            Recursive = true,
-        };
-
-        public Option<string?> Mirror { get; } = new("--mirror")
-        {
-            Description = "Base URL of a mirror holding <id>/<file>, tried before the manifest URLs",
-            Recursive = true,
-        };
-
-        public Option<bool> AllowInsecureMirror { get; } = new("--allow-insecure-mirror")
-        {
-            Description = "Permit http: and file: locations (a local mirror); HTTPS only otherwise",
-            Recursive = true,
-        };
-
-        public Catalog Open(ParseResult parse) => new(new CatalogOptions
-        {
-            CacheDirectory = parse.GetValue(CacheDir),
-            ManifestDirectories = parse.GetValue(ManifestDir) ?? [],
-            Mirror = parse.GetValue(Mirror),
-            AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
-        });
-    }
-
     private static Argument<string> IdArgument() => new("id") { Description = "Data set id (see `dcell datasets list`)" };
 
-    private static Command List(SharedOptions shared)
+    private static Command List(CatalogArguments shared)
     {
         var command = new Command("list", "List the data sets with their kind, cells and cache state.");
         command.SetAction(parse =>
@@ -80,7 +42,7 @@ public static class DatasetsCommand
                     Markup.Escape(entry.PerturbationKind),
                     Markup.Escape(ShortContext(entry.CellContext)),
                     entry.TotalSize is { } size ? FormatBytes(size) : "?",
-                    entry.IsEmbedded ? "embedded" : catalog.IsCached(entry.Id) ? "cached" : "-");
+                    catalog.IsCached(entry.Id) ? "cached" : catalog.IsAvailableOffline(entry.Id) ? "mirror" : "-");
             console.Write(table);
             console.WriteLine($"Cache: {catalog.CacheDirectory}");
             return 0;
@@ -88,7 +50,7 @@ public static class DatasetsCommand
         return command;
     }
 
-    private static Command Info(SharedOptions shared)
+    private static Command Info(CatalogArguments shared)
     {
         var id = IdArgument();
         var command = new Command("info", "Describe a data set: citation, licence, files with URL and sha256, column mapping, cache location.") { id };
@@ -114,20 +76,25 @@ public static class DatasetsCommand
                 string path = catalog.FilePath(entry.Id, file.Name);
                 o.WriteLine($"  {file.Name} ({file.Format}, {file.Role}, {(file.Size is { } size ? FormatBytes(size) : "size unknown")})");
                 foreach (string location in file.Locations) o.WriteLine($"    url:    {location}");
-                if (file.Resource is not null) o.WriteLine($"    embedded in the SDK: {file.Resource}");
+                if (!file.Locations.Any()) o.WriteLine("    url:    none (no public file: resolves from the cache or a mirror folder only)");
                 string? pinned = file.Sha256 is null ? catalog.ExpectedSha256(entry.Id, file.Name) : null;
                 o.WriteLine($"    sha256: {file.Sha256 ?? (pinned is null ? "unknown; pinned on first use when fetched" : $"{pinned} (pinned on first use)")}");
                 o.WriteLine($"    cache:  {path} ({(File.Exists(path) ? "present" : "not fetched")})");
+                if (catalog.MirrorDirectory is not null)
+                {
+                    string? local = catalog.LocalPath(entry.Id, file.Name);
+                    o.WriteLine($"    mirror: {(local is not null && local != path ? local : $"not in {catalog.MirrorDirectory}")}");
+                }
             }
             return 0;
         });
         return command;
     }
 
-    private static Command Fetch(SharedOptions shared)
+    private static Command Fetch(CatalogArguments shared)
     {
         var id = IdArgument();
-        var command = new Command("fetch", "Download a data set into the cache (resumable, verified by sha256; embedded sets are copied without network).") { id };
+        var command = new Command("fetch", "Make a data set's files present and verified: the cache, else the mirror folder, else a resumable HTTPS download into the cache.") { id };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var catalog = shared.Open(parse);
@@ -155,7 +122,7 @@ public static class DatasetsCommand
                 string how = file.Outcome switch
                 {
                     FetchOutcome.Downloaded => $"downloaded from {file.Source}",
-                    FetchOutcome.FromEmbedded => "copied from the SDK (embedded, no network)",
+                    FetchOutcome.FromMirror => "found in the mirror (read in place, no network)",
                     _ => "already cached",
                 };
                 output.WriteLine($"{file.File.Name}: {how}");
@@ -171,7 +138,7 @@ public static class DatasetsCommand
         return command;
     }
 
-    private static Command Verify(SharedOptions shared)
+    private static Command Verify(CatalogArguments shared)
     {
         var id = new Argument<string?>("id") { Description = "Data set id; all data sets when omitted", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("verify", "Re-hash cached files and compare with the manifest's sha256 or the pin from the first download.") { id };
@@ -193,7 +160,7 @@ public static class DatasetsCommand
         return command;
     }
 
-    private static Command PathOf(SharedOptions shared)
+    private static Command PathOf(CatalogArguments shared)
     {
         var id = IdArgument();
         var command = new Command("path", "Print where each file of a data set lives in the cache (where to place it by hand when offline).") { id };
@@ -222,12 +189,19 @@ public static class DatasetsCommand
     }
 
     /// <summary>A Spectre console writing to the command's output: colours and live progress on a terminal, plain text when redirected.</summary>
-    internal static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        Interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Piped output has no width; Spectre's default of 80 columns would cut model and data-set names.
+        if (!terminal) console.Profile.Width = 4096;
+        return console;
+    }
 
     /// <summary>Reports on the caller's thread, so the progress bar sees bytes in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>

@@ -27,8 +27,9 @@ public static class DeCommand
         };
         convention.AcceptOnlyFromAmong("scanpy", "cell-eval", "vcc2025");
         var output = new Option<string>("--out") { Description = "Result table: .csv or .parquet.", Required = true };
+        var subset = DataArguments.SubsetOption();
         var command = new Command("de", "Differential expression of every group against a reference group (columns group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference).")
-            { input, groupBy, reference, method, convention, output };
+            { input, groupBy, reference, method, convention, subset, output };
         command.SetAction(parse =>
         {
             string to = parse.GetRequiredValue(output);
@@ -42,7 +43,7 @@ public static class DeCommand
                 _ => new DifferentialExpressionOptions(),
             };
             if (parse.GetValue(method) == "t-test") options = options with { Method = DifferentialExpressionMethod.TTest };
-            var data = CellDataset.Read(parse.GetRequiredValue(input));
+            var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(input)), parse.GetValue(subset) ?? [], []);
             var result = data.DifferentialExpression(parse.GetRequiredValue(groupBy), parse.GetRequiredValue(reference), options);
             if (parquet) result.WriteParquet(to); else result.WriteCsv(to);
             parse.InvocationConfiguration.Output.WriteLine(

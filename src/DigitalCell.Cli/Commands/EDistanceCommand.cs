@@ -22,11 +22,12 @@ public static class EDistanceCommand
         var permutations = new Option<int>("--permutations") { Description = "E-test permutations (0 = distances only).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the permutations and of the PCA.", DefaultValueFactory = _ => 0 };
         var pcs = new Option<int>("--pcs") { Description = "Components to compute when the dataset has no obsm X_pca.", DefaultValueFactory = _ => 50 };
+        var subset = DataArguments.SubsetOption();
         var command = new Command("edistance", "E-distance (scPerturb, squared Euclidean in PCA space) of every group to a reference, with the E-test.")
-            { input, groupBy, reference, output, permutations, seed, pcs };
+            { input, groupBy, reference, subset, output, permutations, seed, pcs };
         command.SetAction(parse =>
         {
-            var data = CellDataset.Read(parse.GetRequiredValue(input));
+            var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(input)), parse.GetValue(subset) ?? [], []);
             int s = parse.GetValue(seed);
             if (!data.Obsm.ContainsKey("X_pca"))
             {

@@ -17,7 +17,7 @@ public static class InspectCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Dataset to inspect: " + CellDatasetFiles.SupportedFormats };
-        var command = new Command("inspect", "Print a JSON summary of a dataset file: n_obs, n_vars, X encoding/dtype/nnz, obs/var columns, layers, obsm, uns.") { path };
+        var command = new Command("inspect", "Print a JSON summary of a dataset file: n_obs, n_vars, X encoding/dtype/nnz, obs/var columns, layers, obsm, uns (per modality for .h5mu).") { path };
         command.SetAction(parse =>
         {
             parse.InvocationConfiguration.Output.WriteLine(Summarise(parse.GetRequiredValue(path)));
@@ -27,11 +27,12 @@ public static class InspectCommand
     }
 
     /// <summary>How one matrix is stored.</summary>
-    private sealed record MatrixSummary(string Encoding, string DType, long Nnz);
+    internal sealed record MatrixSummary(string Encoding, string DType, long Nnz);
 
     /// <summary>The summary of <paramref name="path"/> as indented JSON; keys follow anndata's names.</summary>
     internal static string Summarise(string path)
     {
+        if (MultimodalFiles.IsH5mu(path)) return MultimodalFiles.Summarise(path);
         var format = CellDatasetFiles.DetectForReading(path);
         if (format == CellDataFormat.H5ad)
         {
@@ -95,7 +96,7 @@ public static class InspectCommand
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteMatrix(Utf8JsonWriter json, MatrixSummary matrix)
+    internal static void WriteMatrix(Utf8JsonWriter json, MatrixSummary matrix)
     {
         json.WriteStartObject();
         json.WriteString("encoding", matrix.Encoding);
@@ -104,7 +105,7 @@ public static class InspectCommand
         json.WriteEndObject();
     }
 
-    private static void WriteColumns(Utf8JsonWriter json, string name, AnnotationTable table)
+    internal static void WriteColumns(Utf8JsonWriter json, string name, AnnotationTable table)
     {
         json.WriteStartObject(name);
         foreach (var column in table.Columns) json.WriteString(column.Name, column.TypeName);

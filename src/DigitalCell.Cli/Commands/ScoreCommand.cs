@@ -2,6 +2,7 @@ using System.CommandLine;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
 
 namespace DigitalCell.Cli.Commands;
@@ -16,34 +17,48 @@ public static class ScoreCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var real = new Option<string>("--real") { Description = "Observed cells (h5ad/10x/Parquet; counts are normalised like cell-eval)", Required = true };
-        var pred = new Option<string>("--pred") { Description = "Predicted cells, same genes and perturbation labels, with control cells", Required = true };
-        var baseline = new Option<string?>("--baseline") { Description = "Predictions of a baseline (e.g. cell-eval's cell-mean) to scale the overall score against" };
-        var column = new Option<string>("--perturbation-column") { Description = "obs column with perturbation labels", DefaultValueFactory = _ => "perturbation" };
-        var control = new Option<string>("--control") { Description = "Control label", DefaultValueFactory = _ => "control" };
-        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names", DefaultValueFactory = _ => "full" };
+        // cell-eval's option names are accepted as aliases (cell-eval run -ap pred.h5ad -ar real.h5ad --pert-col … --control-pert … -o …).
+        var real = new Option<string>("--real", "--adata-real", "-ar") { Description = "Observed cells (h5ad/10x/Parquet; counts are normalised like cell-eval)", Required = true };
+        var pred = new Option<string>("--pred", "--adata-pred", "-ap") { Description = "Predicted cells, same genes and perturbation labels, with control cells", Required = true };
+        var baseline = new Option<string?>("--baseline", "--base-input") { Description = "Predictions of a baseline (e.g. cell-eval's cell-mean) to scale the overall score against" };
+        var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: target_gene or perturbation, whichever holds the control)" };
+        var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: non-targeting or control)" };
+        var context = DataArguments.ContextColumnOption();
+        var subset = DataArguments.SubsetOption();
+        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 };
-        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "score" };
+        var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var figures = FigureArguments.Create();
-        var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention).")
+        var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention; writes results.csv and agg_results.csv like cell-eval).")
         {
-            real, pred, baseline, column, control, metrics, mode, bootstrap, output, figures,
+            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures,
         };
         command.SetAction(parse =>
         {
             var scoringMode = ScoringMode.Parse(parse.GetRequiredValue(mode));
             string realPath = parse.GetRequiredValue(real), predPath = parse.GetRequiredValue(pred);
-            var realData = ExpressionScale.EnsureLogNormalized(CellDataset.Read(realPath), "real", out string realNote);
+            var subsets = parse.GetValue(subset) ?? [];
+            var notes = new List<string>();
+            var realData = ExpressionScale.EnsureLogNormalized(DataArguments.Subset(CellDataset.Read(realPath), subsets, notes), "real", out string realNote);
+            notes.Insert(0, realNote);
+            var (perturbationColumn, controlLabel) = PerturbationConventions.Resolve(realData, parse.GetValue(column), parse.GetValue(control));
+            string? contextColumn = parse.GetValue(context);
+            var err = parse.InvocationConfiguration.Error;
+            if (ContextColumns.Warning(realData, new PerturbationSchema(perturbationColumn, controlLabel) with { ContextColumn = contextColumn }) is string warning)
+            {
+                err.WriteLine(warning);
+                notes.Add(warning);
+            }
             // Systema's reference needs training data, which predictions made elsewhere do not come with.
-            var chosen = Metrics.Parse(parse.GetRequiredValue(metrics)).Where(m => m != Metrics.PearsonDeltaPerturbedReference).ToArray();
-            var builder = new ScoringInputBuilder(realData, parse.GetRequiredValue(column), parse.GetRequiredValue(control), scoringMode);
-            var notes = new List<string> { realNote };
+            var chosen = Metrics.Parse(parse.GetRequiredValue(metrics)).Where(m => !m.Needs.HasFlag(MetricNeeds.PerturbedReference)).ToArray();
+            var builder = new ScoringInputBuilder(realData, perturbationColumn, controlLabel, scoringMode, contextColumn);
             var scores = new List<ModelScores>();
             foreach (var (name, path) in new[] { ("prediction", predPath), ("baseline", parse.GetValue(baseline)) })
             {
                 if (path is null) continue;
-                var predicted = ExpressionScale.EnsureLogNormalized(CellDataset.Read(path), name, out string note);
+                if (!Console.IsErrorRedirected) err.WriteLine($"scoring {name}…"); // progress only on a terminal: piped stderr keeps one error line
+                var predicted = ExpressionScale.EnsureLogNormalized(DataArguments.Subset(CellDataset.Read(path), subsets, []), name, out string note);
                 notes.Add(note);
                 scores.Add(Scorer.Score(name, builder.Build(predicted, chosen), chosen, scoringMode));
             }
@@ -53,7 +68,7 @@ public static class ScoreCommand
             var written = report.SaveWithFigures(dir, FigureArguments.Parse(parse.GetRequiredValue(figures)));
             var o = parse.InvocationConfiguration.Output;
             ScoreReportConsole.Write(report, o);
-            o.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, figures/).");
+            o.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/).");
             return 0;
         });
         return command;

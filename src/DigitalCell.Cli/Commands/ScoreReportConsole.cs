@@ -12,14 +12,17 @@ internal static class ScoreReportConsole
         // Metrics as rows and models as columns keep the table narrow; the CIs are in report.md/html.
         var models = report.Rankings.Select(r => r.Model).ToArray();
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"{Markup.Escape(report.Mode.Name)} mode, mean over {report.ModelScores[0].Input.Perturbations.Count} perturbations (95% CIs in report.md)");
+            .Title($"{Markup.Escape(report.Mode.Name)} mode, mean over {report.ModelScores[0].Input.Perturbations.Count} perturbations, (n/N) where fewer are defined (95% CIs in report.md)");
         table.AddColumn(new TableColumn("metric").NoWrap());
         foreach (var m in models) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
         if (report.Options.BaselineModel is string baseline)
+        {
             table.AddRow(new[] { $"[bold]score vs {Markup.Escape(baseline)}[/]" }.Concat(report.Rankings.Select(r => $"[bold]{ScoreReport.Format(r.OverallScore)}[/]")).ToArray());
+            table.AddRow(new[] { "  unclipped" }.Concat(report.Rankings.Select(r => ScoreReport.Format(r.OverallScoreUnclipped))).ToArray());
+        }
         foreach (var metric in report.Metrics)
             table.AddRow(new[] { Markup.Escape($"{metric.Name} {ScoreReport.BestLabel(metric.Best)}") }
-                .Concat(models.Select(m => ScoreReport.Format(report.Summary(m, metric.Name).Mean))).ToArray());
+                .Concat(models.Select(m => Markup.Escape(ScoreReport.Format(report.Summary(m, metric.Name).Mean) + ScoreReport.Coverage(report.Summary(m, metric.Name))))).ToArray());
         console.Write(table);
     }
 }

@@ -41,7 +41,8 @@ public static class ScoreReportPage
     }
 
     /// <summary>
-    /// Writes <c>report.json</c>, <c>report.md</c>, <c>report.html</c> and <c>figures/NAME.html</c> into
+    /// Writes what <see cref="ScoreReport.Save"/> writes (<c>report.json</c>, <c>report.md</c>, cell-eval's CSVs), plus
+    /// <c>report.html</c> and <c>figures/NAME.html</c> into
     /// <paramref name="directory"/>, plus <c>figures/NAME.png</c> / <c>.svg</c> for each of <paramref name="imageFormats"/>
     /// (headless Chromium). Every file is written atomically; the figure pages share one <c>figures/plotly.min.js</c>.
     /// </summary>
@@ -78,10 +79,11 @@ public static class ScoreReportPage
         html.Append("<ul>");
         foreach (var line in report.Header()) html.Append("<li>").Append(WebUtility.HtmlEncode(line)).Append("</li>");
         html.Append("</ul>\n<h2>Ranking</h2>\n");
-        AppendTable(html, ["rank", "model", report.OverallLabel, "mean rank"],
+        AppendTable(html, ["rank", "model", report.OverallLabel, "unclipped", "mean rank"],
             report.Rankings.Select((r, i) => new[]
             {
-                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, ScoreReport.Format(r.OverallScore), ScoreReport.Format(r.MeanRank, "0.00"),
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), r.Model, ScoreReport.Format(r.OverallScore),
+                ScoreReport.Format(r.OverallScoreUnclipped), ScoreReport.Format(r.MeanRank, "0.00"),
             }));
         html.Append("<h2>Metrics</h2>\n");
         AppendTable(html, new[] { "metric", "best" }.Concat(report.Rankings.Select(r => r.Model)),

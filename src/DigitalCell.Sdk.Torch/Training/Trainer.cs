@@ -47,7 +47,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
             using (NewDisposeScope())
             {
                 // Batches depend only on (seed, step), which is what makes a resumed run identical to an uninterrupted one.
-                var random = new Random(HashCode.Combine(options.Seed, step));
+                var random = new Random(Seeds.Derive(options.Seed, "training step", step));
                 var sets = Enumerable.Range(0, p).Select(_ => train[random.Next(train.Count)]).ToArray();
                 var observedRows = sets.SelectMany(s => Enumerable.Range(0, n).Select(_ => (long)s.Rows[random.Next(s.Rows.Length)])).ToArray();
                 var controlRows = Enumerable.Range(0, p * n).Select(_ => (long)data.ControlRows[random.Next(data.ControlRows.Length)]).ToArray();

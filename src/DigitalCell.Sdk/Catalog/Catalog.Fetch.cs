@@ -5,9 +5,10 @@ namespace DigitalCell.Sdk.Catalog;
 public sealed partial class Catalog
 {
     /// <summary>
-    /// Makes every file of a data set present and verified in the cache: embedded files are copied out of the SDK,
-    /// others are downloaded (mirror first when configured, then the manifest URL, then its mirrors), archives are
-    /// extracted. A file already cached and unchanged since it was last hashed is not downloaded or hashed again.
+    /// Makes every file of a data set present and verified: a file resolves from the cache, else the mirror folder (read
+    /// in place after its SHA-256 is checked), else it is downloaded into the cache (mirror URL first when configured,
+    /// then the manifest URL, then its mirrors); archives are extracted into the cache. A file unchanged since it was
+    /// last hashed is not hashed again.
     /// </summary>
     /// <param name="id">The data set id.</param>
     /// <param name="progress">Receives byte counts while files download.</param>
@@ -20,54 +21,41 @@ public sealed partial class Catalog
         var fetched = new List<FetchedFile>();
         foreach (var file in entry.Files)
             fetched.Add(await FetchFileAsync(entry, file, progress, cancellationToken).ConfigureAwait(false));
-        return new DatasetFetchResult(entry, fetched, DataPath(entry));
+        return new DatasetFetchResult(entry, fetched, DataPath(entry, fetched.First(f => f.File == entry.PrimaryFile).Path));
     }
 
     private async Task<FetchedFile> FetchFileAsync(DatasetEntry entry, DatasetFile file, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         string path = FilePath(entry.Id, file.Name);
         FetchedFile result = File.Exists(path)
-            ? await CheckCachedAsync(entry, file, path, ct).ConfigureAwait(false)
-            : file.Resource is not null
-                ? await MaterialiseEmbeddedAsync(entry, file, path, ct).ConfigureAwait(false)
+            ? await CheckLocalAsync(entry, file, path, FetchOutcome.AlreadyCached, ct).ConfigureAwait(false)
+            : MirrorPath(entry, file) is { } mirrored
+                ? await CheckLocalAsync(entry, file, mirrored, FetchOutcome.FromMirror, ct).ConfigureAwait(false)
                 : await DownloadAsync(entry, file, path, progress, ct).ConfigureAwait(false);
         if (file.IsArchive)
         {
             string target = ExtractionDirectory(entry, file);
-            if (!Directory.Exists(target)) ArchiveExtractor.Extract(path, file.Format, target, ct);
+            if (!Directory.Exists(target)) ArchiveExtractor.Extract(result.Path, file.Format, target, ct);
         }
         return result;
     }
 
-    private async Task<FetchedFile> CheckCachedAsync(DatasetEntry entry, DatasetFile file, string path, CancellationToken ct)
+    /// <summary>A file in the cache or the mirror folder: trusted when its pin matches its size and time, else hashed now.</summary>
+    private async Task<FetchedFile> CheckLocalAsync(DatasetEntry entry, DatasetFile file, string path, FetchOutcome outcome, CancellationToken ct)
     {
         var pin = _pins.Get(entry.Id, file.Name);
         string? expected = file.Sha256 ?? pin?.Sha256;
+        Uri? source = outcome == FetchOutcome.FromMirror ? new Uri(path) : null;
         if (pin is not null && pin.Sha256 == expected && pin.Matches(new FileInfo(path)))
-            return new FetchedFile(file, path, pin.Sha256, FetchOutcome.AlreadyCached, false, null);
-        // Placed by hand, or changed since it was hashed: hash it now.
+            return new FetchedFile(file, path, pin.Sha256, outcome, false, source);
+        // Placed by hand, new in the mirror, or changed since it was hashed: hash it now.
         string actual = await Sha256File.ComputeAsync(path, ct).ConfigureAwait(false);
         if (expected is not null && actual != expected)
             throw new DigitalCellException(path, null,
-                $"sha256 mismatch for data set '{entry.Id}': expected {expected}, actual {actual}; delete the file and fetch again");
-        Pin(entry, file, path, actual, source: null);
-        return new FetchedFile(file, path, actual, FetchOutcome.AlreadyCached, expected is null, null);
-    }
-
-    private async Task<FetchedFile> MaterialiseEmbeddedAsync(DatasetEntry entry, DatasetFile file, string path, CancellationToken ct)
-    {
-        await AtomicFile.WriteAsync(path, async temp =>
-        {
-            await using (var resource = DatasetManifest.OpenResource(file.Resource!))
-            await using (var output = File.Create(temp))
-                await resource.CopyToAsync(output, ct).ConfigureAwait(false);
-            string actual = await Sha256File.ComputeAsync(temp, ct).ConfigureAwait(false);
-            if (file.Sha256 is not null && actual != file.Sha256)
-                throw new DigitalCellException($"embedded:{file.Resource}", null,
-                    $"sha256 mismatch: expected {file.Sha256}, actual {actual} (the SDK build embeds the wrong file)");
-        }).ConfigureAwait(false);
-        Pin(entry, file, path, file.Sha256 ?? await Sha256File.ComputeAsync(path, ct).ConfigureAwait(false), source: null);
-        return new FetchedFile(file, path, _pins.Get(entry.Id, file.Name)!.Sha256, FetchOutcome.FromEmbedded, false, null);
+                $"sha256 mismatch for data set '{entry.Id}': expected {expected}, actual {actual}; " +
+                (outcome == FetchOutcome.FromMirror ? "the mirror holds another file of that name" : "delete the file and fetch again"));
+        Pin(entry, file, path, actual, source);
+        return new FetchedFile(file, path, actual, outcome, expected is null, source);
     }
 
     private async Task<FetchedFile> DownloadAsync(DatasetEntry entry, DatasetFile file, string path, IProgress<DownloadProgress>? progress, CancellationToken ct)
@@ -99,15 +87,17 @@ public sealed partial class Catalog
 
     private IEnumerable<Uri> Locations(DatasetEntry entry, DatasetFile file)
     {
-        if (Options.Mirror is { } mirror)
-            yield return new Uri(new Uri(mirror.TrimEnd('/') + "/"), $"{Uri.EscapeDataString(entry.Id)}/{Uri.EscapeDataString(file.Name)}");
+        if (MirrorUrl is { } mirror)
+            yield return new Uri(new Uri(mirror.ToString().TrimEnd('/') + "/"), $"{Uri.EscapeDataString(entry.Id)}/{Uri.EscapeDataString(file.Name)}");
         foreach (string location in file.Locations) yield return new Uri(location);
     }
 
     private static DigitalCellException FetchFailure(DatasetEntry entry, DatasetFile file, string path, List<(Uri Location, DigitalCellException Error)> failures)
     {
         if (failures.Count == 0)
-            return new DigitalCellException($"Data set '{entry.Id}': file {file.Name} has no download location; place it by hand at {path}.");
+            return new DigitalCellException(
+                $"Data set '{entry.Id}': {file.Name} has no public source; point --mirror or ${CatalogOptions.MirrorEnvironmentVariable} " +
+                $"at a folder holding it, or place it by hand at {path}.");
         bool offline = failures.All(f => f.Error.InnerException is { } inner && DatasetDownloader.IsNetworkFailure(inner));
         string tried = string.Join("; ", failures.Select(f => f.Error.Message));
         if (!offline)
@@ -123,13 +113,17 @@ public sealed partial class Catalog
     private string ExtractionDirectory(DatasetEntry entry, DatasetFile file) =>
         Path.Combine(DatasetDirectory(entry.Id), file.Format == "tar.gz" ? file.Name[..^".tar.gz".Length] : Path.GetFileNameWithoutExtension(file.Name));
 
-    /// <summary>The file to read as cells once fetched: the primary file, or the <c>load</c> path inside its extracted archive.</summary>
-    public string DataPath(string id) => DataPath(Get(id));
+    /// <summary>The file to read as cells once fetched: the primary file (in the cache, else the mirror folder), or the
+    /// <c>load</c> path inside its extracted archive.</summary>
+    public string DataPath(string id)
+    {
+        var entry = Get(id);
+        return DataPath(entry, LocalPath(entry, entry.PrimaryFile) ?? FilePath(entry.Id, entry.PrimaryFile.Name));
+    }
 
-    private string DataPath(DatasetEntry entry)
+    private string DataPath(DatasetEntry entry, string path)
     {
         var primary = entry.PrimaryFile;
-        string path = FilePath(entry.Id, primary.Name);
         if (!primary.IsArchive) return path;
         string root = ExtractionDirectory(entry, primary);
         if (primary.Load is null) return root;

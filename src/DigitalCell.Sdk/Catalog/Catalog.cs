@@ -3,7 +3,8 @@ namespace DigitalCell.Sdk.Catalog;
 /// <summary>
 /// The public perturbation data sets by id: list them, fetch them into a local cache (HTTPS, resumable, verified by
 /// SHA-256, trust-on-first-use pinning where a manifest has no checksum), verify the cache, find files, and load a
-/// data set as a <see cref="Data.CellDataset"/>. Embedded data sets resolve without network. Like
+/// data set as a <see cref="Data.CellDataset"/>. A file resolves from the cache, else a local mirror folder
+/// (<see cref="CatalogOptions.Mirror"/>, <c>$DIGITALCELL_MIRROR</c>), else its public source. Like
 /// <c>pertpy.data.norman_2019()</c>, but with checksums and a citation for every file.
 /// </summary>
 public sealed partial class Catalog
@@ -22,6 +23,11 @@ public sealed partial class Catalog
     {
         Options = options ?? new CatalogOptions();
         CacheDirectory = Path.GetFullPath(Options.CacheDirectory ?? CatalogOptions.DefaultCacheDirectory);
+        string? mirror = Options.Mirror ?? CatalogOptions.DefaultMirror;
+        if (mirror is not null && Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            MirrorUrl = uri;
+        else if (mirror is not null)
+            MirrorDirectory = Path.GetFullPath(Uri.TryCreate(mirror, UriKind.Absolute, out var file) && file.IsFile ? file.LocalPath : mirror);
         _byId = new Dictionary<string, DatasetEntry>(StringComparer.Ordinal);
         foreach (var entry in DatasetManifest.Embedded) _byId[entry.Id] = entry;
         foreach (var directory in Options.ManifestDirectories)
@@ -35,6 +41,12 @@ public sealed partial class Catalog
 
     /// <summary>The cache folder (absolute).</summary>
     public string CacheDirectory { get; }
+
+    /// <summary>The local mirror folder (absolute), or null when the mirror is a URL or there is none.</summary>
+    public string? MirrorDirectory { get; }
+
+    /// <summary>The mirror's base URL, or null when the mirror is a folder or there is none.</summary>
+    public Uri? MirrorUrl { get; }
 
     /// <summary>The checksum pin file, <c>pins.json</c> in the cache folder.</summary>
     public string PinFile => _pins.PathOnDisk;
@@ -67,11 +79,48 @@ public sealed partial class Catalog
         return Path.Combine(DatasetDirectory(entry.Id), file.Name);
     }
 
-    /// <summary>True when every file of the data set is in the cache (embedded data sets count once materialised).</summary>
+    /// <summary>True when every file of the data set is in the cache.</summary>
     public bool IsCached(string id)
     {
         var entry = Get(id);
         return entry.Files.All(f => File.Exists(FilePath(entry.Id, f.Name)));
+    }
+
+    /// <summary>True when every file of the data set is in the cache or the mirror folder, so it resolves without network.</summary>
+    public bool IsAvailableOffline(string id)
+    {
+        var entry = Get(id);
+        return entry.Files.All(f => LocalPath(entry, f) is not null);
+    }
+
+    /// <summary>Where a file of a data set is on this machine without a download: the cache, else the mirror folder; null when neither has it.</summary>
+    public string? LocalPath(string id, string fileName)
+    {
+        var entry = Get(id);
+        FilePath(id, fileName); // names the files when fileName is wrong
+        return LocalPath(entry, entry.Files.First(f => f.Name == fileName));
+    }
+
+    private string? LocalPath(DatasetEntry entry, DatasetFile file)
+    {
+        string cached = FilePath(entry.Id, file.Name);
+        return File.Exists(cached) ? cached : MirrorPath(entry, file);
+    }
+
+    /// <summary>The file in the mirror folder: <c>&lt;id&gt;/&lt;name&gt;</c>, else <c>&lt;name&gt;</c> in any first-level folder or at the top.</summary>
+    private string? MirrorPath(DatasetEntry entry, DatasetFile file)
+    {
+        if (MirrorDirectory is null) return null;
+        if (!Directory.Exists(MirrorDirectory))
+            throw new DigitalCellException(MirrorDirectory, null,
+                $"the data mirror folder does not exist (set by --mirror or ${CatalogOptions.MirrorEnvironmentVariable})");
+        string direct = Path.Combine(MirrorDirectory, entry.Id, file.Name);
+        if (File.Exists(direct)) return direct;
+        // Mirrors such as ../shared/data name their folders after the source, not the catalog id: match the file name.
+        return Directory.EnumerateDirectories(MirrorDirectory).Order(StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, file.Name))
+            .Append(Path.Combine(MirrorDirectory, file.Name))
+            .FirstOrDefault(File.Exists);
     }
 
     /// <summary>The checksum a file must have: the manifest's, else the one pinned on first use, else null.</summary>
@@ -81,8 +130,8 @@ public sealed partial class Catalog
         return file.Sha256 ?? _pins.Get(id, fileName)?.Sha256;
     }
 
-    /// <summary>Files of one data set (or of every data set) that are in the cache, hashed and compared with the
-    /// manifest's checksum or the pin; files with neither are pinned now (trust on first use).</summary>
+    /// <summary>Files of one data set (or of every data set) that are in the cache or the mirror folder, hashed and
+    /// compared with the manifest's checksum or the pin; files with neither are pinned now (trust on first use).</summary>
     public async Task<IReadOnlyList<FileVerification>> VerifyAsync(string? id = null, CancellationToken cancellationToken = default)
     {
         var entries = id is null ? Entries : [Get(id)];
@@ -91,19 +140,10 @@ public sealed partial class Catalog
             foreach (var file in entry.Files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string path = FilePath(entry.Id, file.Name);
                 string? expected = file.Sha256 ?? _pins.Get(entry.Id, file.Name)?.Sha256;
-                if (!File.Exists(path))
+                if (LocalPath(entry, file) is not { } path)
                 {
-                    // Embedded files need no cache copy: verify the bytes inside the assembly instead.
-                    if (file.Resource is not null)
-                    {
-                        await using var stream = DatasetManifest.OpenResource(file.Resource);
-                        string embedded = await Sha256File.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
-                        results.Add(new FileVerification(entry.Id, file, "embedded:" + file.Resource,
-                            embedded == expected ? VerificationStatus.Verified : VerificationStatus.Mismatch, expected, embedded));
-                    }
-                    else results.Add(new FileVerification(entry.Id, file, path, VerificationStatus.Missing, expected, null));
+                    results.Add(new FileVerification(entry.Id, file, FilePath(entry.Id, file.Name), VerificationStatus.Missing, expected, null));
                     continue;
                 }
                 string actual = await Sha256File.ComputeAsync(path, cancellationToken).ConfigureAwait(false);

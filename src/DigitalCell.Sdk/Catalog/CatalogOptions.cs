@@ -12,13 +12,19 @@ public sealed record CatalogOptions
     /// <summary>Extra manifest folders whose entries join (and, for equal ids, replace) the embedded ones.</summary>
     public IReadOnlyList<string> ManifestDirectories { get; init; } = [];
 
+    /// <summary>The environment variable naming the default mirror (a folder of the catalog's files).</summary>
+    public const string MirrorEnvironmentVariable = "DIGITALCELL_MIRROR";
+
     /// <summary>
-    /// Base location of a mirror holding <c>&lt;id&gt;/&lt;file name&gt;</c>, tried before the manifest URLs
-    /// (HTTPS; <c>http:</c> or <c>file:</c> need <see cref="AllowInsecureMirror"/>).
+    /// Where the catalog looks after the cache and before the public source: a local folder (or <c>file:</c> URI) whose
+    /// files are matched by name (<c>&lt;id&gt;/&lt;file&gt;</c>, or any first-level folder, so a mirror may group files its
+    /// own way), verified by SHA-256 and read in place; or an <c>https:</c> base URL holding <c>&lt;id&gt;/&lt;file&gt;</c>,
+    /// downloaded into the cache (<c>http:</c> needs <see cref="AllowInsecureMirror"/>). Null = <c>$DIGITALCELL_MIRROR</c>
+    /// when set, else no mirror.
     /// </summary>
     public string? Mirror { get; init; }
 
-    /// <summary>Permit <c>http:</c> and <c>file:</c> locations, for a local mirror. Off by default.</summary>
+    /// <summary>Permit an <c>http:</c> mirror URL (a test server); HTTPS only otherwise. Off by default.</summary>
     public bool AllowInsecureMirror { get; init; }
 
     /// <summary>Attempts per location, resuming after cut connections (default 3).</summary>
@@ -29,6 +35,10 @@ public sealed record CatalogOptions
 
     /// <summary>The HTTP client to use; null = a shared client created by the catalog.</summary>
     public HttpClient? HttpClient { get; init; }
+
+    /// <summary>The default mirror: <c>$DIGITALCELL_MIRROR</c> when set and not empty, else null.</summary>
+    public static string? DefaultMirror =>
+        Environment.GetEnvironmentVariable(MirrorEnvironmentVariable) is { Length: > 0 } mirror ? mirror : null;
 
     /// <summary>
     /// The default cache folder: <c>$DIGITALCELL_CACHE</c> when set, else <c>digitalcell</c> under the user's cache

@@ -34,9 +34,6 @@ public sealed record DatasetEntry(
     DatasetSchemaMapping Schema,
     string ManifestPath)
 {
-    /// <summary>True when every file ships inside the SDK, so the data set resolves without network.</summary>
-    public bool IsEmbedded => Files.All(f => f.IsEmbedded);
-
     /// <summary>The file that holds the cells: the first file with role <c>data</c>.</summary>
     public DatasetFile PrimaryFile => Files.FirstOrDefault(f => f.Role == "data") ?? Files[0];
 

@@ -4,12 +4,12 @@ namespace DigitalCell.Sdk.Catalog;
 /// <param name="Name">File name in the cache (a plain name: no folders, no leading dot).</param>
 /// <param name="Format">File format: <c>h5ad</c>, <c>parquet</c>, <c>zip</c>, <c>tar.gz</c>, <c>csv</c> or <c>h5</c>.</param>
 /// <param name="Role"><c>data</c> (cells) or <c>metadata</c> (side tables).</param>
-/// <param name="Url">Public HTTPS download location, or null for files that exist only embedded in the SDK.</param>
+/// <param name="Url">Public HTTPS download location, or null for files with no public source (they resolve only from
+/// the cache or a mirror folder).</param>
 /// <param name="Mirrors">Further HTTPS locations of the same bytes, tried in order when <paramref name="Url"/> fails.</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file, or null when it could not be known offline
 /// (the catalog then pins the hash of the first download, trust on first use).</param>
 /// <param name="Size">Size in bytes, when known.</param>
-/// <param name="Resource">Name of the SDK assembly resource holding the file (embedded data sets), or null.</param>
 /// <param name="Load">For archives: the path inside the archive of the file to load as cells.</param>
 public sealed record DatasetFile(
     string Name,
@@ -19,14 +19,10 @@ public sealed record DatasetFile(
     IReadOnlyList<string> Mirrors,
     string? Sha256,
     long? Size,
-    string? Resource,
     string? Load)
 {
     /// <summary>True for zip and tar.gz files, which the catalog extracts after download.</summary>
     public bool IsArchive => Format is "zip" or "tar.gz";
-
-    /// <summary>True when the bytes ship inside the SDK assembly.</summary>
-    public bool IsEmbedded => Resource is not null;
 
     /// <summary>Every download location: <see cref="Url"/> first, then the mirrors.</summary>
     public IEnumerable<string> Locations => Url is null ? Mirrors : Mirrors.Prepend(Url);

@@ -101,8 +101,6 @@ public static class DatasetManifest
         {
             string name = file.GetProperty("name").GetString()!;
             if (!names.Add(name)) yield return ($"$.files[{i}].name", $"file name '{name}' appears twice");
-            if (file.GetProperty("url").ValueKind == JsonValueKind.Null && !file.TryGetProperty("resource", out _))
-                yield return ($"$.files[{i}].url", "a file needs a download url or an embedded resource");
             string format = file.GetProperty("format").GetString()!;
             if (file.TryGetProperty("load", out _) && format is not ("zip" or "tar.gz"))
                 yield return ($"$.files[{i}].load", $"'load' names a file inside an archive, but the format is {format}");
@@ -139,7 +137,6 @@ public static class DatasetManifest
                 Mirrors: f.TryGetProperty("mirrors", out var m) ? Strings(m) : [],
                 Sha256: OptionalString(f, "sha256"),
                 Size: f.GetProperty("size").ValueKind == JsonValueKind.Null ? null : f.GetProperty("size").GetInt64(),
-                Resource: OptionalString(f, "resource"),
                 Load: OptionalString(f, "load"))).ToArray(),
             Schema: new DatasetSchemaMapping(
                 schema.GetProperty("perturbationColumn").GetString()!,

@@ -8,6 +8,13 @@ namespace DigitalCell.Sdk.IO;
 /// </summary>
 internal sealed class ByteLineReader : IDisposable
 {
+    /// <summary>
+    /// Longest line accepted. Lines of the formats read this way (Matrix Market triples, 10x barcodes and features)
+    /// are tens of bytes; without a ceiling one endless line (a binary file, a damaged download) grows the buffer
+    /// until memory runs out.
+    /// </summary>
+    public const int MaxLineLength = 1 << 20;
+
     private readonly Stream _stream;
     private byte[] _buffer = new byte[1 << 16];
     private int _start, _end;
@@ -65,7 +72,12 @@ internal sealed class ByteLineReader : IDisposable
             _start = 0;
             _end = pending;
         }
-        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        if (_end == _buffer.Length)
+        {
+            if (_end >= MaxLineLength)
+                throw new DigitalCellException(Path, $"line {LineNumber + 1}", $"the line is longer than {MaxLineLength} bytes; this is not a text file of the expected format");
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
         int read;
         try
         {

@@ -72,6 +72,8 @@ public static class CellDatasetFiles
         if (name.EndsWith(".h5ad", StringComparison.Ordinal)) return CellDataFormat.H5ad;
         if (name.EndsWith(".long.parquet", StringComparison.Ordinal)) return CellDataFormat.ParquetLong;
         if (name.EndsWith(".parquet", StringComparison.Ordinal)) return CellDataFormat.ParquetWide;
+        if (name.EndsWith(".h5mu", StringComparison.Ordinal))
+            throw new DigitalCellException(path, null, "an h5mu file holds several modalities: use H5mu.Read / H5mu.Write (MultiCellDataset), or split it with `dcell convert x.h5mu out/`");
         throw new DigitalCellException(path, null, $"cannot tell which format to {verb} from the name; supported: {SupportedFormats}");
     }
 

@@ -31,14 +31,13 @@ public sealed class AdditiveModel : BaselineModel
     private protected override void FitCore(TrainingProfiles profiles)
     {
         _singleDeltas = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        // Several labels may denote one single (GEARS' "A+ctrl" and "ctrl+A"): average their means by cells.
+        // Several labels (GEARS' "A+ctrl" and "ctrl+A") or contexts may hold one single: average their changes by cells.
         foreach (var group in profiles.Perturbations.Where(p => p.Perturbation.Targets.Count == 1).GroupBy(p => p.Perturbation.Targets[0], StringComparer.Ordinal))
         {
             var delta = new double[profiles.Genes.Length];
             int cells = group.Sum(p => p.Cells);
             foreach (var p in group)
-                for (int g = 0; g < delta.Length; g++) delta[g] += (double)p.Cells / cells * p.Mean[g];
-            for (int g = 0; g < delta.Length; g++) delta[g] -= profiles.Control[g];
+                for (int g = 0; g < delta.Length; g++) delta[g] += (double)p.Cells / cells * p.Delta[g];
             _singleDeltas[group.Key] = delta;
         }
     }
@@ -50,6 +49,13 @@ public sealed class AdditiveModel : BaselineModel
             if (_singleDeltas.TryGetValue(target, out var single))
                 for (int g = 0; g < delta.Length; g++) delta[g] += single[g];
         return delta;
+    }
+
+    private protected override IReadOnlyList<string> FallbackNotes(IReadOnlyList<Perturbation> perturbations)
+    {
+        var unseen = perturbations.SelectMany(p => p.Targets).Where(t => !_singleDeltas.ContainsKey(t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return unseen.Length == 0 ? []
+            : [$"no trained single perturbation of {string.Join(", ", unseen)}; these targets add no change (a combination of unseen singles is predicted as control)."];
     }
 
     private protected override IReadOnlyList<NamedTensor> Parameters()

@@ -61,6 +61,9 @@ public abstract class BaselineModel : IPerturbationModel
     /// <summary>The predicted change from control for a non-control perturbation (length = genes).</summary>
     private protected abstract double[] PredictDelta(Perturbation perturbation);
 
+    /// <summary>Where the model falls back instead of using what it learned for <paramref name="perturbations"/> (none by default).</summary>
+    private protected virtual IReadOnlyList<string> FallbackNotes(IReadOnlyList<Perturbation> perturbations) => [];
+
     /// <summary>The model's parameters, for saving.</summary>
     private protected abstract IReadOnlyList<NamedTensor> Parameters();
 
@@ -93,7 +96,10 @@ public abstract class BaselineModel : IPerturbationModel
                 means[(long)i * Genes.Length + g] = (float)(control[g] + (delta?[g] ?? 0));
         }
         var matrix = new DenseCellMatrix(perturbations.Count, Genes.Length, means);
-        return new PerturbationPrediction(Name, perturbations, Genes, matrix, SampleCopies(perturbations, matrix, context?.CellsPerPerturbation ?? 0));
+        return new PerturbationPrediction(Name, perturbations, Genes, matrix, SampleCopies(perturbations, matrix, context?.CellsPerPerturbation ?? 0))
+        {
+            Notes = FallbackNotes(perturbations.Where(p => !p.IsControl).ToArray()),
+        };
     }
 
     /// <inheritdoc/>

@@ -20,8 +20,20 @@ public static class Baselines
     /// <summary>The additive baseline for combinations.</summary>
     public static AdditiveModel Additive() => new();
 
+    /// <summary>The CRISPR-informed mean of Wong et al. 2025.</summary>
+    public static CrisprMeanModel CrisprMean() => new();
+
+    /// <summary>Ridge from gene-prior features to the pseudobulk change.</summary>
+    public static PriorRidgeModel PriorRidge(PriorModelOptions? options = null) => new(options);
+
+    /// <summary>MLP from gene-prior features (with an interaction term) to the pseudobulk change.</summary>
+    public static PriorMlpModel PriorMlp(PriorModelOptions? options = null) => new(options);
+
+    /// <summary>The linear model with the perturbation embedding from gene priors.</summary>
+    public static PriorLinearModel LinearPrior(PriorModelOptions? options = null) => new(options);
+
     /// <summary>The names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["control-mean", "cell-mean", "non-control-mean", "linear", "additive"];
+    public static IReadOnlyList<string> Names { get; } = ["control-mean", "cell-mean", "non-control-mean", "linear", "additive", "crispr-mean", "linear-prior", "prior-ridge", "prior-mlp"];
 
     /// <summary>Creates a baseline by its report name (as used by <c>dcell benchmark --models</c>).</summary>
     /// <exception cref="DigitalCellException">Unknown name; the message lists the known ones.</exception>
@@ -32,6 +44,10 @@ public static class Baselines
         "non-control-mean" or "nonctl-mean" => NonControlMean(),
         "linear" => Linear(),
         "additive" => Additive(),
+        "crispr-mean" => CrisprMean(),
+        "linear-prior" => LinearPrior(),
+        "prior-ridge" => PriorRidge(),
+        "prior-mlp" => PriorMlp(),
         _ => throw new DigitalCellException($"Unknown baseline '{name}'. Known: {string.Join(", ", Names)}."),
     };
 
@@ -43,5 +59,9 @@ public static class Baselines
         PerturbationModels.Register(NonControlMeanModel.Architecture, NonControlMeanModel.Load);
         PerturbationModels.Register(LinearModel.Architecture, LinearModel.Load);
         PerturbationModels.Register(AdditiveModel.Architecture, AdditiveModel.Load);
+        PerturbationModels.Register(CrisprMeanModel.Architecture, CrisprMeanModel.Load);
+        PerturbationModels.Register(PriorLinearModel.Architecture, PriorLinearModel.Load);
+        PerturbationModels.Register(PriorRidgeModel.Architecture, PriorRidgeModel.Load);
+        PerturbationModels.Register(PriorMlpModel.Architecture, PriorMlpModel.Load);
     }
 }

@@ -23,10 +23,9 @@ public abstract class ConstantDeltaModel : BaselineModel
         foreach (var p in profiles.Perturbations)
         {
             double w = Weight(p) / total;
-            for (int g = 0; g < delta.Length; g++) delta[g] += w * p.Mean[g];
+            // Changes from each profile's own context control, so that a context's control mean can be added back at prediction time.
+            for (int g = 0; g < delta.Length; g++) delta[g] += w * p.Delta[g];
         }
-        // Stored as a change from control so that a context's own control mean can be substituted at prediction time.
-        for (int g = 0; g < delta.Length; g++) delta[g] -= profiles.Control[g];
         _delta = delta;
     }
 

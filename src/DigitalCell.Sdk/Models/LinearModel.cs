@@ -67,7 +67,9 @@ public sealed class LinearModel : BaselineModel
         var g0 = GeneEmbedding(x, Math.Min(Components, n));
         _geneEmbedding = g0.ToArray();
 
-        var y = Matrix<double>.Build.Dense(genes, n, (g, j) => means[j][g] - profiles.Control[g]);
+        // Each condition's change from its own context's control (the control column's change is 0).
+        var deltas = profiles.Perturbations.Select(p => p.Delta).Append(new double[genes]).ToArray();
+        var y = Matrix<double>.Build.Dense(genes, n, (g, j) => deltas[j][g]);
         _center = Enumerable.Range(0, genes).Select(g => y.Row(g).Sum() / n).ToArray();
         var yc = Matrix<double>.Build.Dense(genes, n, (g, j) => y[g, j] - _center[g]);
 
@@ -77,13 +79,18 @@ public sealed class LinearModel : BaselineModel
         // The last column (control) keeps the zero embedding.
 
         int k = g0.ColumnCount;
-        var left = (g0.TransposeThisAndMultiply(g0) + Matrix<double>.Build.DenseIdentity(k) * Ridge).Inverse();
-        var right = (p.TransposeAndMultiply(p) + Matrix<double>.Build.DenseIdentity(k) * Ridge).Inverse();
-        var w = left * g0.TransposeThisAndMultiply(yc) * p.Transpose() * right;
-        // R's solve_y_axb sets NaN coefficients to 0 (e.g. λ = 0 with a singular system).
-        _coefficients = w.Map(v => double.IsNaN(v) ? 0 : v).ToArray();
+        _coefficients = BilinearRidge(g0, yc, p, Ridge).ToArray();
         _geneMap = null;
         Card = Card with { Hyperparameters = new Dictionary<string, object>(Card.Hyperparameters) { ["components_used"] = (long)k } };
+    }
+
+    /// <summary>W = (GᵀG + λI)⁻¹ GᵀỸPᵀ (PPᵀ + λI)⁻¹, the paper's <c>solve_y_axb</c>; NaN coefficients (λ = 0 with a singular system) become 0 as there.</summary>
+    internal static Matrix<double> BilinearRidge(Matrix<double> g, Matrix<double> yc, Matrix<double> p, double ridge)
+    {
+        var left = (g.TransposeThisAndMultiply(g) + Matrix<double>.Build.DenseIdentity(g.ColumnCount) * ridge).Inverse();
+        var right = (p.TransposeAndMultiply(p) + Matrix<double>.Build.DenseIdentity(p.RowCount) * ridge).Inverse();
+        var w = left * g.TransposeThisAndMultiply(yc) * p.Transpose() * right;
+        return w.Map(v => double.IsNaN(v) ? 0 : v);
     }
 
     /// <summary>
@@ -91,7 +98,7 @@ public sealed class LinearModel : BaselineModel
     /// small conditions × conditions Gram matrix XcᵀXc give the scores Xc·V (= U·D of the SVD, what prcomp's x holds).
     /// Component signs are arbitrary but cancel in G·W·P.
     /// </summary>
-    private static Matrix<double> GeneEmbedding(Matrix<double> x, int k)
+    internal static Matrix<double> GeneEmbedding(Matrix<double> x, int k)
     {
         var xc = x.Clone();
         for (int j = 0; j < xc.ColumnCount; j++)
@@ -120,6 +127,13 @@ public sealed class LinearModel : BaselineModel
         _geneMap ??= Matrix<double>.Build.DenseOfArray(_geneEmbedding) * Matrix<double>.Build.DenseOfArray(_coefficients);
         var delta = _geneMap * Embedding(perturbation);
         return Enumerable.Range(0, Genes.Length).Select(g => delta[g] + _center[g]).ToArray();
+    }
+
+    private protected override IReadOnlyList<string> FallbackNotes(IReadOnlyList<Perturbation> perturbations)
+    {
+        var unknown = perturbations.SelectMany(p => p.Targets).Where(t => !_geneIndex.ContainsKey(t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return unknown.Length == 0 ? []
+            : [$"target(s) {string.Join(", ", unknown)} are not measured genes, so they have no PCA embedding; their change is the mean training change (the paper's 'mean' baseline, i.e. cell-mean)."];
     }
 
     private protected override IReadOnlyList<NamedTensor> Parameters()

@@ -81,7 +81,7 @@ public sealed record ModelCard(string Name, string Architecture)
             ["description"] = Description,
             ["trained_at"] = TrainedAt?.ToString("O", CultureInfo.InvariantCulture),
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Reads a card written by <see cref="ToJson"/>.</summary>

@@ -47,6 +47,13 @@ public sealed class PerturbationPrediction
     /// <summary>Predicted mean expression (perturbations × genes).</summary>
     public DenseCellMatrix Means { get; }
 
+    /// <summary>
+    /// How the model answered where it could not use what it learned for a perturbation (e.g. a target that is not a
+    /// measured gene predicted as the mean training change, or embedded from a gene prior); benchmarks list them in
+    /// the report's notes.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Sampled cells (obs column <c>perturbation</c>), or null when the model predicts means only.</summary>
     public CellDataset? Cells { get; }
 

@@ -26,6 +26,7 @@ public sealed class PerturbationTrainingSet
         Data = data ?? throw new ArgumentNullException(nameof(data));
         Schema = schema ?? throw new ArgumentNullException(nameof(schema));
         _cellLabels = CellLabels(data, schema.PerturbationColumn);
+        CellContexts = schema.ContextColumn is string context ? CellLabels(data, context) : null;
         _cellsByLabel = _cellLabels.Select((label, cell) => (label, cell)).GroupBy(x => x.label, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.cell).ToArray(), StringComparer.Ordinal);
         TrainPerturbations = Distinct(trainPerturbations ?? throw new ArgumentNullException(nameof(trainPerturbations)), "training");
@@ -72,6 +73,9 @@ public sealed class PerturbationTrainingSet
 
     /// <summary>The perturbation label of every cell.</summary>
     public IReadOnlyList<string> CellPerturbationLabels => _cellLabels;
+
+    /// <summary>The context (cell line, type or donor) of every cell, or null when the schema has no context column.</summary>
+    public IReadOnlyList<string>? CellContexts { get; }
 
     /// <summary>Positions of the cells carrying <paramref name="label"/> (empty if none).</summary>
     public IReadOnlyList<int> CellsOf(string label) => _cellsByLabel.GetValueOrDefault(label, Array.Empty<int>());

@@ -47,24 +47,21 @@ public static class SafeTensors
         var tensors = new List<(long Begin, SafeTensor Tensor)>();
         foreach (var (name, node) in header)
         {
-            if (name == MetadataKey)
+            try
             {
-                foreach (var (k, v) in node?.AsObject() ?? []) metadata[k] = v?.GetValue<string>() ?? "";
-                continue;
+                if (name == MetadataKey)
+                {
+                    foreach (var (k, v) in node?.AsObject() ?? []) metadata[k] = v?.GetValue<string>() ?? "";
+                    continue;
+                }
+                tensors.Add(ParseEntry(bytes, source, name, node, dataStart, dataLength));
             }
-            var entry = node as JsonObject ?? throw new DigitalCellException(source, name, "tensor entry is not a JSON object");
-            var dtypeText = entry["dtype"]?.GetValue<string>();
-            if (!Enum.TryParse<SafeTensorDType>(dtypeText, ignoreCase: false, out var dtype))
-                throw new DigitalCellException(source, name, $"unsupported dtype '{dtypeText}' (supported: {string.Join(", ", Enum.GetNames<SafeTensorDType>())})");
-            var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray()
-                ?? throw new DigitalCellException(source, name, "missing 'shape'");
-            var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
-                throw new DigitalCellException(source, name, $"data_offsets [{string.Join(", ", offsets ?? [])}] lie outside the {dataLength} data bytes; the file is truncated or corrupt");
-            var expected = shape.Aggregate(1L, (a, b) => a * b) * SafeTensor.ElementSize(dtype);
-            if (offsets[1] - offsets[0] != expected)
-                throw new DigitalCellException(source, name, $"holds {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] of {dtype} needs {expected}");
-            tensors.Add((offsets[0], new SafeTensor(name, dtype, shape, bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected).ToArray())));
+            // JsonNode's typed accessors throw these when the header holds another JSON type than the format says
+            // (a shape of strings, a dtype of numbers); checked arithmetic throws OverflowException on absurd shapes.
+            catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+            {
+                throw new DigitalCellException(source, name, $"malformed header entry ({e.Message})", e);
+            }
         }
         // The format requires the byte buffer to be fully covered without overlap ("no holes").
         long covered = 0;
@@ -76,6 +73,27 @@ public static class SafeTensors
         if (covered != dataLength) throw new DigitalCellException(source, "data", $"{dataLength - covered} trailing bytes not owned by any tensor");
         return new SafeTensorFile(tensors.ToDictionary(t => t.Tensor.Name, t => t.Tensor), metadata);
     }
+
+    private static (long Begin, SafeTensor Tensor) ParseEntry(byte[] bytes, string source, string name, JsonNode? node, long dataStart, long dataLength)
+    {
+        var entry = node as JsonObject ?? throw new DigitalCellException(source, name, "tensor entry is not a JSON object");
+        var dtypeText = entry["dtype"]?.GetValue<string>();
+        // Names only: Enum.TryParse would also take "7" or "-1" as a dtype.
+        if (dtypeText is null || !Enum.GetNames<SafeTensorDType>().Contains(dtypeText) || !Enum.TryParse<SafeTensorDType>(dtypeText, out var dtype))
+            throw new DigitalCellException(source, name, $"unsupported dtype '{dtypeText}' (supported: {string.Join(", ", Enum.GetNames<SafeTensorDType>())})");
+        var shape = entry["shape"]?.AsArray().Select(Integer).ToArray()
+            ?? throw new DigitalCellException(source, name, "missing 'shape'");
+        if (shape.Any(d => d < 0)) throw new DigitalCellException(source, name, $"shape [{string.Join(", ", shape)}] has a negative dimension");
+        var offsets = entry["data_offsets"]?.AsArray().Select(Integer).ToArray();
+        if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+            throw new DigitalCellException(source, name, $"data_offsets [{string.Join(", ", offsets ?? [])}] lie outside the {dataLength} data bytes; the file is truncated or corrupt");
+        var expected = checked(shape.Aggregate(1L, (a, b) => a * b) * SafeTensor.ElementSize(dtype));
+        if (offsets[1] - offsets[0] != expected)
+            throw new DigitalCellException(source, name, $"holds {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] of {dtype} needs {expected}");
+        return (offsets[0], new SafeTensor(name, dtype, shape, bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected).ToArray()));
+    }
+
+    private static long Integer(JsonNode? node) => node?.GetValue<long>() ?? throw new FormatException("null where an integer belongs");
 
     /// <summary>Writes tensors (in the given order) and optional string metadata, atomically.</summary>
     public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>

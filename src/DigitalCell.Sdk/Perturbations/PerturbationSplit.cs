@@ -26,6 +26,8 @@ public sealed record PerturbationSplit(
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Labels like "A+B" stay readable (no \u002B escapes).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

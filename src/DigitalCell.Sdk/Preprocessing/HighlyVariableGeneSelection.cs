@@ -21,23 +21,38 @@ public static class HighlyVariableGeneSelection
         string? layer = null, bool subset = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (count <= 0) throw new DigitalCellException($"HighlyVariableGenes: the number of genes must be positive, got {count}.");
-        var var = flavor switch
-        {
-            HvgFlavor.Dispersion => Dispersion(data.Var, layer is null ? data.X : data.Layer(layer), count),
-            HvgFlavor.SeuratV3 => SeuratV3(data.Var,
-                layer is not null ? data.Layer(layer) : data.Layers.TryGetValue(Normalization.CountsLayer, out var counts) ? counts : data.X, count),
-            _ => throw new DigitalCellException($"Unknown HVG flavour {flavor}."),
-        };
+        var source = layer is not null ? data.Layer(layer)
+            : flavor == HvgFlavor.SeuratV3 && data.Layers.TryGetValue(Normalization.CountsLayer, out var counts) ? counts : data.X;
+        var var = HighlyVariableGenes(source, data.Var, count, flavor);
         var result = data.WithVar(var);
         return subset ? result.SelectGenes(((BooleanColumn)var["highly_variable"]).Values.ToArray()) : result;
     }
 
-    private static AnnotationTable Dispersion(AnnotationTable var, CellMatrix logData, int count)
+    /// <summary>
+    /// The same selection on a streamed matrix (a backed file, a sharded collection): <paramref name="source"/> is
+    /// log1p data for <see cref="HvgFlavor.Dispersion"/> and counts for <see cref="HvgFlavor.SeuratV3"/>; returns
+    /// <paramref name="var"/> with the flavour's columns added. Two passes over the rows (seurat_v3) or one
+    /// (dispersion), one chunk in memory at a time, so the result equals the in-memory one on the same rows.
+    /// </summary>
+    public static AnnotationTable HighlyVariableGenes(ICellMatrixSource source, AnnotationTable var, int count, HvgFlavor flavor)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(var);
+        if (count <= 0) throw new DigitalCellException($"HighlyVariableGenes: the number of genes must be positive, got {count}.");
+        if (var.RowCount != source.ColumnCount) throw new DigitalCellException($"HighlyVariableGenes: {var.RowCount} var rows for {source.ColumnCount} genes.");
+        return flavor switch
+        {
+            HvgFlavor.Dispersion => Dispersion(var, source, count),
+            HvgFlavor.SeuratV3 => SeuratV3(var, source, count),
+            _ => throw new DigitalCellException($"Unknown HVG flavour {flavor}."),
+        };
+    }
+
+    private static AnnotationTable Dispersion(AnnotationTable var, ICellMatrixSource logData, int count)
     {
         // scanpy: X = expm1(X) (float32), mean/var (ddof 1), mean 0 → 1e-12, dispersion = var/mean, 0 → NaN,
         // log dispersion, mean → log1p(mean)
-        var moments = GeneMoments.Compute(logData.MapStored(v => (float)PreciseMath.ExpM1(v)));
+        var moments = GeneMoments.Compute(new ExpM1Source(logData));
         int p = moments.Mean.Length;
         var means = new double[p];
         var dispersions = new double[p];
@@ -119,7 +134,7 @@ public static class HighlyVariableGeneSelection
         return result;
     }
 
-    private static AnnotationTable SeuratV3(AnnotationTable var, CellMatrix counts, int count)
+    private static AnnotationTable SeuratV3(AnnotationTable var, ICellMatrixSource counts, int count)
     {
         var moments = GeneMoments.Compute(counts);
         int p = moments.Mean.Length, n = moments.CellCount;
@@ -173,5 +188,16 @@ public static class HighlyVariableGeneSelection
             sum[j] += v;
             sumSq[j] += v * v;
         }
+    }
+
+    /// <summary>expm1 of every stored value, chunk by chunk (the dispersion flavour undoes log1p).</summary>
+    private sealed class ExpM1Source(ICellMatrixSource inner) : ICellMatrixSource
+    {
+        public int RowCount => inner.RowCount;
+
+        public int ColumnCount => inner.ColumnCount;
+
+        public IEnumerable<RowChunk> ReadChunks(int rowsPerChunk = RowChunk.DefaultSize) =>
+            inner.ReadChunks(rowsPerChunk).Select(c => new RowChunk(c.Start, c.Rows.MapStored(v => (float)PreciseMath.ExpM1(v))));
     }
 }

@@ -31,6 +31,7 @@ public sealed class Benchmark
     private IReadOnlyList<Metric> _metrics = Default;
     private ScoringMode _mode = ScoringMode.CellEval;
     private ScoreReportOptions _options = new();
+    private readonly List<string> _provenance = [];
 
     private Benchmark(CellDataset data, PerturbationSchema schema, PerturbationSplit split)
     {
@@ -86,6 +87,13 @@ public sealed class Benchmark
         return this;
     }
 
+    /// <summary>Adds lines to the report's provenance (e.g. how the data was subset before the benchmark).</summary>
+    public Benchmark Provenance(params string[] notes)
+    {
+        _provenance.AddRange(notes.Where(n => !string.IsNullOrWhiteSpace(n)));
+        return this;
+    }
+
     /// <summary>Fits, predicts and scores every model.</summary>
     /// <exception cref="DigitalCellException">No model, a test perturbation without cells, or no control cells in the test context.</exception>
     public ScoreReport Run(IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -96,16 +104,19 @@ public sealed class Benchmark
 
         progress?.Report(new BenchmarkProgress("prepare", null, 0, models.Count));
         var data = ExpressionScale.EnsureLogNormalized(_data, "data", out string scaleNote);
+        // Context-aware throughout: a perturbation's effect is measured, fitted and scored against its own context's controls.
+        string? contextColumn = _schema.ContextColumn ?? _split.ContextColumn;
+        var schema = _schema with { ContextColumn = contextColumn };
         var (trainData, testData) = SplitCells(data);
         string control = _schema.PrimaryControl;
         var realTest = WithUnifiedControl(testData, control);
-        var train = PerturbationTrainingSet.FromSplit(trainData, _schema, _split, _split.DataId ?? _data.Source);
-        var builder = new ScoringInputBuilder(realTest, _schema.PerturbationColumn, control, _mode) { PerturbedReference = PerturbedReference(train) };
-        var testLabels = builder.Perturbations;
-        var counts = CellCounts(realTest, testLabels);
-        var controlCells = ControlRows(realTest, control);
+        var train = PerturbationTrainingSet.FromSplit(trainData, schema, _split, _split.DataId ?? _data.Source);
+        var builder = new ScoringInputBuilder(realTest, _schema.PerturbationColumn, control, _mode, contextColumn) { PerturbedReference = PerturbedReference(train) };
+        var units = builder.Units;
+        var groups = TestGroups(realTest, units, control, contextColumn);
 
         var scores = new List<ModelScores>();
+        var notes = new List<string>();
         for (int i = 0; i < models.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -113,22 +124,42 @@ public sealed class Benchmark
             progress?.Report(new BenchmarkProgress("fit", model.Name, i, models.Count));
             model.Fit(train, null, cancellationToken);
             progress?.Report(new BenchmarkProgress("predict", model.Name, i, models.Count));
-            var perturbations = testLabels.Select(l => Perturbation.Parse(l, _schema)).ToArray();
-            var context = new PredictionContext(_split.TestContexts is { Count: > 0 } c ? c[0] : null, ControlCells: realTest.X.SelectRows(controlCells));
-            var prediction = model.Predict(perturbations, context);
-            var predicted = PredictedDataset(prediction, realTest, controlCells, counts, control);
+            var predictions = groups.Select(g => (g.Context, g.ControlRows, Prediction: model.Predict(
+                g.Labels.Select(l => Perturbation.Parse(l, _schema)).ToArray(),
+                new PredictionContext(g.Context, ControlCells: realTest.X.SelectRows(g.ControlRows))))).ToArray();
+            notes.AddRange(predictions.SelectMany(p => p.Prediction.Notes).Distinct(StringComparer.Ordinal).Select(n => $"{model.Name}: {n}"));
+            var predicted = PredictedDataset(predictions.Select(p => new ContextPrediction(p.Context, p.Prediction, p.ControlRows)).ToArray(),
+                realTest, CellCounts(realTest, units, contextColumn), control, _schema.PerturbationColumn, contextColumn);
             progress?.Report(new BenchmarkProgress("score", model.Name, i, models.Count));
             scores.Add(Scorer.Score(model.Name, builder.Build(predicted, _metrics), _metrics, _mode));
         }
         progress?.Report(new BenchmarkProgress("done", null, models.Count, models.Count));
+        var counts = CellCounts(realTest, units, contextColumn);
         return ScoreReport.Create(scores, _metrics, _mode, _options).WithProvenance(_split, _split.DataId ?? _data.Source,
             [
                 scaleNote,
-                $"Predictions: {string.Join(", ", testLabels.Select(l => $"{l} ({counts[l]} cells)"))} as copies of each model's predicted mean " +
-                $"(or its sampled cells), plus the {controlCells.Length} real control cells, as cell-eval's baseline builder does.",
-                $"Differential expression: Wilcoxon rank-sum with tie and continuity correction, {(_mode.GlobalFdr ? "one BH over all perturbation × gene tests" : "BH per perturbation")}, " +
+                .. _provenance,
+                contextColumn is null
+                    ? ContextColumns.Warning(_data, _schema) ?? "Contexts: none (every perturbation is compared with all control cells)."
+                    : $"Contexts: obs column '{contextColumn}'; each perturbation is fitted and scored against the controls of its own context " +
+                      $"({string.Join(", ", groups.Select(g => $"{g.Context}: {g.ControlRows.Length} control cells"))}).",
+                $"Predictions: {string.Join(", ", units.Select(u => $"{u.Id} ({counts[u]} cells)"))} as copies of each model's predicted mean " +
+                $"(or its sampled cells), plus the real control cells of each context, as cell-eval's baseline builder does.",
+                $"Differential expression: Wilcoxon rank-sum with tie and continuity correction, {(_mode.GlobalFdr ? "one BH over all perturbation × gene tests" : "BH per perturbation")}" +
+                $"{(contextColumn is null ? "" : " (within each context)")}, " +
                 $"{(_mode.ClippedFoldChange ? "fold change clipped at 20" : "log2 fold change with ε = 0")}; significant = FDR < 0.05.",
+                .. notes.Distinct(StringComparer.Ordinal),
             ]);
+    }
+
+    /// <summary>The test units of each context with the rows of that context's control cells.</summary>
+    private (string? Context, string[] Labels, int[] ControlRows)[] TestGroups(CellDataset realTest, IReadOnlyList<ScoringUnit> units, string control, string? contextColumn)
+    {
+        var labels = PerturbationTrainingSet.CellLabels(realTest, _schema.PerturbationColumn);
+        var contexts = contextColumn is null ? null : PerturbationTrainingSet.CellLabels(realTest, contextColumn);
+        return units.GroupBy(u => u.Context).Select(g => (g.Key, g.Select(u => u.Perturbation).ToArray(),
+                Enumerable.Range(0, labels.Length).Where(i => labels[i] == control && (contexts is null || contexts[i] == g.Key)).ToArray()))
+            .ToArray();
     }
 
     /// <summary>
@@ -138,33 +169,55 @@ public sealed class Benchmark
     public static CellDataset PredictedDataset(PerturbationPrediction prediction, CellDataset realTest, int[] controlCells,
         IReadOnlyDictionary<string, int> cellCounts, string control, string perturbationColumn = "perturbation")
     {
-        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(cellCounts);
+        return PredictedDataset([new ContextPrediction(null, prediction, controlCells)], realTest,
+            cellCounts.ToDictionary(kv => new ScoringUnit(kv.Key, null), kv => kv.Value), control, perturbationColumn, null);
+    }
+
+    /// <summary>
+    /// The predicted AnnData of several contexts: each context's predictions (sampled cells or copies of the mean, as
+    /// many as the real unit has cells) and that context's real control cells, with the context in
+    /// <paramref name="contextColumn"/>.
+    /// </summary>
+    internal static CellDataset PredictedDataset(IReadOnlyList<ContextPrediction> predictions, CellDataset realTest,
+        IReadOnlyDictionary<ScoringUnit, int> cellCounts, string control, string perturbationColumn, string? contextColumn)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(realTest);
-        int genes = prediction.Genes.Count;
+        int genes = realTest.GeneCount;
         var rows = new List<float[]>();
         var labels = new List<string>();
-        var sampledLabels = prediction.Cells is null ? null : PerturbationTrainingSet.CellLabels(prediction.Cells, "perturbation");
-        for (int i = 0; i < prediction.Perturbations.Count; i++)
+        var contexts = new List<string>();
+        foreach (var (context, prediction, controlCells) in predictions)
         {
-            string label = prediction.Perturbations[i].Label;
-            if (sampledLabels is not null && sampledLabels.Contains(label))
+            ArgumentNullException.ThrowIfNull(prediction);
+            if (prediction.Genes.Count != genes)
+                throw new DigitalCellException($"Model '{prediction.Model}' predicted {prediction.Genes.Count} genes; the scored data has {genes}.");
+            var sampledLabels = prediction.Cells is null ? null : PerturbationTrainingSet.CellLabels(prediction.Cells, "perturbation");
+            void Add(float[] row, string label) { rows.Add(row); labels.Add(label); contexts.Add(context ?? ""); }
+            for (int i = 0; i < prediction.Perturbations.Count; i++)
             {
-                for (int r = 0; r < sampledLabels.Length; r++)
-                    if (sampledLabels[r] == label) { var row = new float[genes]; prediction.Cells!.X.CopyRow(r, row); rows.Add(row); labels.Add(label); }
-                continue;
+                string label = prediction.Perturbations[i].Label;
+                if (sampledLabels is not null && sampledLabels.Contains(label))
+                {
+                    for (int r = 0; r < sampledLabels.Length; r++)
+                        if (sampledLabels[r] == label) { var row = new float[genes]; prediction.Cells!.X.CopyRow(r, row); Add(row, label); }
+                    continue;
+                }
+                var mean = prediction.Means.Row(i).ToArray();
+                if (mean.Any(v => !float.IsFinite(v)))
+                    throw new DigitalCellException($"Model '{prediction.Model}' predicted a non-finite value for '{label}'; NaN/∞ predictions are not scored.");
+                for (int c = 0; c < cellCounts[new ScoringUnit(label, context)]; c++) Add(mean, label);
             }
-            var mean = prediction.Means.Row(i).ToArray();
-            if (mean.Any(v => !float.IsFinite(v)))
-                throw new DigitalCellException($"Model '{prediction.Model}' predicted a non-finite value for '{label}'; NaN/∞ predictions are not scored.");
-            for (int c = 0; c < cellCounts[label]; c++) { rows.Add(mean); labels.Add(label); }
+            var controlRow = new float[genes];
+            foreach (int r in controlCells) { realTest.X.CopyRow(r, controlRow); Add(controlRow.ToArray(), control); }
         }
-        var controlRow = new float[realTest.GeneCount];
-        foreach (int r in controlCells) { realTest.X.CopyRow(r, controlRow); rows.Add(controlRow.ToArray()); labels.Add(control); }
         var values = new float[(long)rows.Count * genes];
         for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(values, (long)r * genes);
-        var obs = new AnnotationTable("obs", Enumerable.Range(0, rows.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(),
-            [CategoricalColumn.FromLabels(perturbationColumn, labels)]);
-        return new CellDataset(new DenseCellMatrix(rows.Count, genes, values), obs, new AnnotationTable("var", prediction.Genes.ToArray()));
+        var columns = new List<AnnotationColumn> { CategoricalColumn.FromLabels(perturbationColumn, labels) };
+        if (contextColumn is not null) columns.Add(CategoricalColumn.FromLabels(contextColumn, contexts));
+        var obs = new AnnotationTable("obs", Enumerable.Range(0, rows.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), columns);
+        return new CellDataset(new DenseCellMatrix(rows.Count, genes, values), obs, new AnnotationTable("var", realTest.GeneNames.ToArray()));
     }
 
     private (CellDataset Train, CellDataset Test) SplitCells(CellDataset data)
@@ -202,16 +255,12 @@ public sealed class Benchmark
         return data.WithObs(data.Obs.With(CategoricalColumn.FromLabels(_schema.PerturbationColumn, unified)));
     }
 
-    private Dictionary<string, int> CellCounts(CellDataset data, IReadOnlyList<string> labels)
-    {
-        var all = PerturbationTrainingSet.CellLabels(data, _schema.PerturbationColumn);
-        return labels.ToDictionary(l => l, l => all.Count(x => x == l), StringComparer.Ordinal);
-    }
-
-    private int[] ControlRows(CellDataset data, string control)
+    private Dictionary<ScoringUnit, int> CellCounts(CellDataset data, IReadOnlyList<ScoringUnit> units, string? contextColumn)
     {
         var labels = PerturbationTrainingSet.CellLabels(data, _schema.PerturbationColumn);
-        return Enumerable.Range(0, labels.Length).Where(i => labels[i] == control).ToArray();
+        var contexts = contextColumn is null ? null : PerturbationTrainingSet.CellLabels(data, contextColumn);
+        var all = labels.Select((l, i) => new ScoringUnit(l, contexts?[i])).GroupBy(u => u).ToDictionary(g => g.Key, g => g.Count());
+        return units.ToDictionary(u => u, u => all[u]);
     }
 
     /// <summary>Systema's reference: the mean over training perturbations of their centroids (pseudobulk means).</summary>
@@ -227,6 +276,9 @@ public sealed class Benchmark
         return reference;
     }
 }
+
+/// <summary>One context's prediction and the rows of that context's real control cells.</summary>
+internal sealed record ContextPrediction(string? Context, PerturbationPrediction Prediction, int[] ControlRows);
 
 /// <summary>A progress report of <see cref="Benchmark.Run"/>.</summary>
 /// <param name="Stage"><c>prepare</c>, <c>fit</c>, <c>predict</c>, <c>score</c> or <c>done</c>.</param>

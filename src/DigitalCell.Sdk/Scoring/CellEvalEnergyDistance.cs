@@ -11,16 +11,20 @@ namespace DigitalCell.Sdk.Scoring;
 /// </summary>
 internal static class CellEvalEnergyDistance
 {
-    /// <summary>E(p, control) for every perturbation of <paramref name="cells"/>, the control's within-group term computed once.</summary>
+    /// <summary>E(p, control of p's context) for every unit of <paramref name="cells"/>, each control's within-group term computed once.</summary>
     public static double[] ToControl(ScoringCells cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
-        var control = Rows(cells.Control, "control cells");
-        double sigmaControl = MeanDistance(control, control);
+        var controls = new Dictionary<CellMatrix, (double[][] Rows, double Sigma)>(ReferenceEqualityComparer.Instance);
         return cells.Perturbations.Select((m, i) =>
         {
+            if (!controls.TryGetValue(cells.Controls[i], out var control))
+            {
+                var rows = Rows(cells.Controls[i], "control cells");
+                controls[cells.Controls[i]] = control = (rows, MeanDistance(rows, rows));
+            }
             var x = Rows(m, $"perturbation {i}");
-            return 2 * MeanDistance(x, control) - MeanDistance(x, x) - sigmaControl;
+            return 2 * MeanDistance(x, control.Rows) - MeanDistance(x, x) - control.Sigma;
         }).ToArray();
     }
 

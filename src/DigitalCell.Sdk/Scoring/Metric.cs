@@ -10,9 +10,10 @@ public sealed class Metric
 {
     private readonly Func<ScoringInput, ScoringMode, double?[]> _compute;
 
-    internal Metric(string name, MetricBest best, bool perPerturbation, string description, Func<ScoringInput, ScoringMode, double?[]> compute)
+    internal Metric(string name, MetricBest best, bool perPerturbation, MetricNeeds needs, string description, Func<ScoringInput, ScoringMode, double?[]> compute)
     {
         Name = name;
+        Needs = needs | MetricNeeds.Means;
         Best = best;
         IsPerPerturbation = perPerturbation;
         Description = description;
@@ -27,6 +28,9 @@ public sealed class Metric
 
     /// <summary>True: one value per perturbation; false: one value overall.</summary>
     public bool IsPerPerturbation { get; }
+
+    /// <summary>What the metric compares; the scoring-input builder prepares these parts.</summary>
+    public MetricNeeds Needs { get; }
 
     /// <summary>The definition, with its reference.</summary>
     public string Description { get; }

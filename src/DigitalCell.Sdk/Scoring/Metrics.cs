@@ -58,8 +58,14 @@ public static class Metrics
         {
             var sig = Enumerable.Range(0, real.Fdr.Length).Where(real.IsSignificant).ToArray();
             if (sig.Length == 0) return null;
-            return sig.Count(g => Math.Sign((float)real.Log2FoldChange[g]) == Math.Sign((float)pred.Log2FoldChange[g])) / (double)sig.Length;
+            return sig.Count(g => SameSign((float)real.Log2FoldChange[g], (float)pred.Log2FoldChange[g])) / (double)sig.Length;
         });
+
+    /// <summary>
+    /// Equal signs of two fold changes; an undefined (NaN) fold change — e.g. the log of a negative predicted mean —
+    /// matches nothing, so it counts against the prediction instead of failing the whole run.
+    /// </summary>
+    private static bool SameSign(float a, float b) => !float.IsNaN(a) && !float.IsNaN(b) && Math.Sign(a) == Math.Sign(b);
 
     /// <summary>Spearman correlation of true vs predicted log2FC over the truly significant genes (cell-eval <c>de_spearman_lfc_sig</c>).</summary>
     public static Metric DeSpearmanLfc { get; } = DePerPerturbation("de_spearman_lfc_sig", MetricBest.One,
@@ -96,12 +102,13 @@ public static class Metrics
 
     private static bool[] Labels(DifferentialExpressionTable real) => Enumerable.Range(0, real.Fdr.Length).Select(real.IsSignificant).ToArray();
 
-    // cell-eval stores FDR as float32 and replaces exact zeros by 1e-10 before −log10.
+    // cell-eval stores FDR as float32 and replaces exact zeros by 1e-10 before −log10; an undefined FDR (a test that
+    // could not run) carries no evidence, like pdex's p = 1 for failed tests.
     private static double[] Scores(DifferentialExpressionTable pred) =>
-        pred.Fdr.Select(f => { double v = (float)f; return -Math.Log10(v == 0 ? 1e-10 : v); }).ToArray();
+        pred.Fdr.Select(f => { double v = (float)f; return -Math.Log10(double.IsNaN(v) ? 1 : v == 0 ? 1e-10 : v); }).ToArray();
 
     /// <summary>Spearman correlation across perturbations of the numbers of significant genes, true vs predicted (cell-eval <c>de_spearman_sig</c>).</summary>
-    public static Metric DeSpearmanSignificant { get; } = new("de_spearman_sig", MetricBest.One, perPerturbation: false,
+    public static Metric DeSpearmanSignificant { get; } = new("de_spearman_sig", MetricBest.One, perPerturbation: false, MetricNeeds.DifferentialExpression,
         "Spearman r across perturbations of #significant genes, observed vs predicted; perturbations without observed DE genes are left out; 1 when none has any (cell-eval).",
         (d, _) =>
         {
@@ -113,7 +120,7 @@ public static class Metrics
         });
 
     /// <summary>Pearson correlation across perturbations of the true vs predicted E-distance to control (cell-eval <c>pearson_edistance</c>).</summary>
-    public static Metric PearsonEDistance { get; } = new("pearson_edistance", MetricBest.One, perPerturbation: false,
+    public static Metric PearsonEDistance { get; } = new("pearson_edistance", MetricBest.One, perPerturbation: false, MetricNeeds.Cells,
         "Pearson r across perturbations of E(p, control) observed vs predicted; E = 2·mean‖x−y‖ − mean‖x−x′‖ − mean‖y−y′‖, Euclidean, means over full pairwise matrices including the zero diagonal (cell-eval).",
         (d, _) =>
         {
@@ -123,16 +130,17 @@ public static class Metrics
         });
 
     /// <summary>GEARS' Pearson delta over the top-20 DE genes: r(ŷ_p − c, y_p − c) with c the observed control mean (GEARS <c>pearson_delta_de</c>).</summary>
-    public static Metric PearsonDeltaTop20De { get; } = PerPerturbation("pearson_delta_top20_de", MetricBest.One,
+    public static Metric PearsonDeltaTop20De { get; } = PerPerturbation("pearson_delta_top20_de", MetricBest.One, MetricNeeds.TopDifferentiallyExpressedGenes,
         "Pearson r over the top-20 DE genes (t-test, |score|) of predicted vs observed mean minus the observed control mean (GEARS pearson_delta_de).",
         (d, p) =>
         {
             var genes = d.Require(d.TopDifferentiallyExpressedGenes, "GEARS top DE genes", "pearson_delta_top20_de")[p];
-            return Numerics.Pearson(genes.Select(g => d.PredictedMeans[p][g] - d.RealControl[g]).ToArray(), genes.Select(g => d.RealMeans[p][g] - d.RealControl[g]).ToArray());
+            var control = d.RealControls[p];
+            return Numerics.Pearson(genes.Select(g => d.PredictedMeans[p][g] - control[g]).ToArray(), genes.Select(g => d.RealMeans[p][g] - control[g]).ToArray());
         });
 
     /// <summary>GEARS' MSE over the top-20 DE genes (GEARS <c>mse_de</c>).</summary>
-    public static Metric MseTop20De { get; } = PerPerturbation("mse_top20_de", MetricBest.Zero,
+    public static Metric MseTop20De { get; } = PerPerturbation("mse_top20_de", MetricBest.Zero, MetricNeeds.TopDifferentiallyExpressedGenes,
         "MSE over the top-20 DE genes (t-test, |score|) of predicted vs observed mean (GEARS mse_de).",
         (d, p) =>
         {
@@ -141,7 +149,7 @@ public static class Metrics
         });
 
     /// <summary>Systema's Pearson delta against the perturbed reference r̄ (mean of training perturbation centroids): r(ŷ_p − r̄, y_p − r̄).</summary>
-    public static Metric PearsonDeltaPerturbedReference { get; } = PerPerturbation("pearson_delta_perturbed_ref", MetricBest.One,
+    public static Metric PearsonDeltaPerturbedReference { get; } = PerPerturbation("pearson_delta_perturbed_ref", MetricBest.One, MetricNeeds.PerturbedReference,
         "Pearson r of predicted vs observed mean minus the mean of training perturbation centroids (Systema; removes the systematic perturbed-vs-control shift).",
         (d, p) =>
         {
@@ -156,13 +164,14 @@ public static class Metrics
     public static Metric TopKAccuracy(int k)
     {
         if (k < 1) throw new DigitalCellException($"top-k accuracy needs k ≥ 1, got {k}.");
-        return PerPerturbationAll($"top_{k.ToString(CultureInfo.InvariantCulture)}_accuracy", MetricBest.One,
-            $"1 if the true perturbation is among the {k} observed effects nearest (Euclidean) to the predicted effect (Systema centroid accuracy for k = 1).",
+        return PerPerturbationAll($"top_{k.ToString(CultureInfo.InvariantCulture)}_accuracy", MetricBest.One, MetricNeeds.Means,
+            $"1 if the true perturbation is among the {k} observed effects of its context nearest (Euclidean) to the predicted effect (Systema centroid accuracy for k = 1).",
             d =>
             {
                 var (real, pred) = Effects(d, signed: true);
+                var genes = Enumerable.Range(0, d.Genes.Count).ToArray();
                 return Enumerable.Range(0, real.Length)
-                    .Select(p => (double?)(RankOfTruth(real, pred[p], p, Enumerable.Range(0, d.Genes.Count).ToArray(), Distances.L2) < k ? 1.0 : 0.0)).ToArray();
+                    .Select(p => (double?)(RankOfTruth(real, pred[p], p, d.SameContext(p), genes, Distances.L2) < k ? 1.0 : 0.0)).ToArray();
             });
     }
 
@@ -213,13 +222,16 @@ public static class Metrics
     };
 
     private static Metric PerPerturbation(string name, MetricBest best, string description, Func<ScoringInput, int, double> perPerturbation) =>
-        PerPerturbationAll(name, best, description, d => Enumerable.Range(0, d.Perturbations.Count).Select(p => (double?)perPerturbation(d, p)).ToArray());
+        PerPerturbation(name, best, MetricNeeds.Means, description, perPerturbation);
 
-    private static Metric PerPerturbationAll(string name, MetricBest best, string description, Func<ScoringInput, double?[]> all) =>
-        new(name, best, perPerturbation: true, description, (d, _) => all(d));
+    private static Metric PerPerturbation(string name, MetricBest best, MetricNeeds needs, string description, Func<ScoringInput, int, double> perPerturbation) =>
+        PerPerturbationAll(name, best, needs, description, d => Enumerable.Range(0, d.Perturbations.Count).Select(p => (double?)perPerturbation(d, p)).ToArray());
+
+    private static Metric PerPerturbationAll(string name, MetricBest best, MetricNeeds needs, string description, Func<ScoringInput, double?[]> all) =>
+        new(name, best, perPerturbation: true, needs, description, (d, _) => all(d));
 
     private static Metric DePerPerturbation(string name, MetricBest best, string description, Func<DifferentialExpressionTable, DifferentialExpressionTable, double?> f) =>
-        new(name, best, perPerturbation: true, description, (d, _) =>
+        new(name, best, perPerturbation: true, MetricNeeds.DifferentialExpression, description, (d, _) =>
         {
             var (real, pred) = RequireDe(d, name);
             return Enumerable.Range(0, d.Perturbations.Count).Select(p => f(real[p], pred[p])).ToArray();
@@ -240,7 +252,7 @@ public static class Metrics
         string description = precision
             ? $"|top-k true ∩ top-k predicted DE genes| / k with k = {(k is null ? "#predicted" : $"min({k}, #predicted)")} (cell-eval)."
             : $"|top-k true ∩ top-k predicted DE genes| / k with k = {(k is null ? "#true (the VCC differential-expression score)" : $"min({k}, #true)")} (cell-eval).";
-        return new Metric(name, MetricBest.One, perPerturbation: true, description, (d, _) =>
+        return new Metric(name, MetricBest.One, perPerturbation: true, MetricNeeds.DifferentialExpression, description, (d, _) =>
         {
             var (real, pred) = RequireDe(d, name);
             var realTop = real.Select(t => t.SignificantByAbsoluteFoldChange()).ToArray();
@@ -259,22 +271,23 @@ public static class Metrics
     }
 
     /// <summary>
-    /// cell-eval <c>discrimination_score</c>: for each p, distances from Δ_pred(p) to every Δ_real(q) over genes other
-    /// than the one named p; PDS(p) = 1 − rank/N with rank the 0-based position of p among the sorted distances
-    /// (stable sort: ties keep perturbation order). Effects are |Δ| in <see cref="ScoringMode.Vcc2025"/>.
+    /// cell-eval <c>discrimination_score</c>: for each p, distances from Δ_pred(p) to every Δ_real(q) of the same context
+    /// over genes other than the one named p; PDS(p) = 1 − rank/N with N the perturbations of that context and rank the
+    /// 0-based position of p among the sorted distances (stable sort: ties keep perturbation order). Scoring within a
+    /// context is what the Virtual Cell Challenge does per cell line. Effects are |Δ| in <see cref="ScoringMode.Vcc2025"/>.
     /// </summary>
     private static Metric Discrimination(string distance, Func<double[], double[], int[], double> metric) =>
-        new($"discrimination_score_{distance}", MetricBest.One, perPerturbation: true,
-            $"1 − rank/N of the true perturbation among all observed effects sorted by {distance} distance to the predicted effect, target gene excluded (cell-eval; signed Δ in cell-eval mode, |Δ| in vcc2025).",
+        new($"discrimination_score_{distance}", MetricBest.One, perPerturbation: true, MetricNeeds.Means,
+            $"1 − rank/N of the true perturbation among all observed effects of its context sorted by {distance} distance to the predicted effect, target gene excluded (cell-eval; signed Δ in cell-eval mode, |Δ| in vcc2025).",
             (d, mode) =>
             {
                 var (real, pred) = Effects(d, mode.SignedDiscrimination);
-                int n = d.Perturbations.Count;
                 var all = Enumerable.Range(0, d.Genes.Count).ToArray();
-                return Enumerable.Range(0, n).Select(p =>
+                return Enumerable.Range(0, d.Perturbations.Count).Select(p =>
                 {
-                    var genes = all.Where(g => d.Genes[g] != d.Perturbations[p]).ToArray();
-                    return (double?)(1.0 - RankOfTruth(real, pred[p], p, genes, metric) / (double)n);
+                    var candidates = d.SameContext(p);
+                    var genes = all.Where(g => d.Genes[g] != d.Units[p].Perturbation).ToArray();
+                    return (double?)(1.0 - RankOfTruth(real, pred[p], p, candidates, genes, metric) / (double)candidates.Length);
                 }).ToArray();
             });
 
@@ -285,10 +298,11 @@ public static class Metrics
                 Enumerable.Range(0, d.Perturbations.Count).Select(p => Effect(d.PredictedDelta(p))).ToArray());
     }
 
-    private static int RankOfTruth(double[][] real, double[] predicted, int truth, int[] genes, Func<double[], double[], int[], double> distance)
+    /// <summary>0-based position of <paramref name="truth"/> among <paramref name="candidates"/> sorted by distance (stable; NaN distances last).</summary>
+    private static int RankOfTruth(double[][] real, double[] predicted, int truth, int[] candidates, int[] genes, Func<double[], double[], int[], double> distance)
     {
-        var distances = real.Select(r => distance(r, predicted, genes)).ToArray();
-        var order = Enumerable.Range(0, distances.Length).OrderBy(q => distances[q]).ToArray();
-        return Array.IndexOf(order, truth);
+        var distances = candidates.Select(q => distance(real[q], predicted, genes)).Select(v => double.IsNaN(v) ? double.PositiveInfinity : v).ToArray();
+        var order = Enumerable.Range(0, candidates.Length).OrderBy(i => distances[i]).ToArray();
+        return Array.IndexOf(order, Array.IndexOf(candidates, truth));
     }
 }

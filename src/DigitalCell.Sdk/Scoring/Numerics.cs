@@ -21,8 +21,15 @@ internal static class Numerics
         return Math.Clamp(sxy / Math.Sqrt(sxx * syy), -1, 1);
     }
 
-    /// <summary>Spearman correlation: Pearson of average ranks (ties share the mean rank), as scipy and polars.</summary>
-    public static double Spearman(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => Pearson(AverageRanks(x), AverageRanks(y));
+    /// <summary>Spearman correlation: Pearson of average ranks (ties share the mean rank), as scipy and polars; NaN in, NaN out (scipy's <c>nan_policy='propagate'</c>).</summary>
+    public static double Spearman(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        HasNaN(x) || HasNaN(y) ? double.NaN : Pearson(AverageRanks(x), AverageRanks(y));
+
+    private static bool HasNaN(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values) if (double.IsNaN(v)) return true;
+        return false;
+    }
 
     /// <summary>1-based ranks with ties averaged (scipy.stats.rankdata 'average').</summary>
     public static double[] AverageRanks(ReadOnlySpan<double> values)
@@ -58,13 +65,19 @@ internal static class Numerics
     /// <summary>The values of <paramref name="x"/> at <paramref name="genes"/>.</summary>
     public static double[] Take(double[] x, int[] genes) => genes.Select(g => x[g]).ToArray();
 
-    /// <summary>Mean ignoring nulls (cell-eval drops missing rows); NaN values propagate like polars' mean.</summary>
-    public static double? MeanOfPresent(IEnumerable<double?> values)
+    /// <summary>
+    /// Mean of the defined values: nulls (metric does not apply) and NaN (metric undefined) are left out, so one
+    /// undefined perturbation cannot poison a model's mean; reports say how many values each mean covers. Null when none is defined.
+    /// </summary>
+    public static double? MeanOfDefined(IEnumerable<double?> values)
     {
         double sum = 0;
         int n = 0;
         foreach (var v in values)
-            if (v is double d) { sum += d; n++; }
+            if (v is double d && !double.IsNaN(d)) { sum += d; n++; }
         return n == 0 ? null : sum / n;
     }
+
+    /// <summary>True when <paramref name="value"/> is present and not NaN.</summary>
+    public static bool IsDefined(double? value) => value is double d && !double.IsNaN(d);
 }

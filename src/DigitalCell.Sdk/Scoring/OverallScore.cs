@@ -11,23 +11,38 @@ public static class OverallScore
     /// <summary>The scaled improvement of one metric over the baseline, clipped at 0.</summary>
     public static double Scaled(double user, double baseline, MetricBest best)
     {
-        double s = best switch
-        {
-            MetricBest.One => (user - baseline) / (1 - baseline),
-            MetricBest.Zero => 1 - user / baseline,
-            _ => throw new DigitalCellException("Metrics without a best value are not scaled against a baseline."),
-        };
+        double s = Unclipped(user, baseline, best);
         return double.IsNaN(s) ? 0 : Math.Max(0, s);
     }
+
+    /// <summary>
+    /// The scaled improvement without the clip: negative when the model is worse than the baseline, NaN when either
+    /// mean is undefined. The clipped score hides how much worse a model is (every model at 0 says nothing); this
+    /// one is reported next to it.
+    /// </summary>
+    public static double Unclipped(double user, double baseline, MetricBest best) => best switch
+    {
+        MetricBest.One => (user - baseline) / (1 - baseline),
+        MetricBest.Zero => 1 - user / baseline,
+        _ => throw new DigitalCellException("Metrics without a best value are not scaled against a baseline."),
+    };
 
     /// <summary>The mean of the scaled scores of the given metric means.</summary>
     /// <param name="user">Metric name → the model's mean.</param>
     /// <param name="baseline">Metric name → the baseline's mean.</param>
     /// <param name="metrics">The metrics to include (those with a best value).</param>
-    public static double Compute(IReadOnlyDictionary<string, double?> user, IReadOnlyDictionary<string, double?> baseline, IEnumerable<Metric> metrics)
+    public static double Compute(IReadOnlyDictionary<string, double?> user, IReadOnlyDictionary<string, double?> baseline, IEnumerable<Metric> metrics) =>
+        Mean(user, baseline, metrics, Scaled);
+
+    /// <summary>The mean of the unclipped scaled scores (NaN when a metric's mean is undefined).</summary>
+    public static double ComputeUnclipped(IReadOnlyDictionary<string, double?> user, IReadOnlyDictionary<string, double?> baseline, IEnumerable<Metric> metrics) =>
+        Mean(user, baseline, metrics, Unclipped);
+
+    private static double Mean(IReadOnlyDictionary<string, double?> user, IReadOnlyDictionary<string, double?> baseline, IEnumerable<Metric> metrics,
+        Func<double, double, MetricBest, double> scale)
     {
         var scaled = metrics.Where(m => m.Best != MetricBest.None)
-            .Select(m => Scaled(user.GetValueOrDefault(m.Name) ?? double.NaN, baseline.GetValueOrDefault(m.Name) ?? double.NaN, m.Best))
+            .Select(m => scale(user.GetValueOrDefault(m.Name) ?? double.NaN, baseline.GetValueOrDefault(m.Name) ?? double.NaN, m.Best))
             .ToArray();
         return scaled.Length == 0 ? double.NaN : scaled.Average();
     }

@@ -30,19 +30,22 @@ public sealed partial class ScoreReport
             },
             ["metrics"] = new JsonArray(Metrics.Select(m => (JsonNode)new JsonObject
             {
-                ["name"] = m.Name, ["best"] = m.Best.ToString().ToLowerInvariant(), ["per_perturbation"] = m.IsPerPerturbation, ["description"] = m.Description,
+                ["name"] = m.Name, ["best"] = m.Best.ToString().ToLowerInvariant(), ["per_perturbation"] = m.IsPerPerturbation, ["needs"] = m.Needs.ToString(),
+                ["description"] = m.Description,
             }).ToArray()),
             ["models"] = new JsonArray(Models.Select(m => (JsonNode)m).ToArray()),
             ["perturbations"] = new JsonArray(ModelScores[0].Input.Perturbations.Select(p => (JsonNode)p).ToArray()),
+            ["contexts"] = new JsonArray(ModelScores[0].Input.Units.Select(u => (JsonNode?)u.Context).ToArray()),
             ["rankings"] = new JsonArray(Rankings.Select(r => (JsonNode)new JsonObject
             {
-                ["model"] = r.Model, ["overall_score"] = Number(r.OverallScore), ["mean_rank"] = Number(r.MeanRank),
+                ["model"] = r.Model, ["overall_score"] = Number(r.OverallScore), ["overall_score_unclipped"] = Number(r.OverallScoreUnclipped), ["mean_rank"] = Number(r.MeanRank),
                 ["ranks"] = new JsonObject(r.Ranks.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             }).ToArray()),
             ["summaries"] = new JsonArray(Summaries.Select(s => (JsonNode)new JsonObject
             {
                 ["model"] = s.Model, ["metric"] = s.Metric, ["mean"] = Number(s.Mean), ["std"] = Number(s.StandardDeviation),
-                ["ci_low"] = Number(s.CiLow), ["ci_high"] = Number(s.CiHigh), ["count"] = s.Count, ["scaled"] = Number(s.Scaled),
+                ["ci_low"] = Number(s.CiLow), ["ci_high"] = Number(s.CiHigh), ["count"] = s.Count, ["undefined"] = s.Undefined, ["total"] = s.Total,
+                ["scaled"] = Number(s.Scaled), ["scaled_unclipped"] = Number(s.ScaledUnclipped),
             }).ToArray()),
             ["group_means"] = new JsonObject(GroupMeans().Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonObject(
                 g.Value.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)new JsonObject(m.Value.Select(v => KeyValuePair.Create(v.Key, Number(v.Value)))))))))),

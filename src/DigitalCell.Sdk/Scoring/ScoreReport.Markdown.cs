@@ -15,12 +15,13 @@ public sealed partial class ScoreReport
         md.AppendLine();
         md.AppendLine("## Ranking");
         md.AppendLine();
-        var headers = new List<string> { "rank", "model", OverallLabel, "mean rank" };
+        var headers = new List<string> { "rank", "model", OverallLabel, "unclipped", "mean rank" };
         var rows = Rankings.Select((r, i) => new List<string>
-            { (i + 1).ToString(CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.MeanRank, "0.00") }).ToList();
+            { (i + 1).ToString(CultureInfo.InvariantCulture), r.Model, Format(r.OverallScore), Format(r.OverallScoreUnclipped), Format(r.MeanRank, "0.00") }).ToList();
         AppendTable(md, headers, rows);
         md.AppendLine();
-        md.AppendLine($"## Metrics (mean over perturbations, {Format(Options.ConfidenceLevel * 100, "0")}% bootstrap CI over perturbations)");
+        md.AppendLine($"## Metrics (mean over perturbations with a defined value, {Format(Options.ConfidenceLevel * 100, "0")}% bootstrap CI over perturbations; " +
+                      "\"n/N\" when the mean covers only n of N perturbations)");
         md.AppendLine();
         var metricRows = Metrics.Select(m => new List<string> { m.Name, BestLabel(m.Best) }
             .Concat(Rankings.Select(r => FormatWithInterval(Summary(r.Model, m.Name)))).ToList()).ToList();
@@ -66,7 +67,7 @@ public sealed partial class ScoreReport
                          $" (test: {string.Join(", ", Split.Test)})";
         if (Options.BaselineModel is not null)
             yield return $"Overall score: mean over {string.Join(", ", OverallMetricNames)} of the improvement over `{Options.BaselineModel}`, " +
-                         "(u − b)/(1 − b) or 1 − u/b, clipped at 0 (Virtual Cell Challenge).";
+                         "(u − b)/(1 − b) or 1 − u/b, clipped at 0 (Virtual Cell Challenge); the unclipped mean is reported next to it.";
         foreach (var note in Notes) yield return note;
     }
 
@@ -77,9 +78,13 @@ public sealed partial class ScoreReport
     public static string Format(double? v, string format = "0.0000") =>
         v is not double d ? "—" : double.IsNaN(d) ? "NaN" : d.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>A summary's mean followed by its bootstrap CI in brackets.</summary>
+    /// <summary>A summary's mean followed by its bootstrap CI in brackets, and <c>n/N</c> when it covers only n of N perturbations.</summary>
     public static string FormatWithInterval(MetricSummary s) =>
-        s.CiLow is null ? Format(s.Mean) : $"{Format(s.Mean)} [{Format(s.CiLow)}, {Format(s.CiHigh)}]";
+        (s.CiLow is null ? Format(s.Mean) : $"{Format(s.Mean)} [{Format(s.CiLow)}, {Format(s.CiHigh)}]") + Coverage(s);
+
+    /// <summary><c> (n/N)</c> when a mean covers only n of N perturbations (the rest NaN or not applicable), else empty.</summary>
+    public static string Coverage(MetricSummary s) =>
+        s.Count < s.Total ? $" ({s.Count.ToString(CultureInfo.InvariantCulture)}/{s.Total.ToString(CultureInfo.InvariantCulture)})" : "";
 
     private static void AppendTable(StringBuilder md, IEnumerable<string> leading, IEnumerable<string> trailing, List<List<string>> rows) =>
         AppendTable(md, leading.Concat(trailing).ToList(), rows);

@@ -81,9 +81,9 @@ public sealed partial class ScoreReport
             var members = labels.ToHashSet(StringComparer.Ordinal);
             result[group] = ModelScores.ToDictionary(m => m.Model, m =>
             {
-                var rows = Enumerable.Range(0, m.Input.Perturbations.Count).Where(i => members.Contains(m.Input.Perturbations[i])).ToArray();
+                var rows = Enumerable.Range(0, m.Input.Perturbations.Count).Where(i => members.Contains(m.Input.Units[i].Perturbation)).ToArray();
                 return (IReadOnlyDictionary<string, double?>)Metrics.Where(x => x.IsPerPerturbation)
-                    .ToDictionary(x => x.Name, x => Numerics.MeanOfPresent(rows.Select(i => m.Values[x.Name][i])));
+                    .ToDictionary(x => x.Name, x => Numerics.MeanOfDefined(rows.Select(i => m.Values[x.Name][i])));
             });
         }
         return result;
@@ -104,7 +104,7 @@ public sealed partial class ScoreReport
             if (!s.Input.Perturbations.SequenceEqual(perts, StringComparer.Ordinal))
                 throw new DigitalCellException($"Model '{s.Model}' was scored on other perturbations than '{scores[0].Model}'.");
 
-        var means = scores.ToDictionary(s => s.Model, s => metrics.ToDictionary(m => m.Name, m => Numerics.MeanOfPresent(s.Values[m.Name])));
+        var means = scores.ToDictionary(s => s.Model, s => metrics.ToDictionary(m => m.Name, m => Numerics.MeanOfDefined(s.Values[m.Name])));
         var baseline = options.BaselineModel is string b && means.TryGetValue(b, out var bm) ? bm : null;
         var overallMetrics = (options.OverallMetrics ?? DefaultOverall(metrics)).ToArray();
 
@@ -116,10 +116,15 @@ public sealed partial class ScoreReport
                 var (low, high) = metric.IsPerPerturbation
                     ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, options.Seed + index, options.ConfidenceLevel)
                     : (null, null);
-                double? scaled = baseline is null || metric.Best == MetricBest.None ? null
-                    : OverallScore.Scaled(means[s.Model][metric.Name] ?? double.NaN, baseline[metric.Name] ?? double.NaN, metric.Best);
+                bool scale = baseline is not null && metric.Best != MetricBest.None;
+                double user = means[s.Model][metric.Name] ?? double.NaN, reference = baseline?[metric.Name] ?? double.NaN;
                 summaries.Add(new MetricSummary(s.Model, metric.Name, metric.Best, means[s.Model][metric.Name], StandardDeviation(values),
-                    low, high, values.Count(v => v is not null), scaled));
+                    low, high, values.Count(Numerics.IsDefined), scale ? OverallScore.Scaled(user, reference, metric.Best) : null)
+                {
+                    Undefined = values.Count(v => v is double d && double.IsNaN(d)),
+                    Total = values.Length,
+                    ScaledUnclipped = scale ? OverallScore.Unclipped(user, reference, metric.Best) : null,
+                });
             }
 
         var rankings = Rank(scores, metrics, means, baseline, overallMetrics);
@@ -138,21 +143,27 @@ public sealed partial class ScoreReport
         var ranks = scores.ToDictionary(s => s.Model, _ => new Dictionary<string, int>(StringComparer.Ordinal));
         foreach (var metric in metrics.Where(m => m.Best != MetricBest.None))
         {
-            // Competition ranking (1, 2, 2, 4); undefined means rank last.
-            double Key(string model) => means[model][metric.Name] is double v && !double.IsNaN(v)
-                ? (metric.Best == MetricBest.One ? -v : v) : double.PositiveInfinity;
+            // Competition ranking (1, 2, 2, 4). A model defined on fewer perturbations ranks behind every model defined
+            // on more, whatever its mean: an undefined value never outranks a defined one.
+            (int Missing, double Value) Key(string model) => (
+                scores.First(x => x.Model == model).Values[metric.Name].Count(v => !Numerics.IsDefined(v)),
+                means[model][metric.Name] is double v ? (metric.Best == MetricBest.One ? -v : v) : double.PositiveInfinity);
+            bool Better((int Missing, double Value) a, (int Missing, double Value) b) => a.Missing < b.Missing || (a.Missing == b.Missing && a.Value < b.Value);
             foreach (var s in scores)
-                ranks[s.Model][metric.Name] = 1 + scores.Count(o => Key(o.Model) < Key(s.Model));
+                ranks[s.Model][metric.Name] = 1 + scores.Count(o => Better(Key(o.Model), Key(s.Model)));
         }
         return scores.Select(s => new ModelRanking(s.Model,
                 baseline is null ? null : OverallScore.Compute(means[s.Model], baseline, overallMetrics),
-                ranks[s.Model].Count == 0 ? double.NaN : ranks[s.Model].Values.Average(), ranks[s.Model]))
+                ranks[s.Model].Count == 0 ? double.NaN : ranks[s.Model].Values.Average(), ranks[s.Model])
+            {
+                OverallScoreUnclipped = baseline is null ? null : OverallScore.ComputeUnclipped(means[s.Model], baseline, overallMetrics),
+            })
             .OrderByDescending(r => r.OverallScore ?? double.NegativeInfinity).ThenBy(r => r.MeanRank).ToList();
     }
 
     private static double? StandardDeviation(double?[] values)
     {
-        var present = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+        var present = values.Where(Numerics.IsDefined).Select(v => v!.Value).ToArray();
         if (present.Length < 2) return null;
         double mean = present.Average();
         return Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Length - 1)); // ddof = 1, as polars describe()
@@ -172,13 +183,23 @@ public sealed record ScoreReportOptions(string? BaselineModel = "cell-mean", int
 /// <param name="Model">Model name.</param>
 /// <param name="Metric">Metric name.</param>
 /// <param name="Best">The metric's ideal value.</param>
-/// <param name="Mean">Mean over perturbations (cell-eval's <c>mean</c> row); null when no perturbation has a value.</param>
+/// <param name="Mean">Mean over the perturbations with a defined value (NaN-aware, unlike polars' mean); null when none has one.</param>
 /// <param name="StandardDeviation">Sample standard deviation (ddof 1) over perturbations.</param>
 /// <param name="CiLow">Lower bootstrap percentile bound of the mean.</param>
 /// <param name="CiHigh">Upper bootstrap percentile bound of the mean.</param>
-/// <param name="Count">Perturbations with a value.</param>
+/// <param name="Count">Perturbations with a defined value: the perturbations the mean covers.</param>
 /// <param name="Scaled">Scaled improvement over the baseline, clipped at 0 (VCC convention).</param>
-public sealed record MetricSummary(string Model, string Metric, MetricBest Best, double? Mean, double? StandardDeviation, double? CiLow, double? CiHigh, int Count, double? Scaled);
+public sealed record MetricSummary(string Model, string Metric, MetricBest Best, double? Mean, double? StandardDeviation, double? CiLow, double? CiHigh, int Count, double? Scaled)
+{
+    /// <summary>Perturbations whose value is NaN (undefined, e.g. a correlation with a constant prediction); kept per perturbation, left out of the mean.</summary>
+    public int Undefined { get; init; }
+
+    /// <summary>Perturbations scored (defined, undefined, and those where the metric does not apply).</summary>
+    public int Total { get; init; }
+
+    /// <summary>Scaled improvement over the baseline without the clip at 0 (negative: worse than the baseline).</summary>
+    public double? ScaledUnclipped { get; init; }
+}
 
 /// <summary>One per-perturbation score.</summary>
 public sealed record PerturbationScore(string Model, string Perturbation, string Metric, double? Value);
@@ -188,4 +209,8 @@ public sealed record PerturbationScore(string Model, string Perturbation, string
 /// <param name="OverallScore">Mean scaled score over the overall metrics (VCC score); null without a baseline.</param>
 /// <param name="MeanRank">Mean rank over metrics (1 = best).</param>
 /// <param name="Ranks">Rank per metric.</param>
-public sealed record ModelRanking(string Model, double? OverallScore, double MeanRank, IReadOnlyDictionary<string, int> Ranks);
+public sealed record ModelRanking(string Model, double? OverallScore, double MeanRank, IReadOnlyDictionary<string, int> Ranks)
+{
+    /// <summary>The same mean of scaled scores without the clip at 0 (negative: worse than the baseline); null without a baseline.</summary>
+    public double? OverallScoreUnclipped { get; init; }
+}

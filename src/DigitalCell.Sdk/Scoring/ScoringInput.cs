@@ -10,7 +10,7 @@ namespace DigitalCell.Sdk.Scoring;
 /// </summary>
 public sealed class ScoringInput
 {
-    /// <summary>Creates the input after checking that every profile has one value per gene.</summary>
+    /// <summary>Creates the input of one context (or data without contexts) after checking that every profile has one value per gene.</summary>
     /// <param name="perturbations">Non-control perturbation labels, in scoring order (cell-eval sorts them ordinally).</param>
     /// <param name="genes">Gene names.</param>
     /// <param name="realMeans">Observed mean profile per perturbation.</param>
@@ -20,28 +20,54 @@ public sealed class ScoringInput
     /// <exception cref="DigitalCellException">Shapes disagree, a perturbation repeats, or a profile holds NaN/∞.</exception>
     public ScoringInput(IReadOnlyList<string> perturbations, IReadOnlyList<string> genes,
         IReadOnlyList<double[]> realMeans, IReadOnlyList<double[]> predictedMeans, double[] realControl, double[] predictedControl)
+        : this((perturbations ?? throw new ArgumentNullException(nameof(perturbations))).Select(p => new ScoringUnit(p, null)).ToArray(), genes,
+            realMeans, predictedMeans, perturbations.Select(_ => realControl).ToArray(), perturbations.Select(_ => predictedControl).ToArray())
     {
-        Perturbations = perturbations ?? throw new ArgumentNullException(nameof(perturbations));
+    }
+
+    /// <summary>
+    /// Creates the input of (context, perturbation) units, each compared with its own context's controls: a
+    /// perturbation's effect is only measured against controls of the same cell line, type or donor.
+    /// </summary>
+    /// <param name="units">The scored units, in scoring order.</param>
+    /// <param name="genes">Gene names.</param>
+    /// <param name="realMeans">Observed mean profile per unit.</param>
+    /// <param name="predictedMeans">Predicted mean profile per unit.</param>
+    /// <param name="realControls">Observed control mean of each unit's context.</param>
+    /// <param name="predictedControls">The prediction's control mean of each unit's context.</param>
+    /// <exception cref="DigitalCellException">Shapes disagree, a unit repeats, or a profile holds NaN/∞.</exception>
+    public ScoringInput(IReadOnlyList<ScoringUnit> units, IReadOnlyList<string> genes, IReadOnlyList<double[]> realMeans,
+        IReadOnlyList<double[]> predictedMeans, IReadOnlyList<double[]> realControls, IReadOnlyList<double[]> predictedControls)
+    {
+        Units = units ?? throw new ArgumentNullException(nameof(units));
         Genes = genes ?? throw new ArgumentNullException(nameof(genes));
-        if (perturbations.Count == 0) throw new DigitalCellException("Scoring needs at least one non-control perturbation.");
-        if (perturbations.Distinct(StringComparer.Ordinal).Count() != perturbations.Count)
+        Perturbations = units.Select(u => u.Id).ToArray();
+        if (units.Count == 0) throw new DigitalCellException("Scoring needs at least one non-control perturbation.");
+        if (Perturbations.Distinct(StringComparer.Ordinal).Count() != units.Count)
             throw new DigitalCellException("Scoring: a perturbation is listed twice.");
-        if (realMeans.Count != perturbations.Count || predictedMeans.Count != perturbations.Count)
-            throw new DigitalCellException($"Scoring: {perturbations.Count} perturbations but {realMeans.Count} real and {predictedMeans.Count} predicted profiles.");
+        if (realMeans.Count != units.Count || predictedMeans.Count != units.Count || realControls.Count != units.Count || predictedControls.Count != units.Count)
+            throw new DigitalCellException($"Scoring: {units.Count} perturbations but {realMeans.Count} real and {predictedMeans.Count} predicted profiles, " +
+                                           $"{realControls.Count} real and {predictedControls.Count} predicted control means.");
         RealMeans = realMeans;
         PredictedMeans = predictedMeans;
-        RealControl = realControl;
-        PredictedControl = predictedControl;
-        Check(realControl, "real control mean", "real");
-        Check(predictedControl, "predicted control mean", "predicted");
-        for (int i = 0; i < perturbations.Count; i++)
+        RealControls = realControls;
+        PredictedControls = predictedControls;
+        foreach (var control in realControls.Distinct()) Check(control, "real control mean", "real");
+        foreach (var control in predictedControls.Distinct()) Check(control, "predicted control mean", "predicted");
+        for (int i = 0; i < units.Count; i++)
         {
-            Check(realMeans[i], $"real mean of '{perturbations[i]}'", "real");
-            Check(predictedMeans[i], $"predicted mean of '{perturbations[i]}'", "predicted");
+            Check(realMeans[i], $"real mean of '{Perturbations[i]}'", "real");
+            Check(predictedMeans[i], $"predicted mean of '{Perturbations[i]}'", "predicted");
         }
     }
 
-    /// <summary>Non-control perturbation labels, in scoring order.</summary>
+    /// <summary>The scored (context, perturbation) units, in scoring order.</summary>
+    public IReadOnlyList<ScoringUnit> Units { get; }
+
+    /// <summary>
+    /// The units' ids in scoring order: the perturbation label, prefixed with <c>context/</c> when the data has a
+    /// context column (a perturbation measured in several contexts is scored once per context).
+    /// </summary>
     public IReadOnlyList<string> Perturbations { get; }
 
     /// <summary>Gene names.</summary>
@@ -53,11 +79,11 @@ public sealed class ScoringInput
     /// <summary>Predicted mean profile per perturbation.</summary>
     public IReadOnlyList<double[]> PredictedMeans { get; }
 
-    /// <summary>Observed control mean.</summary>
-    public double[] RealControl { get; }
+    /// <summary>Observed control mean of each unit's context.</summary>
+    public IReadOnlyList<double[]> RealControls { get; }
 
-    /// <summary>The prediction's control mean.</summary>
-    public double[] PredictedControl { get; }
+    /// <summary>The prediction's control mean of each unit's context.</summary>
+    public IReadOnlyList<double[]> PredictedControls { get; }
 
     /// <summary>Observed DE table per perturbation (same order as <see cref="Perturbations"/>), for the DE metrics.</summary>
     public IReadOnlyList<DifferentialExpressionTable>? RealDifferentialExpression { get; init; }
@@ -77,11 +103,15 @@ public sealed class ScoringInput
     /// <summary>Predicted cells per perturbation and control, for the E-distance metric.</summary>
     public ScoringCells? PredictedCells { get; init; }
 
-    /// <summary>Δ_real(p) = real mean − real control.</summary>
-    public double[] RealDelta(int p) => Subtract(RealMeans[p], RealControl);
+    /// <summary>Δ_real(p) = real mean − real control of p's context.</summary>
+    public double[] RealDelta(int p) => Subtract(RealMeans[p], RealControls[p]);
 
-    /// <summary>Δ_pred(p) = predicted mean − predicted control.</summary>
-    public double[] PredictedDelta(int p) => Subtract(PredictedMeans[p], PredictedControl);
+    /// <summary>Δ_pred(p) = predicted mean − predicted control of p's context.</summary>
+    public double[] PredictedDelta(int p) => Subtract(PredictedMeans[p], PredictedControls[p]);
+
+    /// <summary>Positions of the units that share unit <paramref name="p"/>'s context (the candidates of discrimination metrics).</summary>
+    public int[] SameContext(int p) =>
+        Enumerable.Range(0, Units.Count).Where(q => string.Equals(Units[q].Context, Units[p].Context, StringComparison.Ordinal)).ToArray();
 
     internal T Require<T>(T? part, string what, string metric) where T : class =>
         part ?? throw new DigitalCellException($"Metric '{metric}' needs {what}, which this scoring input does not have.");
@@ -104,7 +134,16 @@ public sealed class ScoringInput
     }
 }
 
-/// <summary>Cells of each perturbation (same order as the scoring input) and of the control, for cell-level metrics.</summary>
-/// <param name="Perturbations">One cells × genes matrix per perturbation.</param>
-/// <param name="Control">The control cells.</param>
-public sealed record ScoringCells(IReadOnlyList<CellMatrix> Perturbations, CellMatrix Control);
+/// <summary>One scored unit: a perturbation in a context (null when the data has no context column).</summary>
+/// <param name="Perturbation">The perturbation label.</param>
+/// <param name="Context">The context (cell line, type or donor), or null.</param>
+public sealed record ScoringUnit(string Perturbation, string? Context)
+{
+    /// <summary>The unit's id in reports: <c>context/perturbation</c>, or the perturbation alone without a context.</summary>
+    public string Id => Context is null ? Perturbation : $"{Context}/{Perturbation}";
+}
+
+/// <summary>Cells of each unit (same order as the scoring input) and of its context's control, for cell-level metrics.</summary>
+/// <param name="Perturbations">One cells × genes matrix per unit.</param>
+/// <param name="Controls">The control cells of each unit's context (units of one context share the instance).</param>
+public sealed record ScoringCells(IReadOnlyList<CellMatrix> Perturbations, IReadOnlyList<CellMatrix> Controls);

@@ -76,9 +76,16 @@ public sealed class DifferentialExpressionResult
     {
         using var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
         writer.WriteLine(string.Join(",", ColumnNames));
+        WriteCsvRows(writer, null);
+    });
+
+    /// <summary>The CSV rows without header; <paramref name="leading"/>, when given, is written as an extra first field of every row.</summary>
+    internal void WriteCsvRows(TextWriter writer, string? leading)
+    {
         foreach (var g in _groups)
             for (int j = 0; j < _genes.Length; j++)
             {
+                if (leading is not null) { writer.Write(Quote(leading)); writer.Write(','); }
                 writer.Write(Quote(g.Group)); writer.Write(',');
                 writer.Write(Quote(_genes[j]));
                 foreach (var column in new[] { g.Statistic, g.PValue, g.AdjustedPValue, g.Log2FoldChange, g.MeanGroup, g.MeanReference })
@@ -88,7 +95,7 @@ public sealed class DifferentialExpressionResult
                 }
                 writer.WriteLine();
             }
-    });
+    }
 
     /// <summary>Writes the long table as a Parquet file (string group/gene, double statistics), atomically.</summary>
     public void WriteParquet(string path) => AtomicFile.Write(path, temp => WriteParquetAsync(temp).GetAwaiter().GetResult());

@@ -2,6 +2,7 @@ using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
 
@@ -20,14 +21,14 @@ public class CatalogLoadTests
     [TestCase("kang2018-pbmc-ifnb", "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad", "condition", "control")]
     public async Task Loading_by_id_matches_anndata_and_recognises_the_controls(string id, string file, string column, string control)
     {
-        // Independent reference: anndata reads the shipped file and counts labels in the source column.
+        // Independent reference: anndata reads the mirror file and counts labels in the source column.
         var reference = PythonPeer.RunJson("""
             import sys, json, anndata
             a = anndata.read_h5ad(sys.argv[1])
             counts = a.obs[sys.argv[2]].astype(str).value_counts().to_dict()
             print(json.dumps({"n_obs": a.n_obs, "n_vars": a.n_vars, "counts": counts}))
-            """, RepoPaths.Data(file), column);
-        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache });
+            """, SharedData.File(file), column);
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror });
 
         var data = await catalog.LoadAsync(id);
 
@@ -47,7 +48,7 @@ public class CatalogLoadTests
     [Test]
     public async Task Norman_doubles_parse_as_two_gene_CRISPRa_combinations()
     {
-        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache });
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror });
         var data = await catalog.LoadAsync("norman2019-perturbench-devel");
         var schema = catalog.Get("norman2019-perturbench-devel").PerturbationSchema;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
 using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 
@@ -45,44 +46,102 @@ public class CatalogTests
     [TestCase("papalexi2021-thp1-subset", "papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")]
     [TestCase("norman2019-perturbench-devel", "norman2019-mcfaline2023-perturbench/perturbench_devel.h5ad")]
     [TestCase("kang2018-pbmc-ifnb", "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad")]
-    public async Task Embedded_data_sets_resolve_offline_with_their_checksum(string id, string repositoryFile)
+    public async Task A_mirror_folder_resolves_files_by_name_offline_in_place_with_their_checksum(string id, string mirrorFile)
     {
-        byte[] original = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "data", repositoryFile));
-        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, HttpClient = new HttpClient(new NoNetwork()) });
+        string original = SharedData.File(mirrorFile);
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror, HttpClient = new HttpClient(new NoNetwork()) });
         var entry = catalog.Get(id);
-        Assert.That(entry.IsEmbedded, Is.True);
-        Assert.That(entry.PrimaryFile.Sha256, Is.EqualTo(Sha256Hex(original)), "the manifest's checksum is the shipped file's");
-        Assert.That(entry.PrimaryFile.Size, Is.EqualTo(original.Length));
+        Assert.That(entry.PrimaryFile.Sha256, Is.EqualTo(Sha256Hex(File.ReadAllBytes(original))), "the manifest's checksum is the mirror file's");
+        Assert.That(entry.PrimaryFile.Size, Is.EqualTo(new FileInfo(original).Length));
 
         var result = await catalog.FetchAsync(id);
 
-        Assert.That(result.Files.Single().Outcome, Is.EqualTo(FetchOutcome.FromEmbedded));
-        Assert.That(File.ReadAllBytes(result.DataPath), Is.EqualTo(original));
-        Assert.That((await catalog.FetchAsync(id)).Files.Single().Outcome, Is.EqualTo(FetchOutcome.AlreadyCached));
-        var verification = await catalog.VerifyAsync(id);
-        Assert.That(verification.Single().Status, Is.EqualTo(VerificationStatus.Verified));
+        Assert.That(result.Files.Single().Outcome, Is.EqualTo(FetchOutcome.FromMirror));
+        Assert.That(result.DataPath, Is.EqualTo(original), "read in place, not copied");
+        Assert.That(catalog.IsCached(id), Is.False);
+        Assert.That(catalog.IsAvailableOffline(id), Is.True);
+        Assert.That((await catalog.VerifyAsync(id)).Single().Status, Is.EqualTo(VerificationStatus.Verified));
     }
 
     [Test]
-    public async Task Embedded_files_verify_inside_the_assembly_before_any_fetch()
+    public async Task The_cache_comes_before_the_mirror_and_the_mirror_before_the_network()
     {
-        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache });
-        var results = (await catalog.VerifyAsync()).Where(r => r.File.IsEmbedded).ToArray();
-        Assert.That(results, Has.Length.EqualTo(3));
-        Assert.That(results.Select(r => r.Status), Is.All.EqualTo(VerificationStatus.Verified));
-        Assert.That(results.Select(r => r.Path), Is.All.StartsWith("embedded:DigitalCell.Sdk.Embedded."));
+        byte[] mirrored = FixtureBytes(4_000, seed: 21);
+        WriteEntry(_manifests, "order", "order.h5ad", "h5ad", Sha256Hex(mirrored), mirrored.Length);
+        string mirror = Directory.CreateDirectory(Path.Combine(_dir, "mirror", "grouped-by-source")).Parent!.FullName;
+        File.WriteAllBytes(Path.Combine(mirror, "grouped-by-source", "order.h5ad"), mirrored);
+        var catalog = new DatasetCatalog(new CatalogOptions
+        {
+            CacheDirectory = _cache, ManifestDirectories = [_manifests], Mirror = mirror, HttpClient = new HttpClient(new NoNetwork()),
+        });
+
+        var fromMirror = (await catalog.FetchAsync("order")).Files.Single();
+        Assert.That(fromMirror.Outcome, Is.EqualTo(FetchOutcome.FromMirror));
+        Assert.That(fromMirror.Path, Is.EqualTo(Path.Combine(mirror, "grouped-by-source", "order.h5ad")), "found by name in a folder not named after the id");
+
+        string cached = catalog.FilePath("order", "order.h5ad");
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        File.WriteAllBytes(cached, mirrored);
+        var fromCache = (await catalog.FetchAsync("order")).Files.Single();
+        Assert.That(fromCache.Outcome, Is.EqualTo(FetchOutcome.AlreadyCached));
+        Assert.That(fromCache.Path, Is.EqualTo(cached));
+    }
+
+    [Test]
+    public async Task A_mirror_file_with_other_bytes_is_refused_naming_the_file()
+    {
+        byte[] expected = FixtureBytes(4_000, seed: 22);
+        WriteEntry(_manifests, "stale", "stale.h5ad", "h5ad", Sha256Hex(expected), expected.Length);
+        string mirror = Directory.CreateDirectory(Path.Combine(_dir, "mirror", "stale")).Parent!.FullName;
+        string stale = Path.Combine(mirror, "stale", "stale.h5ad");
+        File.WriteAllBytes(stale, FixtureBytes(4_000, seed: 23));
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, ManifestDirectories = [_manifests], Mirror = mirror });
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => catalog.FetchAsync("stale"));
+
+        Assert.That(error!.FilePath, Is.EqualTo(stale));
+        Assert.That(error.Message, Does.Contain($"expected {Sha256Hex(expected)}").And.Contain("mirror"));
+    }
+
+    [Test]
+    public async Task A_file_with_no_public_source_says_to_set_the_mirror()
+    {
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = Path.Combine(_dir, "empty-mirror") });
+        Directory.CreateDirectory(catalog.MirrorDirectory!);
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => catalog.FetchAsync("papalexi2021-thp1-subset"));
+
+        Assert.That(error!.Message, Does.Contain("no public source").And.Contain("DIGITALCELL_MIRROR"));
+    }
+
+    [Test]
+    public void The_mirror_follows_DIGITALCELL_MIRROR_and_an_option_overrides_it()
+    {
+        string? before = Environment.GetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, _dir);
+            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.EqualTo(_dir));
+            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = _manifests }).MirrorDirectory, Is.EqualTo(_manifests));
+            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, null);
+            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.Null);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, before);
+        }
     }
 
     [TestCase("papalexi2021-thp1-subset", "GPL-3.0-only", "10.1038/s41588-021-00778-2", "sceptre")]
     [TestCase("norman2019-perturbench-devel", "BSD-3-Clause", "10.1126/science.aax4438", "4dd6a03c54ef348f6be6e46e21ea7f80eb2daaa2")]
     [TestCase("kang2018-pbmc-ifnb", "GPL-3.0-only", "10.1038/nbt.4042", "dd7e178f9b42b9dfef9eb18d0da4b8e3caea4cf7")]
-    public void Embedded_entries_carry_the_attribution_of_data_provenance(string id, string license, string doi, string via)
+    public void Mirrored_entries_carry_the_attribution_of_the_third_party_notices(string id, string license, string doi, string via)
     {
         var entry = DatasetCatalog.Default.Get(id);
         Assert.That(entry.License, Is.EqualTo(license));
         Assert.That(entry.Citation.Doi, Is.EqualTo(doi));
         Assert.That(entry.Via, Does.Contain(via));
-        Assert.That(File.ReadAllText(Path.Combine(RepoPaths.Root, "data", "PROVENANCE.md")), Does.Contain(via), "the route is the one PROVENANCE.md documents");
+        Assert.That(File.ReadAllText(Path.Combine(RepoPaths.Root, "THIRD-PARTY-NOTICES.md")), Does.Contain(via), "the route is the one THIRD-PARTY-NOTICES.md documents");
     }
 
     [Test]

@@ -134,12 +134,20 @@ public class DatasetManifestTests
     }
 
     [Test]
-    public void A_file_needs_a_url_or_an_embedded_resource()
+    public void An_embedded_resource_is_no_longer_a_source()
     {
         string json = File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json"))
-            .Replace("\"url\": \"https://zenodo.org/records/7041849/files/NormanWeissman2019_filtered.h5ad?download=1\"", "\"url\": null");
+            .Replace("\"size\": null", "\"size\": null, \"resource\": \"DigitalCell.Sdk.Embedded.x.h5ad\"");
         var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(json, "inline.json"));
-        Assert.That(error!.Element, Is.EqualTo("$.files[0].url"));
+        Assert.That(error!.Element, Is.EqualTo("$.files[0].resource"));
+    }
+
+    [Test]
+    public void A_file_without_a_public_url_is_mirror_only()
+    {
+        var entry = DatasetManifest.Embedded.Single(e => e.Id == "papalexi2021-thp1-subset");
+        Assert.That(entry.PrimaryFile.Url, Is.Null);
+        Assert.That(entry.PrimaryFile.Sha256, Is.Not.Null, "a mirror file is verified against a known checksum");
     }
 
     [Test]
@@ -179,6 +187,6 @@ public class DatasetManifestTests
         Assert.That(entry.Files.SelectMany(f => f.Locations), Is.Not.Empty.And.All.StartsWith("https://"));
         Assert.That(entry.Citation.Doi, Does.StartWith("10."));
         // Checksums of remote files are never guessed: unknown ones stay null and are pinned on first download.
-        Assert.That(entry.Files.Where(f => !f.IsEmbedded).Select(f => f.Sha256), Is.All.Null);
+        Assert.That(entry.Files.Select(f => f.Sha256), Is.All.Null);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
@@ -12,7 +14,8 @@ internal sealed record FixtureRequest(string Method, string Path, IReadOnlyDicti
 /// A real HTTP/1.1 server on 127.0.0.1 inside the test process, serving fixture bytes with full control over the
 /// wire: ranges, ETags, connections cut mid-body, slow bodies. Built on a raw socket rather than Kestrel or
 /// HttpListener because those cannot send a body shorter than its Content-Length, which is exactly the failure
-/// the downloader must survive. Each response closes its connection.
+/// the downloader must survive. Each response closes its connection. Given a certificate it speaks HTTPS (a loopback
+/// stand-in for a public source; clients trust it through <c>SSL_CERT_FILE</c>).
 /// </summary>
 internal sealed class FixtureServer : IAsyncDisposable
 {
@@ -21,8 +24,11 @@ internal sealed class FixtureServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentDictionary<string, Func<FixtureRequest, Stream, CancellationToken, Task>> _routes = new();
 
-    public FixtureServer()
+    private readonly X509Certificate2? _certificate;
+
+    public FixtureServer(X509Certificate2? certificate = null)
     {
+        _certificate = certificate;
         _listener.Start();
         _loop = Task.Run(AcceptLoopAsync);
     }
@@ -30,7 +36,7 @@ internal sealed class FixtureServer : IAsyncDisposable
     /// <summary>Every request received, in order.</summary>
     public ConcurrentQueue<FixtureRequest> Requests { get; } = new();
 
-    public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+    public Uri BaseUri => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
     public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
 
@@ -118,7 +124,13 @@ internal sealed class FixtureServer : IAsyncDisposable
         {
             try
             {
-                var stream = client.GetStream();
+                Stream stream = client.GetStream();
+                if (_certificate is not null)
+                {
+                    var tls = new SslStream(stream);
+                    await tls.AuthenticateAsServerAsync(_certificate);
+                    stream = tls;
+                }
                 var request = await ReadRequestAsync(stream, _stop.Token);
                 if (request is null) return;
                 Requests.Enqueue(request);
@@ -127,7 +139,7 @@ internal sealed class FixtureServer : IAsyncDisposable
                 await stream.FlushAsync(_stop.Token);
                 client.Client.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
             {
                 // The client went away (e.g. a cancelled download): nothing to serve.
             }

@@ -1,6 +1,7 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.IO;
 
@@ -18,7 +19,7 @@ public class CellDatasetFilesTests
 
     [Test]
     public void AnExistingDirectoryIsRead10x() =>
-        Assert.That(CellDatasetFiles.DetectForReading(RepoPaths.Data("tenx-v3-small")), Is.EqualTo(CellDataFormat.TenXDirectory));
+        Assert.That(CellDatasetFiles.DetectForReading(SharedData.File("tenx-v3-small")), Is.EqualTo(CellDataFormat.TenXDirectory));
 
     [TestCase("out/pbmc.h5ad", CellDataFormat.H5ad)]
     [TestCase("out/cells.long.parquet", CellDataFormat.ParquetLong)]

@@ -5,12 +5,13 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.IO.TenX;
 using DigitalCell.Sdk.Tests.TestSupport;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.IO;
 
 public class TenXTests : TempDirectoryTest
 {
-    private static string TenXDirectory => RepoPaths.Data("tenx-v3-small");
+    private static string TenXDirectory => SharedData.File("tenx-v3-small");
 
     // The reference reads Cell Ranger's own HDF5 copy of the same matrix with plain h5py: CSC of genes × cells,
     // whose gene indices Cell Ranger leaves unsorted within a cell; scipy sorts them as our CSR does.
@@ -195,8 +196,39 @@ public class TenXTests : TempDirectoryTest
     [Test]
     public void Hdf5WithoutA10xLayoutIsAnError()
     {
-        var e = Assert.Throws<DigitalCellException>(() => TenX.ReadH5(RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenX.ReadH5(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
         Assert.That(e.Message, Does.Contain("not a 10x HDF5 matrix"));
+    }
+
+    [Test]
+    public void SizeLineClaimingTwoBillionEntriesAllocatesOnlyWhatTheFileHolds()
+    {
+        WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 2000000000\n1 1 3\n", genes: 2, cells: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        Assert.That(e.Message, Does.Contain("announces 2000000000 entries but the file has 1"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
+    }
+
+    [Test]
+    public void SizeLineIsCheckedAgainstTheSideFilesBeforeAllocating()
+    {
+        WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2000000000 2000000000 1\n1 1 3\n", genes: 2, cells: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        Assert.That(e.Message, Does.Contain("features.tsv.gz").And.Contain("lists 2 features but matrix.mtx.gz has 2000000000 rows"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
+    }
+
+    [Test]
+    public void EndlessBarcodeLineStopsAtTheLineCeiling()
+    {
+        WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
+        WriteGzip(Path.Combine(Temp, "barcodes.tsv.gz"), new string('A', 40 << 20));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        Assert.That(e.Message, Does.Contain("barcodes.tsv.gz: line 1: the line is longer than 1048576 bytes"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
     }
 
     private void WriteDirectory(string matrix, int genes, int cells)

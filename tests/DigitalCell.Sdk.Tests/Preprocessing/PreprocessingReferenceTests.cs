@@ -2,6 +2,7 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Statistics;
 using DigitalCell.Sdk.Tests.Statistics;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.Preprocessing;
 
@@ -21,7 +22,7 @@ public class PreprocessingReferenceTests
     public void ComputeReference()
     {
         _ref = PythonReference.Run("preprocessing_reference.py",
-            PythonReference.DataFile("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "perturbation", "control",
+            SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "perturbation", "control",
             TopGenes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Components.ToString(System.Globalization.CultureInfo.InvariantCulture), "{out}");
         var labels = _ref.Lines("labels.txt");

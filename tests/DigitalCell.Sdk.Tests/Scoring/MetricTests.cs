@@ -140,8 +140,8 @@ public class MetricTests
             .AppendField("genes", Strings(input.Genes))
             .AppendField("real_means", Array(input.RealMeans))
             .AppendField("pred_means", Array(input.PredictedMeans))
-            .AppendField("real_ctrl", Array(input.RealControl))
-            .AppendField("pred_ctrl", Array(input.PredictedControl))
+            .AppendField("real_ctrl", Array(input.RealControls[0]))
+            .AppendField("pred_ctrl", Array(input.PredictedControls[0]))
             .AppendField("real_lfc", Array(input.RealDifferentialExpression!.Select(t => t.Log2FoldChange)))
             .AppendField("real_fdr", Array(input.RealDifferentialExpression!.Select(t => t.Fdr)))
             .AppendField("pred_lfc", Array(input.PredictedDifferentialExpression!.Select(t => t.Log2FoldChange)))
@@ -150,8 +150,8 @@ public class MetricTests
             .AppendField("perturbed_ref", Array(input.PerturbedReference!))
             .AppendField("real_cells", "[" + string.Join(",", input.RealCells!.Perturbations.Select(m => Array(Rows(m)))) + "]")
             .AppendField("pred_cells", "[" + string.Join(",", input.PredictedCells!.Perturbations.Select(m => Array(Rows(m)))) + "]")
-            .AppendField("real_ctrl_cells", Array(Rows(input.RealCells!.Control)))
-            .AppendField("pred_ctrl_cells", Array(Rows(input.PredictedCells!.Control)))
+            .AppendField("real_ctrl_cells", Array(Rows(input.RealCells!.Controls[0])))
+            .AppendField("pred_ctrl_cells", Array(Rows(input.PredictedCells!.Controls[0])))
             .Append('}');
         var reference = RunPeer("metrics", json.ToString());
         foreach (var metric in Metrics.Full)
@@ -182,6 +182,7 @@ public class MetricTests
         DifferentialExpressionTable Table() => new(
             Enumerable.Range(0, genes).Select(g => random.Next(25) switch { 0 => double.PositiveInfinity, 1 => double.NegativeInfinity, 2 => 1.5, _ => 4 * (random.NextDouble() * 2 - 1) }).ToArray(),
             Enumerable.Range(0, genes).Select(_ => random.Next(3) == 0 ? random.NextDouble() : random.NextDouble() * 0.08).ToArray());
+        static ScoringCells WithControl(CellMatrix[] cells, CellMatrix control) => new(cells, cells.Select(_ => control).ToArray());
         CellMatrix Cells(int n, double[] mean) => new DenseCellMatrix(n, genes,
             Enumerable.Range(0, n).SelectMany(_ => mean.Select(m => (float)(m + random.NextDouble() - 0.5))).ToArray());
         return new ScoringInput(perts, geneNames, real, pred, control, predControl)
@@ -190,8 +191,8 @@ public class MetricTests
             PredictedDifferentialExpression = perts.Select(_ => Table()).ToArray(),
             TopDifferentiallyExpressedGenes = perts.Select(_ => Enumerable.Range(0, genes).OrderBy(_ => random.Next()).Take(20).ToArray()).ToArray(),
             PerturbedReference = real.Aggregate(new double[genes], (acc, r) => acc.Select((a, g) => a + r[g] / perts.Length).ToArray()),
-            RealCells = new ScoringCells(real.Select(r => Cells(5 + random.Next(4), r)).ToArray(), Cells(7, control)),
-            PredictedCells = new ScoringCells(pred.Select(r => Cells(4 + random.Next(4), r)).ToArray(), Cells(6, predControl)),
+            RealCells = WithControl(real.Select(r => Cells(5 + random.Next(4), r)).ToArray(), Cells(7, control)),
+            PredictedCells = WithControl(pred.Select(r => Cells(4 + random.Next(4), r)).ToArray(), Cells(6, predControl)),
         };
     }
 }

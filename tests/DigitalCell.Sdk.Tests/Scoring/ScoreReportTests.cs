@@ -13,7 +13,7 @@ public class ScoreReportTests
         var good = Scorer.Score("model", input, metrics, ScoringMode.CellEval);
         var flat = new ScoringInput(input.Perturbations, input.Genes, input.RealMeans,
             input.Perturbations.Select(_ => input.RealMeans.Aggregate(new double[input.Genes.Count], (a, r) => a.Select((v, g) => v + r[g] / input.Perturbations.Count).ToArray())).ToArray(),
-            input.RealControl, input.PredictedControl);
+            input.RealControls[0], input.PredictedControls[0]);
         var baseline = Scorer.Score("cell-mean", flat, metrics, ScoringMode.CellEval);
         var split = new PerturbationSplit("gears-simulation", 1, ["T"], [], input.Perturbations, ["ctrl"])
         {

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using DigitalCell.Sdk.Tests.TestSupport;
 using System.Text.Json.Nodes;
+using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.Scoring;
 
 /// <summary>The Python metric reference (peers/cell_eval_ref.py) and JSON helpers for the scoring tests.</summary>
 internal static class ScoringTestSupport
 {
-    public static string PapalexiPath => RepoPaths.Data("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+    public static string PapalexiPath => SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
 
     public static string PeerScript => Path.Combine(RepoPaths.Root, "tests", "DigitalCell.Sdk.Tests", "peers", "cell_eval_ref.py");
 

@@ -46,9 +46,6 @@ internal sealed class PythonReference
         return new PythonReference(outDir);
     }
 
-    /// <summary>Path of a repository data file.</summary>
-    public static string DataFile(string relative) => Path.Combine(RepoRoot, "data", relative);
-
     public double[] Doubles(string name) => Read<double>(name);
 
     public float[] Floats(string name) => Read<float>(name);

@@ -1,6 +1,6 @@
 namespace DigitalCell.Sdk.Tests.TestSupport;
 
-/// <summary>Locates the repository (and its shipped real data) from the test output directory.</summary>
+/// <summary>Locates the repository from the test output directory (real data: <see cref="DigitalCell.Tests.Shared.SharedData"/>).</summary>
 internal static class RepoPaths
 {
     private static readonly Lazy<string> RootPath = new(() =>
@@ -12,9 +12,6 @@ internal static class RepoPaths
 
     /// <summary>The repository root.</summary>
     public static string Root => RootPath.Value;
-
-    /// <summary>A path under <c>data/</c>.</summary>
-    public static string Data(string relative) => Path.Combine(Root, "data", relative);
 
     /// <summary>A fresh empty directory under the system temp folder, removed by the caller's TearDown if wanted.</summary>
     public static string NewTempDirectory()

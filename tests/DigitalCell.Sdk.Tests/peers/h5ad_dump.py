@@ -95,8 +95,11 @@ def main():
 
 
 def dump_file(path, out):
+    dump_anndata(anndata.read_h5ad(path), out)
+
+
+def dump_anndata(a, out):
     os.makedirs(out, exist_ok=True)
-    a = anndata.read_h5ad(path)
     mats = {"X": matrix(a.X, "X", out)}
     for group in ["layers", "obsm", "varm", "obsp", "varp"]:
         for k, m in getattr(a, group).items():

@@ -93,8 +93,72 @@ def unsorted_indices(f):
     replace(f, "X/data", data)
 
 
+def unwritten(f, name, shape, dtype, attrs=None, **options):
+    """A chunked dataset whose chunks were never written: a few bytes in the file, any shape (HDF5 fills it on read)."""
+    old = dict(f[name].attrs) if name in f else {}
+    if name in f:
+        del f[name]
+    f.create_dataset(name, shape=shape, dtype=dtype, chunks=(min(shape[0], 65536),) + tuple(shape[1:]), **options)
+    for k, v in (attrs if attrs is not None else old).items():
+        f[name].attrs[k] = v
+
+
+ARRAY = {"encoding-type": "array", "encoding-version": "0.2.0"}
+
+
+def bomb_indptr(f):
+    """An int64 indptr of 2e9 entries: 16 GB if read before its length is compared with the shape."""
+    unwritten(f, "X/indptr", (2_000_000_000,), "i8")
+
+
+def bomb_data(f):
+    unwritten(f, "X/data", (2_000_000_000,), "f4")
+    unwritten(f, "X/indices", (2_000_000_000,), "i4")
+
+
+def bomb_dense_x(f):
+    """A gzip-compressed dense X of 100,000 × 100,000 (40 GB) in a file of kilobytes."""
+    del f["X"]
+    f.create_dataset("X", shape=(100_000, 100_000), dtype="f4", chunks=(1000, 1000), compression="gzip")
+    for k, v in ARRAY.items():
+        f["X"].attrs[k] = v
+
+
+def bomb_uns(f):
+    unwritten(f, "uns/huge", (2_000_000_000,), "f4", ARRAY)
+
+
+def bomb_uns_gzip(f):
+    unwritten(f, "uns/huge", (2_000_000_000,), "f4", ARRAY, compression="gzip")
+
+
+def uns_cycle(f):
+    """A hard link from a group to its own parent: following it naively recurses until the stack overflows."""
+    g = f.create_group("uns/a")
+    g.attrs["encoding-type"], g.attrs["encoding-version"] = "dict", "0.1.0"
+    g["loop"] = g
+
+
 CASES = [unsorted_indices, unknown_encoding, unsupported_version, wrong_encoding, indptr_length, index_out_of_range, indptr_decreasing,
-         codes_out_of_range, obs_length, column_length, missing_data, numbers_as_categories_codes]
+         codes_out_of_range, obs_length, column_length, missing_data, numbers_as_categories_codes,
+         bomb_indptr, bomb_data, bomb_dense_x, bomb_uns, bomb_uns_gzip, uns_cycle]
+
+
+def root_btree_child_past_eof(data):
+    """Superblock v0 (h5py's default): the root symbol-table entry's scratch pad holds the root group's B-tree address
+    (byte 80); that node's first child address (24-byte node header + one 8-byte key) is pointed past the end."""
+    btree = int.from_bytes(data[80:88], "little")
+    assert data[btree:btree + 4] == b"TREE"
+    data[btree + 32:btree + 40] = (len(data) * 4096).to_bytes(8, "little")
+
+
+def global_heap_flip(data):
+    """24 bytes of the first global heap collection (where the vlen strings live), inverted."""
+    at = data.index(b"GCOL")
+    data[at + 16:at + 40] = bytes(b ^ 0xFF for b in data[at + 16:at + 40])
+
+
+BYTE_CASES = [root_btree_child_past_eof, global_heap_flip]
 
 
 def main():
@@ -108,6 +172,11 @@ def main():
         with h5py.File(path, "r+") as f:
             case(f)
     data = open(valid, "rb").read()
+    for case in BYTE_CASES:
+        edited = bytearray(data)
+        case(edited)
+        with open(os.path.join(out, case.__name__ + ".h5ad"), "wb") as f:
+            f.write(edited)
     for name, size in [("truncated_half", len(data) // 2), ("truncated_header", 100)]:
         with open(os.path.join(out, name + ".h5ad"), "wb") as f:
             f.write(data[:size])

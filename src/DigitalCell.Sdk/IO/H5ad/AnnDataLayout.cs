@@ -32,6 +32,7 @@ internal static class AnnDataLayout
         // The obs/var string indexes and X are the slow parts of a big file; read them side by side.
         var annotations = reader.ReadAside(large: true, ReadAnnotations);
         var xElement = reader.OptionalChild(reader.Root, "X", "/");
+        if (xElement is not null) CheckDeclaredAxes(reader, xElement);
         var xRead = xElement is null ? null : reader.ReadMatrix(xElement, "/X");
         var (obs, var, uns) = annotations.GetAwaiter().GetResult();
         int cells = obs.RowCount, genes = var.RowCount;
@@ -70,6 +71,29 @@ internal static class AnnDataLayout
         if (xRows != cells) throw reader.Fail("/obs", $"has {cells} rows but X has {xRows} rows.");
         if (xColumns != genes) throw reader.Fail("/var", $"has {genes} rows but X has {xColumns} columns.");
     }
+
+    /// <summary>
+    /// Compares X's declared shape (its <c>shape</c> attribute or dataset dimensions) with the lengths of the obs and
+    /// var indexes, all read from headers, so a file whose X disagrees fails before X is read and allocated.
+    /// </summary>
+    private static void CheckDeclaredAxes(H5adReader reader, IH5Object x)
+    {
+        var shape = reader.Guard("/X", () => x switch
+        {
+            IH5Group g when g.AttributeExists("shape") => H5Values.IntegerArrayAttribute(g, "shape"),
+            IH5Dataset d when d.Space.Rank == 2 => d.Space.Dimensions.Select(v => v > long.MaxValue ? -1 : (long)v).ToArray(),
+            _ => null,
+        });
+        if (shape is not [var rows, var columns] || DeclaredRows(reader, "obs") is not { } cells || DeclaredRows(reader, "var") is not { } genes) return;
+        if (rows != cells) throw reader.Fail("/obs", $"has {cells} rows but X has {rows} rows.");
+        if (columns != genes) throw reader.Fail("/var", $"has {genes} rows but X has {columns} columns.");
+    }
+
+    /// <summary>The length of a dataframe's index dataset, from its header; null when the element is not laid out that way.</summary>
+    private static long? DeclaredRows(H5adReader reader, string name) => reader.Guard("/" + name, () =>
+        reader.Root.LinkExists(name) && reader.Root.Get(name) is IH5Group frame && H5Values.StringAttribute(frame, "_index") is { } index
+        && frame.LinkExists(index) && frame.Get(index) is IH5Dataset { Space.Rank: 1 } dataset && dataset.Space.Dimensions[0] <= long.MaxValue
+            ? (long)dataset.Space.Dimensions[0] : (long?)null);
 
     private static CellMatrix AsMatrix(H5adReader reader, string path, object value) =>
         value as CellMatrix ?? throw reader.Fail(path, $"expected a matrix, found {H5adReader.Describe(value)}.");

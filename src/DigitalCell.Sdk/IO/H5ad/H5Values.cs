@@ -22,7 +22,7 @@ internal static class H5Values
             H5DataTypeClass.FloatingPoint when type.Size == 8 => dataset.Read<double[]>(selection, memoryDims: memoryDims),
             H5DataTypeClass.FixedPoint => ReadInteger(dataset, type.Size, type.FixedPoint.IsSigned, selection, memoryDims),
             H5DataTypeClass.Enumerated or H5DataTypeClass.BitField when type.Size == 1 => ToBooleans(dataset.Read<byte[]>(selection, memoryDims: memoryDims)),
-            H5DataTypeClass.String or H5DataTypeClass.VariableLength => dataset.Read<string[]>(selection, memoryDims: memoryDims),
+            H5DataTypeClass.String or H5DataTypeClass.VariableLength => NullsAsEmpty(dataset.Read<string[]>(selection, memoryDims: memoryDims)),
             _ => throw new NotSupportedException($"HDF5 type class {type.Class} of size {type.Size} is not supported"),
         };
     }
@@ -114,7 +114,7 @@ internal static class H5Values
         if (!element.AttributeExists(name)) return [];
         var attribute = element.Attribute(name);
         if (attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength)
-            return attribute.Space.Rank == 0 ? [attribute.Read<string>()] : attribute.Read<string[]>();
+            return NullsAsEmpty(attribute.Space.Rank == 0 ? [attribute.Read<string>()] : attribute.Read<string[]>());
         if (attribute.Space.Dimensions.Aggregate(1UL, (a, b) => a * b) == 0) return [];
         throw new NotSupportedException($"attribute '{name}' holds {DescribeType(attribute.Type)} values, expected strings");
     }
@@ -145,6 +145,13 @@ internal static class H5Values
             8 => attribute.Read<long>() != 0,
             _ => attribute.Read<int>() != 0,
         };
+    }
+
+    /// <summary>PureHDF gives null for a variable-length string with no heap object (a null heap ID, or a damaged one); h5py reads those as "".</summary>
+    private static string[] NullsAsEmpty(string[] values)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] ??= "";
+        return values;
     }
 
     private static bool[] ToBooleans(byte[] bytes)

@@ -9,16 +9,24 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// An open h5ad file: dispatches each element to the encoding named by its attributes and turns every failure into a
 /// <see cref="DigitalCellException"/> naming the file, the element path and the problem.
 /// </summary>
-/// <remarks>Files are memory-mapped: PureHDF reads variable-length strings (the obs/var indexes) 3–4× faster that way than through a FileStream.</remarks>
+/// <remarks>
+/// Files are memory-mapped twice over: our fast paths (<see cref="MappedStringDataset"/>, <see cref="MappedNumericDataset"/>)
+/// read the map through <see cref="PureHdfStorage"/>, which checks every file-supplied address and size against the
+/// file's length; PureHDF reads it through a view <em>stream</em>, never its raw-pointer accessor driver, because that
+/// driver follows addresses from the file unchecked and a corrupt B-tree or heap address then reads outside the
+/// mapping (SIGSEGV). A stream read past the end just comes back short, and PureHDF reports it as an exception.
+/// </remarks>
 internal sealed class H5adReader : IDisposable
 {
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
+    private readonly IH5Group _file;
     private readonly IH5Group _root;
+    private readonly string _scope;
     private readonly bool _ownsMap;
     private readonly HdfSuperblock? _superblock;
 
-    private H5adReader(string filePath, H5adReadOptions options, HdfSuperblock? superblock, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group root, bool ownsMap = true)
+    private H5adReader(string filePath, H5adReadOptions options, HdfSuperblock? superblock, MemoryMappedFile map, MemoryMappedViewAccessor view, IH5Group file, IH5Group root, string scope, bool ownsMap = true)
     {
         _superblock = superblock;
         _ownsMap = ownsMap;
@@ -26,7 +34,9 @@ internal sealed class H5adReader : IDisposable
         Options = options;
         _map = map;
         _view = view;
+        _file = file;
         _root = root;
+        _scope = scope;
     }
 
     /// <summary>The file being read.</summary>
@@ -35,7 +45,7 @@ internal sealed class H5adReader : IDisposable
     /// <summary>The caller's options.</summary>
     public H5adReadOptions Options { get; }
 
-    /// <summary>The root group.</summary>
+    /// <summary>The root group: the file's, or the group this reader is scoped to (see <see cref="Scoped"/>).</summary>
     public IH5Group Root => _root;
 
     /// <summary>Opens <paramref name="path"/> memory-mapped, failing with a clear message when it is missing, empty or not HDF5.</summary>
@@ -54,8 +64,8 @@ internal sealed class H5adReader : IDisposable
         {
             map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            var file = H5File.Open(view);
-            return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file);
+            var file = OpenPureHdf(map);
+            return new H5adReader(path, options ?? new H5adReadOptions(), superblock, map, view, file, file, "");
         }
         catch (Exception e)
         {
@@ -70,19 +80,41 @@ internal sealed class H5adReader : IDisposable
     /// objects keep per-read state, but independent ones over their own views of one read-only map can run in
     /// parallel. Disposing the fork leaves this reader open.
     /// </summary>
-    public H5adReader Fork()
+    public H5adReader Fork() => ForkAt(_scope);
+
+    /// <summary>
+    /// A reader whose root is the group at <paramref name="groupPath"/> (relative to this reader's root), for an
+    /// AnnData stored inside another file (an h5mu modality under <c>/mod/&lt;name&gt;</c>): element paths stay
+    /// relative to that group when reading and are reported in full in errors. Disposing it leaves this reader open.
+    /// </summary>
+    /// <exception cref="DigitalCellException">The group does not exist.</exception>
+    public H5adReader Scoped(string groupPath) => ForkAt(_scope + "/" + groupPath.Trim('/'));
+
+    private H5adReader ForkAt(string scope)
     {
         var view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        IH5Group? file = null;
         try
         {
-            return new(FilePath, Options, _superblock, _map, view, Guard("/", () => H5File.Open(view)), ownsMap: false);
+            file = OpenPureHdf(_map);
+            var root = file;
+            foreach (var part in scope.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                root = (root.LinkExists(part) ? root.Get(part) : null) as IH5Group
+                    ?? throw new DigitalCellException(FilePath, scope, "required group is missing.");
+            return new(FilePath, Options, _superblock, _map, view, file, root, scope, ownsMap: false);
         }
-        catch
+        catch (Exception e)
         {
+            (file as IDisposable)?.Dispose();
             view.Dispose();
-            throw;
+            if (e is DigitalCellException) throw;
+            throw new DigitalCellException(FilePath, scope.Length == 0 ? "/" : scope, $"cannot read: {e.Message}", e);
         }
     }
+
+    /// <summary>Opens PureHDF over a bounds-checked stream of the map (see the remarks on this type).</summary>
+    private static IH5Group OpenPureHdf(MemoryMappedFile map) =>
+        H5File.Open(map.CreateViewStream(0, 0, MemoryMappedFileAccess.Read), leaveOpen: false);
 
     /// <summary>Runs <paramref name="read"/> on a forked reader on the thread pool when the data are large enough to gain from it.</summary>
     public Task<T> ReadAside<T>(bool large, Func<H5adReader, T> read)
@@ -96,10 +128,13 @@ internal sealed class H5adReader : IDisposable
     }
 
     /// <summary>An error about element <paramref name="path"/>.</summary>
-    public DigitalCellException Fail(string path, string problem, Exception? inner = null) => new(FilePath, path, problem, inner);
+    public DigitalCellException Fail(string path, string problem, Exception? inner = null) => new(FilePath, InFile(path), problem, inner);
 
     /// <summary>Reports a skipped element to <see cref="H5adReadOptions.OnSkipped"/>.</summary>
-    public void Skip(string path, string reason) => Options.OnSkipped?.Invoke(path, reason);
+    public void Skip(string path, string reason) => Options.OnSkipped?.Invoke(InFile(path), reason);
+
+    /// <summary>The full path in the file of an element path relative to <see cref="Root"/>.</summary>
+    private string InFile(string path) => _scope.Length == 0 ? path : path == "/" ? _scope : _scope + path;
 
     /// <summary>The child <paramref name="name"/> of <paramref name="group"/>, or null when absent.</summary>
     public IH5Object? OptionalChild(IH5Group group, string name, string groupPath) =>
@@ -184,16 +219,58 @@ internal sealed class H5adReader : IDisposable
     };
 
     /// <summary>Reads a one-dimensional string dataset, through <see cref="MappedStringDataset"/> where it can; null when it does not hold strings.</summary>
-    public string[]? ReadStringDataset(IH5Dataset dataset) =>
-        MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
+    public string[]? ReadStringDataset(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return MappedStringDataset.TryRead(_view, _superblock, dataset) ?? H5Values.ReadArray(dataset) as string[];
+    }
 
     /// <summary>Reads a whole one-dimensional numeric dataset as float32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
-    public float[] ReadFloats(IH5Dataset dataset) =>
-        (dataset.Type.Class == H5DataTypeClass.FloatingPoint ? MappedNumericDataset.TryRead<float>(_view, _superblock, dataset) : null) ?? H5Values.ReadFloats(dataset);
+    public float[] ReadFloats(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return (dataset.Type.Class == H5DataTypeClass.FloatingPoint ? MappedNumericDataset.TryRead<float>(_view, _superblock, dataset) : null) ?? H5Values.ReadFloats(dataset);
+    }
 
     /// <summary>Reads a whole one-dimensional integer dataset as int32, copied straight from the memory map where <see cref="MappedNumericDataset"/> can.</summary>
-    public int[] ReadInt32(IH5Dataset dataset) =>
-        (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.FixedPoint.IsSigned ? MappedNumericDataset.TryRead<int>(_view, _superblock, dataset) : null) ?? H5Values.ReadInt32(dataset);
+    public int[] ReadInt32(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.FixedPoint.IsSigned ? MappedNumericDataset.TryRead<int>(_view, _superblock, dataset) : null) ?? H5Values.ReadInt32(dataset);
+    }
+
+    /// <summary>Reads a whole dataset as a typed array (see <see cref="H5Values.ReadArray"/>).</summary>
+    public Array ReadArray(IH5Dataset dataset, string path)
+    {
+        EnsureStorable(dataset, path);
+        return H5Values.ReadArray(dataset);
+    }
+
+    /// <summary>The length of a one-dimensional dataset, from its header.</summary>
+    /// <exception cref="DigitalCellException">It is not one-dimensional.</exception>
+    public ulong VectorLength(IH5Dataset dataset, string path) => Guard(path, () => dataset.Space.Dimensions) is [var length]
+        ? length : throw Fail(path, "expected a one-dimensional dataset.");
+
+    /// <summary>
+    /// Fails unless the file could hold the dataset it declares: its elements must fit in one .NET array and, stored,
+    /// in the file's bytes (times deflate's largest expansion, 1032:1, when it is compressed). HDF5 fills chunks never
+    /// written with the fill value, so without this a 1 MB file declaring a 2-billion-element dataset makes the reader
+    /// allocate gigabytes before anything could disagree with it.
+    /// </summary>
+    public void EnsureStorable(IH5Dataset dataset, string path)
+    {
+        const ulong MaxDeflateRatio = 1032;
+        var (dims, elementSize) = Guard(path, () => (dataset.Space.Dimensions, (ulong)Math.Max(1, dataset.Type.Size)));
+        ulong count = 1;
+        foreach (ulong d in dims)
+            if (d != 0 && count > (ulong)Array.MaxLength / d) throw Fail(path, $"declares a shape of [{string.Join(", ", dims)}], more elements than an array can hold.");
+            else count *= d;
+        if (count > (ulong)Array.MaxLength) throw Fail(path, $"declares a shape of [{string.Join(", ", dims)}], more elements than an array can hold.");
+        ulong fileLength = (ulong)(_superblock?.FileLength ?? _view.Capacity);
+        ulong capacity = PureHdfStorage.IsFiltered(dataset) ? fileLength * MaxDeflateRatio : fileLength;
+        if (count * elementSize > capacity)
+            throw Fail(path, $"declares {count} elements of {elementSize} bytes but the file ({fileLength} bytes) cannot hold them; it is corrupt.");
+    }
 
     /// <summary>Joins a group path and a child name.</summary>
     public static string Join(string groupPath, string name) => groupPath == "/" ? "/" + name : groupPath + "/" + name;
@@ -216,7 +293,7 @@ internal sealed class H5adReader : IDisposable
     public void Dispose()
     {
         // PureHDF registers every open file (and its caches) until disposed; disposing it also disposes its view.
-        (_root as IDisposable)?.Dispose();
+        (_file as IDisposable)?.Dispose();
         _view.Dispose();
         if (_ownsMap) _map.Dispose();
     }

@@ -20,19 +20,8 @@ internal sealed class H5adWriter(H5adWriteOptions options)
     /// <summary>Writes <paramref name="data"/> to <paramref name="path"/> atomically (PureHDF leaves a corrupt file when a write fails).</summary>
     public void Write(CellDataset data, string path)
     {
-        var file = new H5File
-        {
-            Attributes = Encoding("anndata", "0.1.0"),
-            ["X"] = Matrix(data.X),
-            ["obs"] = DataFrameEncoding.Write(this, data.Obs),
-            ["var"] = DataFrameEncoding.Write(this, data.Var),
-            ["layers"] = Dict(data.Layers.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
-            ["obsm"] = Dict(data.Obsm.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
-            ["varm"] = Dict(data.Varm.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
-            ["obsp"] = Dict(data.Obsp.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
-            ["varp"] = Dict(data.Varp.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
-            ["uns"] = Dict(data.Uns),
-        };
+        var file = new H5File();
+        AddAnnData(file, data);
         AtomicFile.Write(path, temp =>
         {
             try
@@ -44,6 +33,24 @@ internal sealed class H5adWriter(H5adWriteOptions options)
                 throw new DigitalCellException(path, null, $"cannot write h5ad: {e.Message}", e);
             }
         });
+    }
+
+    /// <summary>
+    /// Fills <paramref name="group"/> with the elements and attributes of an AnnData (the root of an h5ad file, or one
+    /// modality of an h5mu file).
+    /// </summary>
+    public void AddAnnData(H5Group group, CellDataset data)
+    {
+        group.Attributes = Encoding("anndata", "0.1.0");
+        group["X"] = Matrix(data.X);
+        group["obs"] = DataFrameEncoding.Write(this, data.Obs);
+        group["var"] = DataFrameEncoding.Write(this, data.Var);
+        group["layers"] = Dict(data.Layers.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        group["obsm"] = Dict(data.Obsm.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        group["varm"] = Dict(data.Varm.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        group["obsp"] = Dict(data.Obsp.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        group["varp"] = Dict(data.Varp.ToDictionary(kv => kv.Key, kv => (object)kv.Value));
+        group["uns"] = Dict(data.Uns);
     }
 
     /// <summary>The <c>encoding-type</c>/<c>encoding-version</c> attributes, plus any extra ones.</summary>

@@ -10,8 +10,11 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// <param name="BaseAddress">Absolute file offset that every address in the file is relative to.</param>
 /// <param name="OffsetSize">Bytes per address (4 or 8).</param>
 /// <param name="LengthSize">Bytes per length field.</param>
-/// <param name="DeclaredEnd">The byte length the file declares (base address + end-of-file address).</param>
-internal sealed record HdfSuperblock(long BaseAddress, int OffsetSize, int LengthSize, long DeclaredEnd)
+/// <param name="DeclaredEnd">The byte length the file declares: its end-of-file address, absolute (spec §II.A), so it
+/// counts any user block (h5py files with the 512-byte user block of every h5mu file declare their full size).</param>
+/// <param name="FileLength">The file's actual byte length: the bound of every address the fast paths follow (a memory
+/// map's capacity is rounded up to whole pages, so bytes past it are not the file's).</param>
+internal sealed record HdfSuperblock(long BaseAddress, int OffsetSize, int LengthSize, long DeclaredEnd, long FileLength)
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
 
@@ -36,7 +39,7 @@ internal sealed record HdfSuperblock(long BaseAddress, int OffsetSize, int Lengt
             long ReadAddress(int at) => sizeOfOffsets == 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(at)) : BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(at));
             long baseAddress = ReadAddress(baseAt);
             long eof = ReadAddress(baseAt + 2 * sizeOfOffsets);
-            return eof < 0 || baseAddress < 0 ? null : new HdfSuperblock(baseAddress, sizeOfOffsets, sizeOfLengths, baseAddress + eof);
+            return eof < 0 || baseAddress < 0 ? null : new HdfSuperblock(baseAddress, sizeOfOffsets, sizeOfLengths, eof, stream.Length);
         }
         return null;
     }

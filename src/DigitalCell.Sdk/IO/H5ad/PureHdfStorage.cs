@@ -27,11 +27,14 @@ internal static class PureHdfStorage
     /// </summary>
     public static (ulong BTreeAddress, uint[] ChunkDims)? UnfilteredBTreeChunks(IH5Dataset dataset)
     {
-        if (Internal(dataset, "InternalFilterPipeline") is not null || Internal(dataset, "InternalExternalFileList") is not null) return null;
+        if (IsFiltered(dataset) || Internal(dataset, "InternalExternalFileList") is not null) return null;
         var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
         return storage?.GetType().Name == "ChunkedStoragePropertyDescription3" && Internal(storage, "Address") is ulong address && Internal(storage, "DimensionSizes") is uint[] dims
             ? (address, dims) : null;
     }
+
+    /// <summary>Whether the dataset's chunks pass through a filter pipeline (deflate, shuffle, …), so stored bytes may expand on reading.</summary>
+    public static bool IsFiltered(IH5Dataset dataset) => Internal(dataset, "InternalFilterPipeline") is not null;
 
     /// <summary>Whether the dataset holds variable-length strings (not variable-length sequences of other types).</summary>
     public static bool IsVariableLengthString(IH5Dataset dataset) =>
@@ -43,13 +46,14 @@ internal static class PureHdfStorage
 
     /// <summary>
     /// The view position of the <paramref name="count"/> bytes at file address <paramref name="address"/> (relative
-    /// to the superblock's base address), or null when they do not lie wholly inside the mapped file.
+    /// to the superblock's base address), or null when they do not lie wholly inside the file.
     /// </summary>
     public static long? Position(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, long count)
     {
-        if (address > (ulong)view.Capacity || count < 0) return null;
+        long end = Math.Min(view.Capacity, superblock.FileLength);
+        if (address > (ulong)end || count < 0) return null;
         long start = superblock.BaseAddress + (long)address;
-        return start >= 0 && start <= view.Capacity - count ? start : null;
+        return start >= 0 && start <= end - count ? start : null;
     }
 
     /// <summary>Copies <paramref name="count"/> bytes at file address <paramref name="address"/>, or null when they lie outside the file.</summary>

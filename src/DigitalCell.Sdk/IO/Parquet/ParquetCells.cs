@@ -32,7 +32,10 @@ public static class ParquetCells
         Task.Run(() => ReadLongAsync(path, genes)).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ReadLong"/>
-    public static async Task<CellDataset> ReadLongAsync(string path, IReadOnlyList<string>? genes = null, CancellationToken cancellationToken = default)
+    public static Task<CellDataset> ReadLongAsync(string path, IReadOnlyList<string>? genes = null, CancellationToken cancellationToken = default) =>
+        ParquetFile.GuardAsync(path, () => ReadLongCoreAsync(path, genes, cancellationToken));
+
+    private static async Task<CellDataset> ReadLongCoreAsync(string path, IReadOnlyList<string>? genes, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         var schema = reader.Schema;
@@ -134,44 +137,22 @@ public static class ParquetCells
     public static CellDataset ReadWide(string path) => Task.Run(() => ReadWideAsync(path)).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ReadWide"/>
-    public static async Task<CellDataset> ReadWideAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<CellDataset> ReadWideAsync(string path, CancellationToken cancellationToken = default) =>
+        ParquetFile.GuardAsync(path, () => ReadWideCoreAsync(path, cancellationToken));
+
+    private static async Task<CellDataset> ReadWideCoreAsync(string path, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-        var fields = reader.Schema.DataFields;
-        var cellField = ParquetFile.Require(path, reader.Schema, CellColumn, "wide");
-        var declaredObs = ParquetFile.ReadNames(path, reader.CustomMetadata, ObsColumnsKey);
-        foreach (var name in declaredObs ?? [])
-            ParquetFile.Require(path, reader.Schema, name, "wide file's declared obs");
-        bool IsObs(DataField f) => declaredObs?.Contains(f.Name) ?? !(f.ClrType == typeof(float) || f.ClrType == typeof(double));
-        var others = fields.Where(f => f.Name != CellColumn).ToList();
-        var obsBuilders = others.Where(IsObs).Select(f => ObsColumnCodec.BuilderFor(path, f)).ToList();
-        var geneFields = others.Where(f => !IsObs(f)).ToArray();
-        var categories = ParquetCategories.Parse(path, reader.CustomMetadata.GetValueOrDefault(CategoriesKey));
-
-        var cells = new List<string>();
-        var indptr = new List<int> { 0 };
-        var indices = new List<int>();
-        var values = new List<float>();
+        var columns = WideParquetColumns.Describe(path, reader);
+        var obs = await columns.ReadObsAsync(reader, cancellationToken).ConfigureAwait(false);
+        var builder = new SparseRowBuilder(columns.Genes.Length);
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var rowGroup = reader.OpenRowGroupReader(g);
-            int rows = (int)rowGroup.RowCount;
-            cells.AddRange(await ParquetFile.ReadStringsAsync(path, rowGroup, cellField, g).ConfigureAwait(false));
-            foreach (var builder in obsBuilders) await builder.AppendAsync(rowGroup, rows).ConfigureAwait(false);
-            var columns = new float[geneFields.Length][];
-            for (int j = 0; j < geneFields.Length; j++)
-                columns[j] = await ParquetFile.ReadValuesAsync(path, rowGroup, geneFields[j], g).ConfigureAwait(false);
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = 0; j < columns.Length; j++)
-                    if (columns[j][r] != 0f) { indices.Add(j); values.Add(columns[j][r]); }
-                indptr.Add(indices.Count);
-            }
+            var block = await columns.ReadRowGroupAsync(reader, g).ConfigureAwait(false);
+            for (int r = 0; r < block.RowCount; r++) builder.AddRow(block.RowIndices(r), block.RowValues(r));
         }
-        var x = SparseCellMatrix.Trusted(cells.Count, geneFields.Length, indptr.ToArray(), indices.ToArray(), values.ToArray());
-        var obs = new AnnotationTable("obs", cells.ToArray(), obsBuilders.Select(b => b.Build(categories.GetValueOrDefault(b.Field.Name))));
-        return new CellDataset(x, obs, new AnnotationTable("var", geneFields.Select(f => f.Name).ToArray()), source: Path.GetFullPath(path));
+        return new CellDataset(builder.Build(), obs, new AnnotationTable("var", columns.Genes.Select(f => f.Name).ToArray()), source: Path.GetFullPath(path));
     }
 
     /// <summary>Writes a wide-layout file (one row per cell: name, obs columns, one float column per gene), atomically.</summary>

@@ -20,6 +20,27 @@ internal static class ParquetFile
         }
     }
 
+    /// <summary>
+    /// Runs a read, turning whatever Parquet.Net throws on a damaged file (it surfaces Thrift, Snappy and page-level
+    /// failures as their own exception types) into one error naming the file; an error raised without a file
+    /// (a value outside its declared categories) gets this one.
+    /// </summary>
+    public static async Task<T> GuardAsync<T>(string path, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (DigitalCellException e) when (e.FilePath is null)
+        {
+            throw new DigitalCellException(path, null, e.Message, e);
+        }
+        catch (Exception e) when (e is not (DigitalCellException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw new DigitalCellException(path, null, $"the Parquet data is corrupt ({e.Message})", e);
+        }
+    }
+
     /// <summary>Writes a Parquet file atomically: <paramref name="write"/> fills the row groups of a temporary file.</summary>
     public static Task WriteAsync(string path, ParquetSchema schema, Dictionary<string, string> metadata,
         Func<ParquetWriter, Task> write, CancellationToken cancellationToken) =>

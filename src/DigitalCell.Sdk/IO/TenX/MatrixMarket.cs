@@ -16,8 +16,10 @@ internal static class MatrixMarket
     private const string Banner = "%%MatrixMarket";
 
     /// <summary>Reads a genes × cells Matrix Market file into a cells × genes CSR matrix.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="checkSize">Called with (genes, cells) from the size line before anything is allocated by it; throws to reject them.</param>
     /// <remarks>Duplicate coordinates are summed, as scipy's <c>coo_matrix.tocsr()</c> does in <c>scanpy.read_10x_mtx</c>.</remarks>
-    public static SparseCellMatrix ReadCellsByGenes(string path)
+    public static SparseCellMatrix ReadCellsByGenes(string path, Action<int, int>? checkSize = null)
     {
         using var reader = new ByteLineReader(path);
         string Where() => $"line {reader.LineNumber}";
@@ -41,10 +43,15 @@ internal static class MatrixMarket
             throw new DigitalCellException(path, Where(), $"expected the size line 'rows columns entries' (three non-negative integers), found '{Shorten(line)}'");
         if (entries > Array.MaxLength)
             throw new DigitalCellException(path, Where(), $"{entries} entries exceed what one in-memory matrix can hold ({Array.MaxLength})");
+        checkSize?.Invoke(genes, cells);
 
-        var geneOf = new int[entries];
-        var cellOf = new int[entries];
-        var values = new float[entries];
+        // The size line is only a claim: allocate what the file can hold ("1 1 1\n" is the shortest entry; a gzip file
+        // is assumed to hold about one entry per compressed byte) and grow towards the claim as entries arrive.
+        long fileLength = new FileInfo(path).Length;
+        int capacity = (int)Math.Min(entries, path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? fileLength : fileLength / 6 + 1);
+        var geneOf = new int[capacity];
+        var cellOf = new int[capacity];
+        var values = new float[capacity];
         long read = 0;
         while (reader.TryReadLine(out line))
         {
@@ -61,6 +68,13 @@ internal static class MatrixMarket
             var valueToken = NextToken(ref rest);
             if (!TryParseValue(valueToken, integer, out float value) || !NextToken(ref rest).IsEmpty)
                 throw new DigitalCellException(path, Where(), $"expected one {(integer ? "integer" : "real")} value after the indices, found '{Shorten(line)}'");
+            if (read == geneOf.Length)
+            {
+                int grown = (int)Math.Min(entries, Math.Max(1024, 2L * geneOf.Length));
+                Array.Resize(ref geneOf, grown);
+                Array.Resize(ref cellOf, grown);
+                Array.Resize(ref values, grown);
+            }
             geneOf[read] = gene - 1;
             cellOf[read] = cell - 1;
             values[read] = value;
@@ -68,7 +82,7 @@ internal static class MatrixMarket
         }
         if (read != entries)
             throw new DigitalCellException(path, Where(), $"the size line announces {entries} entries but the file has {read}");
-        return CoordinateMatrix.ToCsr(cells, genes, cellOf, geneOf, values);
+        return CoordinateMatrix.ToCsr(cells, genes, cellOf.AsSpan(0, (int)read), geneOf.AsSpan(0, (int)read), values.AsSpan(0, (int)read));
     }
 
     /// <summary>Writes <paramref name="matrix"/> (cells × genes) as a gzipped genes × cells coordinate file, skipping zeros.</summary>

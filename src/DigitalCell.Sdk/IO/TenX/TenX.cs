@@ -37,13 +37,16 @@ public static class TenX
             ?? throw new DigitalCellException(directory, null, "no features.tsv[.gz] or genes.tsv[.gz] next to the matrix");
         string barcodesPath = Find(directory, "barcodes.tsv");
 
-        var x = MatrixMarket.ReadCellsByGenes(matrixPath);
         var features = TabSeparated.Read(featuresPath, minimumFields: 2);
         var barcodes = TabSeparated.Read(barcodesPath, minimumFields: 1);
-        if (features.Count != x.ColumnCount)
-            throw new DigitalCellException(featuresPath, null, $"lists {features.Count} features but {Path.GetFileName(matrixPath)} has {x.ColumnCount} rows");
-        if (barcodes.Count != x.RowCount)
-            throw new DigitalCellException(barcodesPath, null, $"lists {barcodes.Count} barcodes but {Path.GetFileName(matrixPath)} has {x.RowCount} columns");
+        // The size line is checked against the side files before the matrix allocates anything by it.
+        var x = MatrixMarket.ReadCellsByGenes(matrixPath, (genes, cells) =>
+        {
+            if (features.Count != genes)
+                throw new DigitalCellException(featuresPath, null, $"lists {features.Count} features but {Path.GetFileName(matrixPath)} has {genes} rows");
+            if (barcodes.Count != cells)
+                throw new DigitalCellException(barcodesPath, null, $"lists {barcodes.Count} barcodes but {Path.GetFileName(matrixPath)} has {cells} columns");
+        });
 
         var columns = new List<AnnotationColumn> { new StringColumn(GeneIdsColumn, features.Select(f => (string?)f[0]).ToArray()) };
         // Cell Ranger 2's genes.tsv has no type column; scanpy then adds no feature_types either.

@@ -16,8 +16,6 @@ internal static class AnndataPeer
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string DataFile(string relative) => Path.Combine(RepoRoot, "data", relative);
-
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
@@ -122,7 +120,7 @@ internal static class AnndataPeer
 
     private static int[] BitsOf(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, int>(values).ToArray();
 
-    private static void AssertFrame(AnnotationTable ours, JsonObject theirs)
+    internal static void AssertFrame(AnnotationTable ours, JsonObject theirs)
     {
         string axis = ours.Axis;
         Assert.That(ours.Index, Is.EqualTo(theirs["index"]!.AsArray().Select(n => (string)n!)), $"{axis} index");
@@ -165,7 +163,7 @@ internal static class AnndataPeer
         }
     }
 
-    private static void AssertUns(IReadOnlyDictionary<string, object> ours, JsonObject theirs, string path)
+    internal static void AssertUns(IReadOnlyDictionary<string, object> ours, JsonObject theirs, string path)
     {
         var expectedKeys = theirs.Where(kv => (string)kv.Value!["type"]! != "skipped").Select(kv => kv.Key).Order(StringComparer.Ordinal);
         Assert.That(ours.Keys.Order(StringComparer.Ordinal), Is.EqualTo(expectedKeys), path + " keys");

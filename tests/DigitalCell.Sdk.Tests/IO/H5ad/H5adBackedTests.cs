@@ -2,13 +2,14 @@ namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.Data;
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Tests.Shared;
 
 /// <summary>Backed access reads exactly the rows an in-memory read holds (which is itself checked against anndata).</summary>
 [TestFixture]
 public class H5adBackedTests
 {
-    private static readonly string Papalexi = AnndataPeer.DataFile("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
-    private static readonly string Pbmc68k = AnndataPeer.DataFile("pbmc68k-reduced/pbmc68k_reduced.h5ad");
+    private static readonly string Papalexi = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+    private static readonly string Pbmc68k = SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad");
 
     private static void AssertSameMatrix(CellMatrix actual, CellMatrix expected, string what)
     {

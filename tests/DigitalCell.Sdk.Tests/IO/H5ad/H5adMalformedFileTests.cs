@@ -52,6 +52,11 @@ public class H5adMalformedFileTests
     [TestCase("column_length", "/obs/n_counts", "has 58 entries but the index '_index' has 60.")]
     [TestCase("missing_data", "/X/data", "required element is missing.")]
     [TestCase("numbers_as_categories_codes", "/obs/perturbation/codes", "cannot read: expected integers, found float64")]
+    [TestCase("bomb_indptr", "/X/indptr", "has 2000000000 entries but the matrix has 60 rows (expected 61).")]
+    [TestCase("bomb_data", "/X/data", "has 2000000000 stored values, more than the 60 × 17 matrix has cells.")]
+    [TestCase("bomb_dense_x", "/obs", "has 60 rows but X has 100000 rows.")]
+    [TestCase("bomb_uns", "/uns/huge", "declares 2000000000 elements of 4 bytes but the file (")]
+    [TestCase("bomb_uns_gzip", "/uns/huge", "declares 2000000000 elements of 4 bytes but the file (")]
     public void MalformedElementIsNamedInTheError(string name, string element, string problem)
     {
         string path = File(name);
@@ -114,5 +119,25 @@ public class H5adMalformedFileTests
         string path = File("indptr_length");
         var error = Assert.Throws<DigitalCellException>(() => H5ad.OpenBacked(path))!;
         Assert.That(error.Message, Is.EqualTo($"{path}: /X/indptr: has 60 entries but the matrix has 60 rows (expected 61)."));
+    }
+
+    [Test]
+    public void HardLinkCycleInUnsIsAnErrorNotAStackOverflow()
+    {
+        string path = File("uns_cycle");
+        var error = Assert.Throws<DigitalCellException>(() => H5ad.Read(path))!;
+        Assert.That(error.Element, Does.StartWith("/uns/a/loop/loop/"));
+        Assert.That(error.Problem, Does.StartWith("groups nest more than 32 levels deep: a hard-link cycle"));
+    }
+
+    /// <summary>Both crashed the process with SIGSEGV through PureHDF's raw-pointer memory-map driver.</summary>
+    [TestCase("root_btree_child_past_eof")]
+    [TestCase("global_heap_flip")]
+    public void CorruptAddressesAreErrorsNotCrashes(string name)
+    {
+        string path = File(name);
+        var error = Assert.Throws<DigitalCellException>(() => H5ad.Read(path))!;
+        Assert.That(error.FilePath, Is.EqualTo(path));
+        Assert.Throws<DigitalCellException>(() => H5ad.OpenBacked(path).Dispose());
     }
 }

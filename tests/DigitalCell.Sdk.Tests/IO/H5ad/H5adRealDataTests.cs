@@ -4,8 +4,9 @@ namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.IO.H5ad;
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Tests.Shared;
 
-/// <summary>Every real h5ad shipped under data/ reads exactly as Python anndata 0.8 reads it.</summary>
+/// <summary>Every real h5ad of the data mirror reads exactly as Python anndata 0.8 reads it.</summary>
 [TestFixture]
 public class H5adRealDataTests
 {
@@ -25,7 +26,7 @@ public class H5adRealDataTests
     public void ReadAllWithAnndata()
     {
         AnndataPeer.RequireAnndata();
-        _dumps = AnndataPeer.ReadMany(RealFiles.Select(AnndataPeer.DataFile).ToArray());
+        _dumps = AnndataPeer.ReadMany(RealFiles.Select(SharedData.File).ToArray());
     }
 
     [TestCase("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")]
@@ -36,7 +37,7 @@ public class H5adRealDataTests
     [TestCase("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")]
     public void ReadsRealFileLikeAnndata(string relative)
     {
-        string path = AnndataPeer.DataFile(relative);
+        string path = SharedData.File(relative);
         var ours = H5ad.Read(path);
         AnndataPeer.AssertSame(ours, _dumps[path]);
         Assert.That(ours.Source, Is.EqualTo(path));
@@ -46,7 +47,7 @@ public class H5adRealDataTests
     public void Pbmc68kSkipsRawAndRecArraysAndReportsThem()
     {
         var skipped = new List<string>();
-        var data = H5ad.Read(AnndataPeer.DataFile("pbmc68k-reduced/pbmc68k_reduced.h5ad"), new H5adReadOptions { OnSkipped = (element, _) => skipped.Add(element) });
+        var data = H5ad.Read(SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad"), new H5adReadOptions { OnSkipped = (element, _) => skipped.Add(element) });
         Assert.That(skipped, Is.EquivalentTo(new[] { "/raw", "/uns/rank_genes_groups/names", "/uns/rank_genes_groups/scores" }));
         Assert.That(data.X.IsSparse, Is.False, "pbmc68k stores a dense X");
         var rgg = (IReadOnlyDictionary<string, object>)data.Uns["rank_genes_groups"];
@@ -56,7 +57,7 @@ public class H5adRealDataTests
     [Test]
     public void NumericCategoriesBecomeTheirText()
     {
-        var data = H5ad.Read(AnndataPeer.DataFile("marson-cd4-crispri-cellxgene/small_perturbations.h5ad"));
+        var data = H5ad.Read(SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad"));
         var lengths = data.Var.Categorical("feature_length");
         Assert.That(lengths.Categories.All(c => long.TryParse(c, out _)), Is.True);
     }
@@ -64,8 +65,8 @@ public class H5adRealDataTests
     [Test]
     public void LegacyLayoutReadsLikeTheModernCopyOfTheSameData()
     {
-        var modern = H5ad.Read(AnndataPeer.DataFile("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad"));
-        var legacy = H5ad.Read(AnndataPeer.DataFile("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad"));
+        var modern = H5ad.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad"));
+        var legacy = H5ad.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad"));
         Assert.That(legacy.CellNames, Is.EqualTo(modern.CellNames));
         Assert.That(legacy.Obs.Categorical("cell_type").Categories, Is.EqualTo(modern.Obs.Categorical("cell_type").Categories));
         Assert.That(legacy.Obs.Categorical("cell_type").Codes.ToArray(), Is.EqualTo(modern.Obs.Categorical("cell_type").Codes.ToArray()));
@@ -77,7 +78,7 @@ public class H5adRealDataTests
     [Test]
     public void LegacyLayoutCanBeOpenedBacked()
     {
-        string path = AnndataPeer.DataFile("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad");
+        string path = SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad");
         var full = H5ad.Read(path);
         using var backed = H5ad.OpenBacked(path);
         var rows = backed.X.ReadRows(100, 50).ToSparse();

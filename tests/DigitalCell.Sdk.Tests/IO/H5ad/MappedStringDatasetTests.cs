@@ -4,6 +4,7 @@ using PureHDF;
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Tests.Shared;
 
 /// <summary>
 /// The fast variable-length string path reads exactly what PureHDF reads, is really taken for contiguous string
@@ -22,7 +23,7 @@ public class MappedStringDatasetTests : TempDirectoryTest
     public void EveryStringDatasetOfARealFileMatchesPureHdf(string relative)
     {
         // These files are gzip-compressed (chunked), so most of their strings go through PureHDF; the contiguous ones must not.
-        var (taken, contiguous) = CompareAll(AnndataPeer.DataFile(relative));
+        var (taken, contiguous) = CompareAll(SharedData.File(relative));
         Assert.That(taken, Is.EquivalentTo(contiguous));
     }
 

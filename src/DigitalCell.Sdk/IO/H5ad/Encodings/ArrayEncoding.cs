@@ -22,9 +22,10 @@ internal sealed class ArrayEncoding : IH5adEncoding
             case 0:
                 return H5Values.ReadScalar(dataset);
             case 1:
-                return H5Values.ReadArray(dataset);
+                return reader.ReadArray(dataset, path);
             case 2 when dataset.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength):
                 if (dims[0] > int.MaxValue || dims[1] > int.MaxValue) throw reader.Fail(path, $"array of {dims[0]} × {dims[1]} is too large.");
+                reader.EnsureStorable(dataset, path);
                 return new DenseCellMatrix((int)dims[0], (int)dims[1], H5Values.ReadFloats(dataset));
             default:
                 reader.Skip(path, $"arrays of rank {dims.Length} ({H5Values.DescribeType(dataset.Type)}) are not supported.");

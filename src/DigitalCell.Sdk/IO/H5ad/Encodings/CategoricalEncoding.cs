@@ -26,7 +26,7 @@ internal sealed class CategoricalEncoding : IH5adEncoding
             Array a => a.Cast<object>().Select(CategoryText).ToArray(),
             var other => throw reader.Fail(categoriesPath, $"expected an array of categories, found {H5adReader.Describe(other)}."),
         };
-        var codes = reader.Guard(codesPath, () => H5Values.ReadInt32(reader.ChildDataset(group, "codes", path)));
+        var codes = reader.Guard(codesPath, () => reader.ReadInt32(reader.ChildDataset(group, "codes", path), codesPath));
         for (int i = 0; i < codes.Length; i++)
             if (codes[i] < -1 || codes[i] >= categories.Length)
                 throw reader.Fail(codesPath, $"code {codes[i]} at row {i} is out of range for {categories.Length} categories.");

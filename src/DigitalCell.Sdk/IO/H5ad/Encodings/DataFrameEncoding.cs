@@ -5,13 +5,14 @@ namespace DigitalCell.Sdk.IO.H5ad.Encodings;
 
 /// <summary>
 /// <c>dataframe</c> 0.2.0: a group with one element per column, the index named by the <c>_index</c> attribute and the
-/// column order by <c>column-order</c> (obs and var).
+/// column order by <c>column-order</c> (obs and var). Version 0.1.0 (anndata 0.7) differs only in its categorical
+/// columns, read by <see cref="ReferencedCategorical"/>.
 /// </summary>
 internal sealed class DataFrameEncoding : IH5adEncoding
 {
     public string EncodingType => "dataframe";
 
-    public IReadOnlyList<string> Versions { get; } = ["0.2.0"];
+    public IReadOnlyList<string> Versions { get; } = ["0.2.0", "0.1.0"];
 
     public object? Read(H5adReader reader, IH5Object element, string path)
     {
@@ -24,7 +25,8 @@ internal sealed class DataFrameEncoding : IH5adEncoding
         foreach (var name in columnOrder)
         {
             string columnPath = H5adReader.Join(path, name);
-            var column = reader.ReadElement(reader.Child(group, name, path), columnPath) switch
+            var columnElement = reader.Child(group, name, path);
+            var column = (reader.Guard(columnPath, () => ReferencedCategorical.Applies(columnElement)) ? ReferencedCategorical.Read(reader, (IH5Dataset)columnElement, columnPath) : reader.ReadElement(columnElement, columnPath)) switch
             {
                 AnnotationColumn c => c.Name == name ? c : c.Rename(name),
                 Array a when a.Rank == 1 => Columns.FromArray(name, a),

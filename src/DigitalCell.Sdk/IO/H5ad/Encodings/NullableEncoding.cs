@@ -17,8 +17,8 @@ internal sealed class NullableEncoding(string encodingType) : IH5adEncoding
     {
         if (element is not IH5Group group) throw reader.Fail(path, $"a {encodingType} must be a group, found a dataset.");
         string valuesPath = H5adReader.Join(path, "values"), maskPath = H5adReader.Join(path, "mask");
-        var values = reader.Guard(valuesPath, () => H5Values.ReadArray(reader.ChildDataset(group, "values", path)));
-        var mask = reader.Guard(maskPath, () => H5Values.ReadArray(reader.ChildDataset(group, "mask", path))) as bool[]
+        var values = reader.Guard(valuesPath, () => reader.ReadArray(reader.ChildDataset(group, "values", path), valuesPath));
+        var mask = reader.Guard(maskPath, () => reader.ReadArray(reader.ChildDataset(group, "mask", path), maskPath)) as bool[]
             ?? throw reader.Fail(maskPath, "the mask must hold booleans.");
         if (mask.Length != values.Length)
             throw reader.Fail(maskPath, $"has {mask.Length} entries but values has {values.Length}.");

@@ -31,14 +31,23 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
         int rows = (int)shape[0], cols = (int)shape[1];
         int major = csc ? cols : rows, minor = csc ? rows : cols;
         string indptrPath = H5adReader.Join(path, "indptr"), indicesPath = H5adReader.Join(path, "indices"), dataPath = H5adReader.Join(path, "data");
-        var indptr = reader.Guard(indptrPath, () => reader.ReadInt32(reader.ChildDataset(group, "indptr", path)));
-        if (indptr.Length != major + 1)
-            throw reader.Fail(indptrPath, $"has {indptr.Length} entries but the matrix has {major} {(csc ? "columns" : "rows")} (expected {major + 1}).");
-        // indices and data are the bulk of the file: read them side by side.
+        // Lengths come from the dataset headers, checked against the shape before anything is allocated.
+        var indptrDataset = reader.ChildDataset(group, "indptr", path);
+        ulong indptrLength = reader.VectorLength(indptrDataset, indptrPath);
+        if (indptrLength != (ulong)major + 1)
+            throw reader.Fail(indptrPath, $"has {indptrLength} entries but the matrix has {major} {(csc ? "columns" : "rows")} (expected {major + 1}).");
         var indicesDataset = reader.ChildDataset(group, "indices", path);
-        var indicesTask = reader.ReadAside(indicesDataset.Space.Dimensions[0] >= ParallelThreshold,
-            own => own.Guard(indicesPath, () => own.ReadInt32(ReferenceEquals(own, reader) ? indicesDataset : (IH5Dataset)own.OptionalElement(indicesPath)!)));
-        var data = reader.Guard(dataPath, () => reader.ReadFloats(reader.ChildDataset(group, "data", path)));
+        var dataDataset = reader.ChildDataset(group, "data", path);
+        ulong stored = reader.VectorLength(dataDataset, dataPath);
+        if (reader.VectorLength(indicesDataset, indicesPath) != stored)
+            throw reader.Fail(indicesPath, $"has {reader.VectorLength(indicesDataset, indicesPath)} entries but data has {stored}.");
+        if (stored > (ulong)rows * (ulong)cols)
+            throw reader.Fail(dataPath, $"has {stored} stored values, more than the {rows} × {cols} matrix has cells.");
+        var indptr = reader.Guard(indptrPath, () => reader.ReadInt32(indptrDataset, indptrPath));
+        // indices and data are the bulk of the file: read them side by side.
+        var indicesTask = reader.ReadAside(stored >= ParallelThreshold,
+            own => own.Guard(indicesPath, () => own.ReadInt32(ReferenceEquals(own, reader) ? indicesDataset : (IH5Dataset)own.OptionalElement(indicesPath)!, indicesPath)));
+        var data = reader.Guard(dataPath, () => reader.ReadFloats(dataDataset, dataPath));
         var indices = indicesTask.GetAwaiter().GetResult();
         var problem = SparseCellMatrix.Validate(major, minor, indptr, indices, data);
         if (problem is not null)

@@ -17,7 +17,7 @@ internal sealed class StringArrayEncoding : IH5adEncoding
             reader.Skip(path, $"string arrays of rank {dataset.Space.Rank} are not supported.");
             return null;
         }
-        return reader.ReadStringDataset(dataset) ?? throw reader.Fail(path, $"string-array holds {H5Values.DescribeType(dataset.Type)} values, not strings.");
+        return reader.ReadStringDataset(dataset, path) ?? throw reader.Fail(path, $"string-array holds {H5Values.DescribeType(dataset.Type)} values, not strings.");
     }
 
     /// <summary>A string-array dataset.</summary>

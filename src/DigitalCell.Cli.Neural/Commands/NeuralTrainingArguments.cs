@@ -1,0 +1,90 @@
+using System.CommandLine;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Models;
+using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Torch;
+using DigitalCell.Sdk.Torch.Training;
+using Spectre.Console;
+
+namespace DigitalCell.Cli.Neural.Commands;
+
+/// <summary>The arguments <c>dcell train</c> and <c>dcell finetune</c> share: data, schema, split, optimisation knobs, checkpoints.</summary>
+internal sealed class NeuralTrainingArguments
+{
+    public Argument<string> Data { get; } = new("data") { Description = "Training dataset (X in the space to predict, e.g. log1p-normalised HVGs): " + CellDatasetFiles.SupportedFormats };
+    public Option<string> Out { get; } = new("--out", "-o") { Description = "Model directory to write (model.safetensors + model-card.json).", Required = true };
+    public Option<string> Column { get; } = new("--perturbation-column") { Description = "obs column with perturbation labels.", DefaultValueFactory = _ => "perturbation" };
+    public Option<string> Control { get; } = new("--control") { Description = "Label of control cells.", DefaultValueFactory = _ => "control" };
+    public Option<string> Split { get; } = new("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the split, initialisation and batches.", DefaultValueFactory = _ => 0 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps };
+    public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate };
+    public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+    public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file written every --checkpoint-every steps; an existing one is resumed." };
+    public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery };
+
+    public Option<string?> Context { get; } = DataArguments.ContextColumnOption();
+    public Option<string[]> Subset { get; } = DataArguments.SubsetOption();
+
+    public void AddTo(Command command)
+    {
+        command.Add(Data);
+        foreach (Option option in new Option[] { Out, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
+            command.Add(option);
+    }
+
+    public (PerturbationTrainingSet Set, PerturbationSplit Split) TrainingSet(ParseResult parse)
+    {
+        var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(Data)), parse.GetValue(Subset) ?? [], []);
+        var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control)) with { ContextColumn = parse.GetValue(Context) };
+        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(warning);
+        var spec = parse.GetRequiredValue(Split);
+        var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
+        return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: parse.GetRequiredValue(Data)), split);
+    }
+
+    public TrainingOptions Options(ParseResult parse) => new()
+    {
+        Steps = parse.GetValue(Steps), LearningRate = parse.GetValue(LearningRate), Seed = parse.GetValue(Seed),
+        Device = TorchRuntime.ParseDevice(parse.GetRequiredValue(Device)),
+        CheckpointPath = parse.GetValue(Checkpoint), CheckpointEvery = parse.GetValue(CheckpointEvery),
+    };
+
+    /// <summary>Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model and its split.</summary>
+    public static int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split, string outDirectory,
+        Action<IProgress<FitProgress>> train)
+    {
+        try
+        {
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask("training", maxValue: model.Options.Steps);
+                    train(new Reporter(task));
+                    task.Value = task.MaxValue;
+                });
+        }
+        catch (OperationCanceledException)
+        {
+            var resume = model.Options.CheckpointPath is { } c ? $"; run the same command again to resume from {c}" : "; pass --checkpoint to make training resumable";
+            parse.InvocationConfiguration.Error.WriteLine($"error: training interrupted{resume}");
+            return 130;
+        }
+        model.Save(outDirectory);
+        split.Save(Path.Combine(outDirectory, "split.json"));
+        var metric = model.Card.Metrics.TryGetValue("validation_mean_profile_mse", out var m) ? $", validation mean-profile MSE {m:G4}" : "";
+        parse.InvocationConfiguration.Output.WriteLine($"Saved {model.Name} model ({model.Genes.Count} genes, {model.KnownTargets.Count} targets{metric}) to {outDirectory}");
+        return 0;
+    }
+
+    private sealed class Reporter(ProgressTask task) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress value)
+        {
+            task.Value = value.Step;
+            task.Description = value.ValidationLoss is { } v ? $"training (loss {value.TrainLoss:F3}, val {v:G3})" : $"training (loss {value.TrainLoss:F3})";
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using DigitalCell.Sdk.Catalog;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary>
+/// Where the catalog finds data, for every command that resolves a data set id (<c>datasets</c>, <c>demo</c>,
+/// <c>benchmark</c>): the cache, a mirror folder, extra manifests. Declared recursive, so subcommands accept them too.
+/// </summary>
+internal sealed class CatalogArguments
+{
+    public Option<string?> CacheDir { get; } = new("--cache-dir")
+    {
+        Description = $"Cache folder (default: ${CatalogOptions.CacheEnvironmentVariable}, else the user's cache folder, e.g. ~/.cache/digitalcell)",
+        Recursive = true,
+    };
+
+    public Option<string?> Mirror { get; } = new("--mirror")
+    {
+        Description = $"A folder holding the catalog's files (found by name, verified by sha256, read in place; default ${CatalogOptions.MirrorEnvironmentVariable}), or an https: base URL holding <id>/<file>",
+        Recursive = true,
+    };
+
+    public Option<string[]> ManifestDir { get; } = new("--manifest-dir")
+    {
+        Description = "Extra folder(s) of manifest entries (*.json) joining (and, for equal ids, replacing) the built-in ones",
+        Recursive = true,
+    };
+
+    public Option<bool> AllowInsecureMirror { get; } = new("--allow-insecure-mirror")
+    {
+        Description = "Permit an http: mirror URL; HTTPS only otherwise",
+        Recursive = true,
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { CacheDir, Mirror, ManifestDir, AllowInsecureMirror }) command.Add(option);
+    }
+
+    /// <summary>The catalog the parsed options describe.</summary>
+    public Catalog Open(ParseResult parse) => new(new CatalogOptions
+    {
+        CacheDirectory = parse.GetValue(CacheDir),
+        ManifestDirectories = parse.GetValue(ManifestDir) ?? [],
+        Mirror = parse.GetValue(Mirror),
+        AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
+    });
+}

@@ -1,0 +1,43 @@
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.Parquet;
+using global::Parquet;
+
+namespace DigitalCell.Sdk.Collections;
+
+/// <summary>Synchronous access to a Parquet shard for the collection's streaming iterators (each read opens the file anew).</summary>
+internal static class ParquetShardFile
+{
+    /// <summary>Opens the file, runs <paramref name="read"/> and closes it.</summary>
+    public static T Use<T>(string path, Func<ParquetReader, Task<T>> read) => Task.Run(async () =>
+    {
+        await using var reader = await ParquetFile.OpenAsync(path, CancellationToken.None).ConfigureAwait(false);
+        return await read(reader).ConfigureAwait(false);
+    }).GetAwaiter().GetResult();
+
+    /// <summary>Number of rows over all row groups (footer only).</summary>
+    public static int RowCount(ParquetReader reader)
+    {
+        long rows = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++) rows += reader.OpenRowGroupReader(g).RowCount;
+        return checked((int)rows);
+    }
+
+    /// <summary>Yields, row group by row group, what the reader that <paramref name="reading"/> sets up makes of it, holding one row group at a time.</summary>
+    public static IEnumerable<T> RowGroups<T>(string path, Func<ParquetReader, Func<int, Task<T>>> reading)
+    {
+        var reader = Task.Run(() => ParquetFile.OpenAsync(path, CancellationToken.None)).GetAwaiter().GetResult();
+        try
+        {
+            var read = reading(reader);
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                int group = g;
+                yield return Task.Run(() => read(group)).GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

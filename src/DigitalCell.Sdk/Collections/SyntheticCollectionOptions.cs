@@ -1,0 +1,29 @@
+namespace DigitalCell.Sdk.Collections;
+
+/// <summary>The size and layout of a synthetic collection written by <see cref="SyntheticCollection.Write"/>.</summary>
+public sealed record SyntheticCollectionOptions
+{
+    /// <summary>Number of cells over all shards.</summary>
+    public int Cells { get; init; } = 10_000;
+
+    /// <summary>Number of genes.</summary>
+    public int Genes { get; init; } = 2_000;
+
+    /// <summary>Number of perturbations besides the control.</summary>
+    public int Perturbations { get; init; } = 20;
+
+    /// <summary>Number of contexts (cell lines), each with its own controls.</summary>
+    public int Contexts { get; init; } = 2;
+
+    /// <summary>Number of shard files the cells are split into (consecutive, nearly equal).</summary>
+    public int Shards { get; init; } = 4;
+
+    /// <summary>Fraction of cells that are controls.</summary>
+    public double ControlFraction { get; init; } = 0.2;
+
+    /// <summary>The shards' layout.</summary>
+    public ShardLayout Layout { get; init; } = ShardLayout.H5ad;
+
+    /// <summary>The seed from which every random draw derives.</summary>
+    public int Seed { get; init; }
+}

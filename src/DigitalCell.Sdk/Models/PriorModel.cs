@@ -1,0 +1,77 @@
+using DigitalCell.Sdk.GeneKnowledge;
+using DigitalCell.Sdk.Perturbations;
+
+namespace DigitalCell.Sdk.Models;
+
+/// <summary>
+/// Shared machinery of the models that map a perturbation's gene-prior features to its pseudobulk change: the
+/// feature table (prior blocks + data PCA block), the card entries that record which priors were used, and saving /
+/// restoring the data block (the prior table itself is re-derived from the prior files on load).
+/// </summary>
+public abstract class PriorModel : BaselineModel
+{
+    private PriorGeneFeatures? _features;
+
+    /// <summary>Creates an unfitted prior model.</summary>
+    private protected PriorModel(string name, string architecture, string description, PriorModelOptions? options)
+        : base(name, architecture, description)
+    {
+        Options = options ?? new PriorModelOptions();
+        if (Options.PcaDimensions < 0) throw new DigitalCellException($"Model '{name}': PCA dimensions must be ≥ 0, got {Options.PcaDimensions}.");
+    }
+
+    /// <summary>Which priors and blocks the model reads.</summary>
+    public PriorModelOptions Options { get; }
+
+    private protected PriorGeneFeatures Features => _features ?? throw new DigitalCellException($"Model '{Name}' is not fitted.");
+
+    private protected sealed override void FitCore(TrainingProfiles profiles)
+    {
+        var table = Options.Table();
+        _features = PriorGeneFeatures.Fit(table, profiles, Options.PcaDimensions);
+        var x = profiles.Perturbations.Select(p => Inputs(p.Perturbation)).ToArray();
+        var y = profiles.Perturbations.Select(p => p.Mean.Select((v, g) => v - profiles.Control[g]).ToArray()).ToArray();
+        var hyper = new Dictionary<string, object>(Card.Hyperparameters);
+        foreach (var (k, v) in Options.CardEntries(table)) hyper[k] = v;
+        foreach (var (k, v) in FitMap(x, y)) hyper[k] = v;
+        Card = Card with { Hyperparameters = hyper };
+    }
+
+    /// <summary>The model's input for a perturbation (by default the summed target features).</summary>
+    private protected virtual double[] Inputs(Perturbation perturbation) => Features.Of(perturbation.Targets);
+
+    /// <summary>Fits the map from inputs (perturbations × features) to changes (perturbations × genes); returns hyperparameters chosen.</summary>
+    private protected abstract IReadOnlyDictionary<string, object> FitMap(double[][] inputs, double[][] deltas);
+
+    /// <summary>The fitted map applied to one input.</summary>
+    private protected abstract double[] Apply(double[] input);
+
+    /// <summary>The input vector the fitted model reads for a perturbation (exposed for the tests' references).</summary>
+    internal double[] InputsOf(Perturbation perturbation) => Inputs(perturbation);
+
+    /// <summary>The data block (genes × K, training gene order), exposed for the tests' references.</summary>
+    internal double[] DataBlock => Features.PcaRows(Genes);
+
+    private protected sealed override double[] PredictDelta(Perturbation perturbation) => Apply(Inputs(perturbation));
+
+    private protected sealed override IReadOnlyList<NamedTensor> Parameters() =>
+        [new("pca_block", [Genes.Length, Options.PcaDimensions], Features.PcaRows(Genes)), .. MapParameters()];
+
+    /// <summary>The fitted map's tensors.</summary>
+    private protected abstract IEnumerable<NamedTensor> MapParameters();
+
+    private protected sealed override void Restore(IReadOnlyDictionary<string, NamedTensor> tensors, string path)
+    {
+        if (!tensors.TryGetValue("pca_block", out var pca) || pca.Data.Length != Genes.Length * Options.PcaDimensions)
+            throw new DigitalCellException(path, "pca_block", $"expected a {Genes.Length} × {Options.PcaDimensions} tensor.");
+        var table = Options.Table();
+        string layout = Card.Hyperparameters.TryGetValue("prior_layout", out var l) ? (string)l : "";
+        if ((table?.LayoutDescription ?? "") != layout)
+            throw new DigitalCellException(path, "prior_layout", $"the model was fitted with prior layout '{layout}', the priors found now give '{table?.LayoutDescription}'.");
+        _features = PriorGeneFeatures.Restore(table, Genes, pca.Data, Options.PcaDimensions);
+        RestoreMap(tensors, path);
+    }
+
+    /// <summary>Restores the fitted map's tensors.</summary>
+    private protected abstract void RestoreMap(IReadOnlyDictionary<string, NamedTensor> tensors, string path);
+}

@@ -1,0 +1,143 @@
+using DigitalCell.Sdk.Collections;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Sdk.Statistics;
+using DigitalCell.Sdk.Tests.TestSupport;
+
+namespace DigitalCell.Sdk.Tests.Collections;
+
+public sealed class CellCollectionTests : TempDirectoryTest
+{
+    [TestCase(ShardLayout.H5ad)]
+    [TestCase(ShardLayout.ParquetWide)]
+    [TestCase(ShardLayout.ParquetLong)]
+    [TestCase(ShardLayout.ParquetTahoe)]
+    public void Every_layout_reads_the_same_cells_as_the_single_file_reader(ShardLayout layout)
+    {
+        var shards = CollectionFixtures.WriteShards(Temp, layout);
+        var expected = CollectionFixtures.Concatenated(Directory.GetFiles(Path.Combine(Temp, "h5ad")).Order(StringComparer.Ordinal));
+
+        var collection = CellCollection.Open(Path.GetDirectoryName(shards[0])!);
+
+        Assert.That(collection.Shards.Select(s => s.Layout), Is.All.EqualTo(layout));
+        Assert.That(collection.CellCount, Is.EqualTo(expected.CellCount));
+        Assert.That(collection.GeneNames, Is.EqualTo(expected.GeneNames));
+        var all = collection.ReadCells(CellSelection.All(collection));
+        CollectionFixtures.AssertSameMatrix(expected.X, all.X);
+        Assert.That(all.CellNames, Is.EqualTo(expected.CellNames));
+        if (layout == ShardLayout.ParquetLong) return; // the long layout stores no obs columns
+        foreach (var column in new[] { SyntheticCollection.ContextColumn, SyntheticCollection.PerturbationColumn })
+            Assert.That(Enumerable.Range(0, all.CellCount).Select(i => all.Obs[column].GetText(i)),
+                Is.EqualTo(Enumerable.Range(0, expected.CellCount).Select(i => expected.Obs[column].GetText(i))), column);
+    }
+
+    [Test]
+    public void Chunks_have_the_requested_size_across_shard_boundaries_so_moments_equal_the_in_memory_ones_exactly()
+    {
+        var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.ParquetTahoe);
+        var expected = CollectionFixtures.Concatenated(Directory.GetFiles(Path.Combine(Temp, "h5ad")).Order(StringComparer.Ordinal));
+        var collection = CellCollection.Open(Path.GetDirectoryName(shards[0])!);
+
+        var sizes = collection.Matrix().ReadChunks(250).Select(c => (c.Start, c.Rows.RowCount)).ToArray();
+        Assert.That(sizes, Is.EqualTo(new[] { (0, 250), (250, 250), (500, 100) }));
+
+        var fromShards = GeneMoments.Compute(collection.Matrix());
+        var inMemory = GeneMoments.Compute(expected.X);
+        Assert.That(fromShards.Mean, Is.EqualTo(inMemory.Mean));
+        Assert.That(fromShards.Variance, Is.EqualTo(inMemory.Variance));
+    }
+
+    [Test]
+    public void Union_fills_genes_a_shard_lacks_with_zeros_and_intersection_keeps_the_shared_ones()
+    {
+        var data = H5ad.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
+            new SyntheticCollectionOptions { Cells = 40, Genes = 6, Perturbations = 2, Shards = 1, Seed = 3 })[0]);
+        string folder = Path.Combine(Temp, "mixed");
+        Directory.CreateDirectory(folder);
+        // shard a: genes 0..3; shard b: genes 5, 2, 4 (another order, two new genes)
+        var a = data.SelectCells(Enumerable.Range(0, 20).ToArray()).SelectGenes([0, 1, 2, 3]);
+        var b = data.SelectCells(Enumerable.Range(20, 20).ToArray()).SelectGenes([5, 2, 4]);
+        H5ad.Write(a, Path.Combine(folder, "a.h5ad"));
+        H5ad.Write(b, Path.Combine(folder, "b.h5ad"));
+
+        var union = CellCollection.Open(folder);
+        Assert.That(union.GeneNames, Is.EqualTo(new[] { "GENE00000", "GENE00001", "GENE00002", "GENE00003", "GENE00005", "GENE00004" }));
+        var cells = union.ReadCells(CellSelection.All(union));
+        for (int r = 0; r < 40; r++)
+            for (int j = 0; j < 6; j++)
+            {
+                string gene = union.GeneNames[j];
+                var source = r < 20 ? a : b;
+                int local = source.Var.Index.ToList().IndexOf(gene);
+                float expected = local < 0 ? 0f : source.X[r % 20, local];
+                Assert.That(cells.X[r, j], Is.EqualTo(expected), $"cell {r}, {gene}");
+            }
+
+        var intersection = CellCollection.Open(folder, new CellCollectionOptions { GeneSpace = GeneSpace.Intersection });
+        Assert.That(intersection.GeneNames, Is.EqualTo(new[] { "GENE00002" }));
+        var shared = intersection.ReadCells(CellSelection.All(intersection));
+        Assert.That(Enumerable.Range(0, 40).Select(r => shared.X[r, 0]),
+            Is.EqualTo(Enumerable.Range(0, 40).Select(r => data.X[r, 2])));
+    }
+
+    [Test]
+    public void Reading_obs_does_not_read_X()
+    {
+        // a Tahoe shard whose expression lists name a token missing from the vocabulary: X cannot be read, obs can
+        var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.ParquetTahoe);
+        string folder = Path.GetDirectoryName(shards[0])!;
+        var genes = H5ad.Read(Directory.GetFiles(Path.Combine(Temp, "h5ad"))[0]).GeneNames.ToArray();
+        TahoeShardWriter.WriteVocabulary(Path.Combine(folder, TahoeGeneTokens.FileName), genes[..^1]);
+        var collection = CellCollection.Open(folder);
+
+        var obs = collection.ReadObs();
+        Assert.That(obs.RowCount, Is.EqualTo(600));
+        Assert.That(obs.ColumnNames, Does.Contain(SyntheticCollection.PerturbationColumn));
+        var error = Assert.Throws<DigitalCellException>(() => collection.Matrix().ReadChunks().ToList());
+        Assert.That(error!.Message, Does.Contain("is not in").And.Contain(TahoeGeneTokens.FileName));
+    }
+
+    [Test]
+    public void A_selection_streams_only_the_selected_cells()
+    {
+        var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.H5ad);
+        var expected = CollectionFixtures.Concatenated(shards);
+        var collection = CellCollection.Open(Path.Combine(Temp, "h5ad", "part-*.h5ad"));
+        int[] picked = [3, 199, 200, 201, 450, 599];
+        var selection = CellSelection.FromRows(collection, picked.Select(i => (i / 200, i % 200)));
+
+        var selected = collection.ReadCells(selection);
+        CollectionFixtures.AssertSameMatrix(expected.X.SelectRows(picked), selected.X);
+        Assert.That(selected.CellNames, Is.EqualTo(picked.Select(i => expected.CellNames[i])));
+        Assert.That(collection.Matrix(selection).ReadChunks(4).Select(c => c.Rows.RowCount), Is.EqualTo(new[] { 4, 2 }));
+    }
+
+    [Test]
+    public void A_manifest_lists_shards_relative_to_itself_in_its_own_order()
+    {
+        CollectionFixtures.WriteShards(Temp, ShardLayout.H5ad);
+        string manifest = Path.Combine(Temp, "collection.json");
+        File.WriteAllText(manifest, """{"shards": ["h5ad/part-00002.h5ad", "h5ad/part-00000.h5ad"]}""");
+        var collection = CellCollection.Open(manifest);
+        Assert.That(collection.Shards.Select(s => s.Name), Is.EqualTo(new[] { "part-00002.h5ad", "part-00000.h5ad" }));
+        Assert.That(collection.CellCount, Is.EqualTo(400));
+
+        string listing = Path.Combine(Temp, "collection.txt");
+        File.WriteAllText(listing, "# shards\nh5ad/part-00001.h5ad\n");
+        Assert.That(CellCollection.Open(listing).CellCount, Is.EqualTo(200));
+    }
+
+    [Test]
+    public void Errors_name_what_is_wrong()
+    {
+        Assert.That(Assert.Throws<DigitalCellException>(() => CellCollection.Open(Path.Combine(Temp, "nothing-*.h5ad")))!.Message,
+            Does.Contain("matches no"));
+        File.WriteAllText(Path.Combine(Temp, "bad.json"), """{"shard": []}""");
+        Assert.That(Assert.Throws<DigitalCellException>(() => CellCollection.Open(Path.Combine(Temp, "bad.json")))!.Message,
+            Does.Contain("\"shards\" array"));
+        var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.ParquetTahoe);
+        File.Delete(Path.Combine(Path.GetDirectoryName(shards[0])!, TahoeGeneTokens.FileName));
+        Assert.That(Assert.Throws<DigitalCellException>(() => CellCollection.Open(shards[0]))!.Message,
+            Does.Contain("gene_metadata.parquet").And.Contain("--gene-metadata"));
+    }
+}
