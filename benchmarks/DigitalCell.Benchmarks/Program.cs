@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "de" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.Run(args[1..]),
     "torch-papalexi-scores" => DigitalCell.Benchmarks.NeuralPapalexiScores.Run(args[1..]),
     "tenx-read" => DigitalCell.Benchmarks.TenXReadBenchmark.Run(args[1..]),
+    "h5mu-load" => DigitalCell.Benchmarks.H5muLoadBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -18,5 +19,6 @@ static int Usage()
     Console.WriteLine("  de [cells=200000] [peer-genes=60]   Wilcoxon DE, all perturbations × genes: DigitalCell.Sdk vs a scipy mannwhitneyu loop");
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
+    Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5mu.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
     return 0;
 }

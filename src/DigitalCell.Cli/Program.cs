@@ -36,6 +36,11 @@ public static class Program
         root.Subcommands.Add(ScoreCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
         root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(PseudobulkCommand.Create());
+        root.Subcommands.Add(PseudobulkMergeCommand.Create());
+        root.Subcommands.Add(PartitionCommand.Create());
+        root.Subcommands.Add(PartitionDeCommand.Create());
         return root;
     }
 

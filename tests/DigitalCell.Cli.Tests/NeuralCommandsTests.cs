@@ -45,6 +45,11 @@ public class NeuralCommandsTests : TempDirectoryTest
         Assert.That(lines, Has.Length.EqualTo(3));
         Assert.That(lines[0].Split(','), Has.Length.EqualTo(300), "perturbation + 299 genes");
         Assert.That(lines[2], Does.StartWith("IRF7+JAK2,"));
+
+        // An unknown target is an error naming it with close matches, never another gene's profile.
+        var unknown = Dcell.Run("predict", "-m", Path.Combine(dir, "m2"), "-p", "STAT11", "-o", Path.Combine(dir, "never.csv"));
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.Error, Does.Contain("'STAT11'").And.Contain("STAT1"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Cli.Commands;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;

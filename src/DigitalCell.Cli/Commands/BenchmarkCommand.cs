@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Display;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
@@ -32,12 +33,13 @@ public static class BenchmarkCommand
         var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap };
-        var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => defaults.Output };
+        var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
+        var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };
         var catalog = new CatalogArguments();
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, figures,
+            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures,
         };
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -47,7 +49,7 @@ public static class BenchmarkCommand
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
-                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [],
+                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force),
                 parse.GetRequiredValue(figures)),
             catalog.Open(parse), createModel ?? Baselines.Create, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
@@ -65,11 +67,13 @@ public static class BenchmarkCommand
     /// <summary>
     /// Runs one benchmark on loaded data: splits it, fits and scores the models, prints the table to
     /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
-    /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>.
+    /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>, whose <paramref name="moreFiles"/> adds its own files to
+    /// the folder. All files are written together into a temporary folder swapped in at the end, so a killed or
+    /// concurrent run never leaves one run's report beside another's split.
     /// </summary>
     internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request,
         Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken,
-        IReadOnlyList<string>? provenance = null)
+        IReadOnlyList<string>? provenance = null, Action<string>? moreFiles = null)
     {
         var figureFormats = FigureArguments.Parse(request.Figures);
         if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(warning);
@@ -83,11 +87,16 @@ public static class BenchmarkCommand
             .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
         var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
-        var written = report.SaveWithFigures(request.Output, figureFormats);
-        chosenSplit.Save(Path.Combine(request.Output, "split.json"));
+        int written = 0;
+        AtomicFile.WriteDirectory(request.Output, folder =>
+        {
+            written = report.SaveWithFigures(folder, figureFormats).Count;
+            chosenSplit.Save(Path.Combine(folder, "split.json"));
+            moreFiles?.Invoke(folder);
+        }, request.Force);
         output.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
         ScoreReportConsole.Write(report, output);
-        output.WriteLine($"Wrote {written.Count + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/, split.json).");
+        output.WriteLine($"Wrote {written + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/, split.json).");
         return 0;
     }
 
@@ -112,4 +121,5 @@ internal sealed record BenchmarkRequest(
     string Output = "benchmark",
     string? ContextColumn = null,
     IReadOnlyList<string>? Subsets = null,
+    bool Force = false,
     string Figures = "html");

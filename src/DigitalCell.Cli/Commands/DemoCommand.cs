@@ -62,8 +62,7 @@ public static class DemoCommand
             foreach (var g in groups) table.AddRow(Markup.Escape(g.Label), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
             console.Write(table);
 
-            string summaryPath = Path.Combine(folder, "summary.json");
-            AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(new
+            string summary = JsonSerializer.Serialize(new
             {
                 dataset = entry.Id,
                 source = catalog.DataPath(entry.Id),
@@ -72,11 +71,10 @@ public static class DemoCommand
                 perturbation_column = schema.PerturbationColumn,
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
-            }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-            console.MarkupLine($"Wrote [green]{Markup.Escape(summaryPath)}[/]");
-            console.WriteLine();
+            }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder), Sdk.Models.Baselines.Create,
-                parse.InvocationConfiguration.Output, error, cancellationToken);
+                parse.InvocationConfiguration.Output, error, cancellationToken,
+                moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
         });
         return command;
     }

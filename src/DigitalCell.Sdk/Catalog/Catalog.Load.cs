@@ -11,11 +11,18 @@ public sealed partial class Catalog
     /// <c>A+B</c>), obs <c>is_control</c> flags controls, and <c>uns["catalog"]</c> records id, citation, licence and
     /// sha256. The entry's <c>PerturbationSchema</c> (an extension in <see cref="DatasetSchemaApplication"/>) parses the labels.
     /// </summary>
-    /// <param name="id">The data set id, e.g. <c>papalexi2021-thp1-subset</c> (embedded) or <c>norman2019</c>.</param>
+    /// <param name="id">The data set id, e.g. <c>papalexi2021-thp1-subset</c> (mirror only) or <c>norman2019</c>.</param>
     /// <param name="progress">Receives byte counts while files download.</param>
     /// <param name="cancellationToken">Cancels the download or the read.</param>
     /// <exception cref="DigitalCellException">Fetch failures (see <see cref="FetchAsync"/>), or a file the catalog
     /// cannot read as cells (Tahoe-100M's token Parquet shards: use the files under <see cref="DatasetDirectory"/>).</exception>
+    public CellDataset Load(string id, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(id, progress, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>The asynchronous form of <see cref="Load"/>.</summary>
+    /// <param name="id">The data set id.</param>
+    /// <param name="progress">Receives byte counts while files download.</param>
+    /// <param name="cancellationToken">Cancels the download or the read.</param>
     public async Task<CellDataset> LoadAsync(string id, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var fetched = await FetchAsync(id, progress, cancellationToken).ConfigureAwait(false);

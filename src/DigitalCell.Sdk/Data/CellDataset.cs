@@ -109,6 +109,9 @@ public sealed class CellDataset
     /// <summary>The cells where <paramref name="mask"/> is true.</summary>
     public CellDataset SelectCells(IReadOnlyList<bool> mask) => SelectCells(MaskToIndices(mask, CellCount, "cell"));
 
+    /// <summary>The cells where <paramref name="mask"/> is true, e.g. <c>data[data.Obs["cell_type"] == "k562"]</c>.</summary>
+    public CellDataset this[IReadOnlyList<bool> mask] => SelectCells(mask);
+
     /// <summary>The cells with the given names, in order.</summary>
     /// <exception cref="DigitalCellException">A name is not a cell of this dataset.</exception>
     public CellDataset SelectCells(IEnumerable<string> names) => SelectCells(Obs.IndicesOf(names));

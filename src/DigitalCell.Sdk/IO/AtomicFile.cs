@@ -42,29 +42,69 @@ public static class AtomicFile
     /// <summary>Writes all text atomically.</summary>
     public static void WriteAllText(string path, string contents) => Write(path, temp => File.WriteAllText(temp, contents));
 
+    /// <summary>The file every output directory holds: the list of files the run wrote, so a later run knows what is its own to replace.</summary>
+    public const string OutputMarker = ".dcell-output";
+
     /// <summary>
-    /// Writes the directory <paramref name="path"/> by filling a temporary sibling directory, then swapping it in.
-    /// An existing directory is replaced only after the new one is complete.
+    /// Writes the directory <paramref name="path"/> by filling a fresh temporary sibling, then swapping it in
+    /// atomically (Linux <c>renameat2(RENAME_EXCHANGE)</c>; elsewhere two renames). An existing directory is replaced
+    /// only when everything in it was written by an earlier run (listed in its <see cref="OutputMarker"/>) or
+    /// <paramref name="force"/> is set; a folder holding anything else (the current folder, a user's data) is refused.
+    /// A lock beside the target keeps two runs from interleaving, and temporaries left by killed runs are removed.
     /// </summary>
-    public static void WriteDirectory(string path, Action<string> write)
+    /// <exception cref="DigitalCellException">The folder holds files this SDK did not write, or another run is writing it.</exception>
+    public static void WriteDirectory(string path, Action<string> write, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
-        string parent = Path.GetDirectoryName(full)!;
+        string parent = Path.GetDirectoryName(full) ?? throw new DigitalCellException(full, null, "cannot write an output folder over the file-system root.");
         Directory.CreateDirectory(parent);
+        using var outputLock = OutputLock.Acquire(full);
+        RemoveStaleTemporaries(parent, Path.GetFileName(full), olderThan: TimeSpan.Zero);
+        if (!force && ForeignEntry(full) is { } foreign)
+            throw new DigitalCellException(full, null, $"the folder exists and holds '{foreign}', which dcell did not write; choose a new or empty folder, or pass --force to replace it.");
         string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        string old = temp + ".old";
         Directory.CreateDirectory(temp);
         try
         {
             write(temp);
-            if (Directory.Exists(full)) Directory.Move(full, old);
-            Directory.Move(temp, full);
+            var written = Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp, f)).Order(StringComparer.Ordinal).ToList();
+            File.WriteAllLines(Path.Combine(temp, OutputMarker), written);
+            DirectorySwap.Replace(temp, full);
         }
         finally
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        }
+    }
+
+    /// <summary>The first entry of <paramref name="directory"/> that no earlier run listed as its own, or null when there is none (or no directory).</summary>
+    private static string? ForeignEntry(string directory)
+    {
+        if (File.Exists(directory)) return Path.GetFileName(directory);
+        if (!Directory.Exists(directory)) return null;
+        string marker = Path.Combine(directory, OutputMarker);
+        var own = File.Exists(marker) ? File.ReadAllLines(marker).ToHashSet(StringComparer.Ordinal) : [];
+        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(directory, f))
+            .FirstOrDefault(f => f != OutputMarker && !own.Contains(f));
+    }
+
+    /// <summary>Deletes the hidden temporaries (<c>.name.*.tmp</c>) that runs killed mid-write left beside <paramref name="name"/>.</summary>
+    private static void RemoveStaleTemporaries(string directory, string name, TimeSpan olderThan)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory, $".{name}.*.tmp*"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(entry) < olderThan) continue;
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+            catch (IOException)
+            {
+                // Another process may be finishing with it; the next run tries again.
+            }
         }
     }
 
@@ -74,6 +114,8 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
+        // A concurrent writer of the same file may own a recent temporary; one an hour old belongs to a killed run.
+        RemoveStaleTemporaries(directory, Path.GetFileName(full), olderThan: TimeSpan.FromHours(1));
         return (full, Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp"));
     }
 }

@@ -69,7 +69,7 @@ public class TenXTests : TempDirectoryTest
         string output = Path.Combine(Temp, "copy");
         data.Write(output);
 
-        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "barcodes.tsv.gz", "features.tsv.gz", "matrix.mtx.gz" }));
+        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { AtomicFile.OutputMarker, "barcodes.tsv.gz", "features.tsv.gz", "matrix.mtx.gz" }));
         var back = TenX.Read(output);
         AssertSameMatrix(back.X, data.X);
         Assert.That(back.CellNames, Is.EqualTo(data.CellNames));

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using DigitalCell.Sdk.Collections;
+
+namespace DigitalCell.Cli.Commands;
+
+/// <summary>The on-the-fly transform options of the out-of-core commands: <c>--normalize</c>, <c>--log1p</c>, <c>--where</c>, <c>--shard</c>.</summary>
+internal sealed class StreamingArguments
+{
+    public Option<double?> Normalize { get; } = new("--normalize") { Description = "Scale each cell to this total as it streams (e.g. 1e4)." };
+
+    public Option<bool> Log1p { get; } = new("--log1p") { Description = "log1p-transform values as they stream (after --normalize)." };
+
+    public Option<string?> Where { get; } = new("--where") { Description = "SQL predicate over obs selecting the cells (embedded DuckDB), e.g. \"cell_line = 'CL01'\"." };
+
+    public Option<int?> Shard { get; } = new("--shard") { Description = "Process only this shard (0-based position in the collection): the map step of a workflow." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Normalize);
+        command.Options.Add(Log1p);
+        command.Options.Add(Where);
+        command.Options.Add(Shard);
+    }
+
+    public CollectionAnalysisOptions Options(ParseResult parse, CellCollection collection) => new()
+    {
+        NormalizeTotal = parse.GetValue(Normalize),
+        Log1p = parse.GetValue(Log1p),
+        Cells = parse.GetValue(Where) is { } predicate ? Sdk.Query.CollectionQueries.SelectCells(collection, predicate) : null,
+    };
+
+    /// <summary>The shard asked for, checked against the collection.</summary>
+    public int? ShardOf(ParseResult parse, CellCollection collection) => parse.GetValue(Shard) is not { } s ? null
+        : s >= 0 && s < collection.Shards.Count ? s
+        : throw new Sdk.DigitalCellException($"--shard {s} is outside the collection's {collection.Shards.Count} shards (0..{collection.Shards.Count - 1}).");
+}
