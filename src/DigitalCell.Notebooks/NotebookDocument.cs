@@ -84,6 +84,22 @@ public sealed class NotebookDocument
     /// <summary>Writes the notebook atomically (see <see cref="AtomicFile"/>).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
+    /// <summary>Replaces <paramref name="text"/> by <paramref name="replacement"/> in every string of every cell output.</summary>
+    public void ReplaceInOutputs(string text, string replacement)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        foreach (var outputs in Cells.Select(c => c?["outputs"]).OfType<JsonArray>())
+            for (int i = 0; i < outputs.Count; i++) outputs[i] = Replace(outputs[i], text, replacement);
+    }
+
+    private static JsonNode? Replace(JsonNode? node, string text, string replacement) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Replace(p.Value, text, replacement))).ToList()),
+        JsonArray array => new JsonArray([.. array.Select(n => Replace(n, text, replacement))]),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(value.GetValue<string>().Replace(text, replacement, StringComparison.Ordinal)),
+        _ => node?.DeepClone(),
+    };
+
     /// <summary>The text of a cell's <c>source</c> (nbformat allows a string or a list of lines).</summary>
     internal static string TextOf(JsonNode? value) => value switch
     {

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using DigitalCell.Sdk;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Scripting;
 
 namespace DigitalCell.Notebooks;
 
@@ -11,8 +10,10 @@ namespace DigitalCell.Notebooks;
 /// Papermill's parameter convention for C#: the cell tagged <c>parameters</c> declares defaults
 /// (<c>var seed = 0;</c>); values given to the runner are assigned in a new cell tagged <c>injected-parameters</c>,
 /// inserted right after it and run next, so the executed notebook records which values produced its outputs.
+/// The kernel converts each value to the declared variable's type (invariant culture), so a value that does not
+/// fit fails that cell with the converter's message.
 /// </summary>
-internal static class NotebookParameters
+internal static partial class NotebookParameters
 {
     /// <summary>The tag that marks the defaults cell (papermill's name).</summary>
     public const string ParametersTag = "parameters";
@@ -24,30 +25,36 @@ internal static class NotebookParameters
     public static bool HasTag(JsonNode? cell, string tag) =>
         cell?["metadata"]?["tags"] is JsonArray tags && tags.Any(t => t?.GetValue<string>() == tag);
 
-    /// <summary>Removes cells injected by an earlier run, so that re-running an executed notebook does not stack them.</summary>
-    public static void RemoveInjected(JsonArray cells)
+    /// <summary>
+    /// Removes cells injected by an earlier run and, when <paramref name="values"/> are given, inserts the cell that
+    /// assigns them after the parameters cell.
+    /// </summary>
+    /// <exception cref="DigitalCellException">Values were given but no cell is tagged <c>parameters</c>, or a name is not declared there.</exception>
+    public static void Inject(NotebookDocument notebook, IReadOnlyDictionary<string, string> values)
     {
+        var cells = notebook.Cells;
         for (int i = cells.Count - 1; i >= 0; i--)
             if (HasTag(cells[i], InjectedTag)) cells.RemoveAt(i);
+        if (values.Count == 0) return;
+        int index = cells.ToList().FindIndex(c => HasTag(c, ParametersTag));
+        if (index < 0)
+            throw new DigitalCellException(notebook.Path, ParametersTag,
+                $"--param {values.First().Key} was given, but no cell is tagged '{ParametersTag}' to declare it.");
+        string[] declared = [.. Declaration().Matches(NotebookDocument.TextOf(cells[index]!["source"])).Select(m => m.Groups[1].Value).Distinct()];
+        foreach (var name in values.Keys.Where(n => !declared.Contains(n)))
+            throw new DigitalCellException(notebook.Path, $"--param {name}",
+                $"the parameters cell declares no variable '{name}'; it declares: {(declared.Length == 0 ? "nothing" : string.Join(", ", declared))}.");
+        cells.Insert(index + 1, InjectedCell(values));
     }
 
-    /// <summary>Builds the cell assigning <paramref name="values"/> to the variables the parameters cell declared.</summary>
-    /// <param name="state">The script state after the parameters cell; null when that cell held no code.</param>
-    /// <param name="values">The parameter values by name.</param>
-    /// <param name="path">The notebook, for messages.</param>
-    /// <exception cref="DigitalCellException">A name is not declared there, or a value does not parse as its type.</exception>
-    public static JsonObject InjectedCell(ScriptState? state, IReadOnlyDictionary<string, string> values, string path)
+    private static JsonObject InjectedCell(IReadOnlyDictionary<string, string> values)
     {
-        string[] declared = state?.Variables.Select(v => v.Name).Distinct().ToArray() ?? [];
-        if (state is null || declared.Length == 0)
-            throw new DigitalCellException(path, "parameters", "the cell tagged 'parameters' declares no variables, so --param has nothing to set.");
-        var code = new StringBuilder("// Parameters injected by dcell notebook run (--param).\n");
+        // T is inferred from the variable, so "1" becomes an int for `var seed = 0;` and a double for `var f = 0.2;`.
+        var code = new StringBuilder("// Parameters injected by dcell notebook run (--param).\n")
+            .Append("T DcellParameter<T>(T current, string value) =>\n")
+            .Append("    (T)System.ComponentModel.TypeDescriptor.GetConverter(typeof(T)).ConvertFromInvariantString(value)!;\n");
         foreach (var (name, value) in values)
-        {
-            var variable = state.GetVariable(name) ?? throw new DigitalCellException(path, $"--param {name}",
-                $"the parameters cell declares no variable '{name}'; it declares: {string.Join(", ", declared)}.");
-            code.Append(name).Append(" = ").Append(Literal(variable.Type, value, path, name)).Append(";\n");
-        }
+            code.Append(name).Append(" = DcellParameter(").Append(name).Append(", ").Append(StringLiteral(value)).Append(");\n");
         return new JsonObject
         {
             ["cell_type"] = "code",
@@ -64,33 +71,24 @@ internal static class NotebookParameters
         };
     }
 
-    // The value becomes a C# literal of the declared type, so the assignment compiles exactly as typed by hand.
-    private static string Literal(Type declared, string value, string path, string name)
+    /// <summary>A C# string literal of <paramref name="value"/>: quotes, backslashes and control characters escaped.</summary>
+    internal static string StringLiteral(string value)
     {
-        var type = Nullable.GetUnderlyingType(declared) ?? declared;
-        var inv = CultureInfo.InvariantCulture;
-        try
+        var literal = new StringBuilder("\"");
+        foreach (char c in value)
         {
-            return type switch
+            literal.Append(c switch
             {
-                _ when type == typeof(string) => SymbolDisplay.FormatLiteral(value, quote: true),
-                _ when type == typeof(bool) => bool.Parse(value) ? "true" : "false",
-                _ when type == typeof(int) => int.Parse(value, inv).ToString(inv),
-                _ when type == typeof(long) => long.Parse(value, inv).ToString(inv) + "L",
-                _ when type == typeof(double) => double.Parse(value, inv) is var d && double.IsFinite(d) ? d.ToString("R", inv) + "d" : NonFinite(d, "double"),
-                _ when type == typeof(float) => float.Parse(value, inv) is var f && float.IsFinite(f) ? f.ToString("R", inv) + "f" : NonFinite(f, "float"),
-                _ when type == typeof(decimal) => decimal.Parse(value, inv).ToString(inv) + "m",
-                { IsEnum: true } => $"{type.FullName!.Replace('+', '.')}.{Enum.Parse(type, value, ignoreCase: true)}",
-                _ => throw new DigitalCellException(path, $"--param {name}",
-                    $"'{name}' is a {type.Name}; --param supports string, bool, int, long, float, double, decimal and enum parameters."),
-            };
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
         }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-        {
-            throw new DigitalCellException(path, $"--param {name}", $"'{value}' is not a valid {type.Name} (the type '{name}' has in the parameters cell).", e);
-        }
+        return literal.Append('"').ToString();
     }
 
-    private static string NonFinite(double value, string typeName) =>
-        typeName + (double.IsNaN(value) ? ".NaN" : value > 0 ? ".PositiveInfinity" : ".NegativeInfinity");
+    // `var seed = 0;`, `int steps = 10;`, `const string Name = "x";` at the start of a line: group 1 is the name.
+    [GeneratedRegex(@"(?m)^\s*(?:const\s+)?[A-Za-z_][\w.<>?\[\],]*\s+([A-Za-z_]\w*)\s*=(?!=)")]
+    private static partial Regex Declaration();
 }

@@ -3,13 +3,22 @@ namespace DigitalCell.Notebooks;
 /// <summary>How <see cref="NotebookRunner"/> executes a notebook.</summary>
 public sealed record NotebookRunOptions
 {
+    /// <summary>The per-cell limit when none is given: long enough for a first NuGet restore, short enough that a
+    /// cell looping forever cannot hang CI.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>Values for variables declared in the cell tagged <c>parameters</c> (papermill's convention), by name.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The longest one cell may run; null for no limit. A cell that runs over fails the notebook.</summary>
-    public TimeSpan? CellTimeout { get; init; }
+    /// <summary>The longest one cell may run; a cell that runs over is stopped and fails the notebook.</summary>
+    public TimeSpan CellTimeout { get; init; } = DefaultCellTimeout;
 
-    /// <summary>Packages whose <c>#r "nuget: ..."</c> the host satisfies, with their whole dependency closure.
-    /// The default is the SDK; an application that also ships <c>DigitalCell.Sdk.Torch</c> adds it.</summary>
-    public IReadOnlyList<string> HostPackages { get; init; } = ["DigitalCell.Sdk"];
+    /// <summary>The longest the kernel may take to start.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The Jupyter kernel to run in (<c>dotnet interactive jupyter install</c> registers <c>.net-csharp</c>).</summary>
+    public string KernelName { get; init; } = NotebookDocument.CSharpKernelName;
+
+    /// <summary>A local mirror of the data catalog, passed to the kernel as <c>DIGITALCELL_MIRROR</c>; null to inherit.</summary>
+    public string? Mirror { get; init; }
 }

@@ -1,207 +1,112 @@
 using System.Diagnostics;
-using System.Reflection;
-using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk;
-using DigitalCell.Sdk.Display;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
-using Microsoft.DotNet.Interactive.Formatting;
 
 namespace DigitalCell.Notebooks;
 
 /// <summary>
-/// Runs the C# cells of a .NET Interactive notebook in order, with shared state, on Roslyn scripting: the same
-/// semantics as the kernel (each cell a script submission continuing the previous one, top-level <c>await</c>, the
-/// last expression as the cell's result, <c>display(x)</c> and <c>x.Display()</c>), without the kernel, which is not
-/// on the package mirror. Outputs are written into the notebook as nbformat outputs with execution counts; the run
-/// stops at the first failing cell, whose error output says what failed.
+/// Runs a notebook in the real .NET Interactive kernel, registered as a Jupyter kernel
+/// (<c>dotnet tool install -g Microsoft.dotnet-interactive</c>, <c>dotnet interactive jupyter install</c>), driven
+/// cell by cell by Jupyter's nbclient in a child Python process. The kernel runs out of process, so a cell that loops
+/// forever is stopped by the per-cell timeout and a cell that kills the kernel (stack overflow, crash) is reported as
+/// that cell's error; the executed notebook is written either way. Relative paths in cells (and a <c>nuget.config</c>
+/// beside the notebook) resolve from the notebook's folder, as in VS Code and Jupyter.
 /// </summary>
-public sealed class NotebookRunner
+public sealed class NotebookRunner(NotebookRunOptions? options = null)
 {
-    // Console, the current directory and the Formatter's display subscription are process-wide, so notebooks in
-    // one process run one at a time.
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private readonly NotebookRunOptions options = options ?? new NotebookRunOptions();
 
-    // The C# kernel's default usings, so notebook code compiles identically in both.
-    private static readonly string[] KernelImports =
-        ["System", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks", "Microsoft.DotNet.Interactive.Formatting"];
-
-    private readonly NotebookRunOptions options;
-    private readonly HostPackages packages;
-
-    /// <summary>Creates a runner; the host's packages are read once, here.</summary>
-    public NotebookRunner(NotebookRunOptions? options = null)
-    {
-        this.options = options ?? new NotebookRunOptions();
-        packages = HostPackages.ForCurrentProcess(this.options.HostPackages);
-    }
-
-    /// <summary>Executes <paramref name="notebook"/>, replacing the outputs of its C# cells; markdown cells are left untouched.</summary>
-    /// <returns>Whether every cell succeeded and, if not, which cell failed. The notebook holds the outputs either way.</returns>
-    /// <exception cref="DigitalCellException">Parameters were given but the notebook has no cell tagged <c>parameters</c>.</exception>
-    public async Task<NotebookRunResult> RunAsync(NotebookDocument notebook, CancellationToken cancellationToken = default)
+    /// <summary>Executes <paramref name="notebook"/> and writes the executed copy to <paramref name="target"/> (atomically).</summary>
+    /// <returns>Whether every cell succeeded and, if not, which cell failed.</returns>
+    /// <exception cref="DigitalCellException">Parameters do not match the parameters cell, or Python, nbclient or the kernel is missing.</exception>
+    public async Task<NotebookRunResult> RunAsync(NotebookDocument notebook, string target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notebook);
-        await OneAtATime.WaitAsync(cancellationToken);
-        var outputs = new CellOutputs();
-        var (stdout, stderr, directory) = (Console.Out, Console.Error, Environment.CurrentDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        var clock = Stopwatch.StartNew();
+        NotebookParameters.Inject(notebook, options.Parameters);
+        var work = Directory.CreateTempSubdirectory("dcell-notebook-");
         try
         {
-            Console.SetOut(outputs.Writer("stdout"));
-            Console.SetError(outputs.Writer("stderr"));
-            using var subscription = Formatter.SubscribeToDisplayedValues(outputs.Display);
-            // Relative paths in a notebook mean what they mean in the kernel: relative to the notebook's folder.
-            string notebookDirectory = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
-            if (Directory.Exists(notebookDirectory)) Environment.CurrentDirectory = notebookDirectory;
-            NotebookDisplay.BeginNotebook();
-            return await ExecuteAsync(notebook, outputs, notebookDirectory, cancellationToken);
+            string input = Path.Combine(work.FullName, "input.ipynb"), executed = Path.Combine(work.FullName, "executed.ipynb");
+            string driver = Path.Combine(work.FullName, "run_notebook.py");
+            await File.WriteAllTextAsync(input, notebook.ToJson(), cancellationToken);
+            await using (var script = typeof(NotebookRunner).Assembly.GetManifestResourceStream("DigitalCell.Notebooks.run_notebook.py")!)
+            await using (var file = File.Create(driver)) await script.CopyToAsync(file, cancellationToken);
+
+            string directory = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
+            var (exitCode, stdout, stderr) = await RunDriverAsync(driver, input, executed, directory, cancellationToken);
+            string last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+            JsonNode? status = null;
+            try { status = last.StartsWith('{') ? JsonNode.Parse(last) : null; } catch (JsonException) { }
+            if (status?["startup_error"]?.GetValue<string>() is string startup)
+                throw new DigitalCellException(notebook.Path, null, $"the '{options.KernelName}' kernel did not start ({FirstLine(startup)}); " + InstallHint);
+            if (exitCode != 0 || status is null || !File.Exists(executed))
+                throw new DigitalCellException(notebook.Path, null, $"the notebook driver failed (exit {exitCode}): {FirstLine(LastLines(stderr))}; " + InstallHint);
+
+            var result = NotebookDocument.Parse(await File.ReadAllTextAsync(executed, cancellationToken), notebook.Path);
+            // The kernel names files it loads ("Loading extensions from /home/me/.nuget/..."); a committed notebook must not
+            // carry this machine's paths.
+            result.ReplaceInOutputs(directory + Path.DirectorySeparatorChar, "");
+            result.ReplaceInOutputs(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + Path.DirectorySeparatorChar, "~/");
+            result.Save(target);
+            var failure = status["failure"] is JsonObject f
+                ? new NotebookCellFailure(f["cell"]!.GetValue<int>(), f["execution_count"]!.GetValue<int>(), f["ename"]!.GetValue<string>(),
+                    FirstLine(f["evalue"]?.GetValue<string>() ?? ""))
+                : null;
+            return new NotebookRunResult(notebook.Path, status["executed"]!.GetValue<int>(), failure, clock.Elapsed);
         }
         finally
         {
-            outputs.Begin(null);
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            Environment.CurrentDirectory = directory;
-            OneAtATime.Release();
+            work.Delete(recursive: true);
         }
     }
 
-    private async Task<NotebookRunResult> ExecuteAsync(NotebookDocument notebook, CellOutputs outputs, string directory, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var cells = notebook.Cells;
-        NotebookParameters.RemoveInjected(cells);
-        int parametersCell = cells.ToList().FindIndex(c => NotebookParameters.HasTag(c, NotebookParameters.ParametersTag));
-        if (options.Parameters.Count > 0 && parametersCell < 0)
-            throw new DigitalCellException(notebook.Path, "parameters",
-                $"--param {options.Parameters.First().Key} was given, but no cell is tagged '{NotebookParameters.ParametersTag}' to declare it.");
-        string defaultLanguage = notebook.Root["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>() ?? "csharp";
-        foreach (var cell in cells.OfType<JsonObject>().Where(c => IsCode(c) && !CellCode.IsMarkdown(Language(c, defaultLanguage))))
-        {
-            cell["outputs"] = new JsonArray();
-            cell["execution_count"] = null;
-        }
+    private const string InstallHint =
+        "notebook run needs /usr/bin/python3 with nbclient (apt-get install python3-nbclient python3-ipykernel) and the .NET Interactive kernel " +
+        "(dotnet tool install -g Microsoft.dotnet-interactive; dotnet interactive jupyter install).";
 
-        var session = new Session(BaseOptions(directory));
-        int executed = 0;
-        for (int i = 0; i < cells.Count; i++)
-        {
-            if (cells[i] is not JsonObject cell || !IsCode(cell)) continue;
-            string language = Language(cell, defaultLanguage);
-            if (CellCode.IsMarkdown(language)) continue;
-            var cellOutputs = new JsonArray();
-            cell["outputs"] = cellOutputs;
-            cell["execution_count"] = ++executed;
-            outputs.Begin(cellOutputs);
-            var error = await RunCellAsync(session, NotebookDocument.TextOf(cell["source"]), language, executed, outputs, cancellationToken);
-            if (error is null && i == parametersCell && options.Parameters.Count > 0)
-            {
-                try
-                {
-                    cells.Insert(i + 1, NotebookParameters.InjectedCell(session.State, options.Parameters, notebook.Path));
-                }
-                catch (DigitalCellException e)
-                {
-                    error = ("ParameterError", e.Message, [e.Message]);
-                }
-            }
-            if (error is { } failed)
-            {
-                var failure = new NotebookCellFailure(i + 1, executed, failed.Name, failed.Message);
-                outputs.Error(failed.Name, failed.Message, [$"Failed {failure}", .. failed.Trace]);
-                return new NotebookRunResult(notebook.Path, executed, failure, clock.Elapsed);
-            }
-        }
-        return new NotebookRunResult(notebook.Path, executed, null, clock.Elapsed);
-    }
-
-    private async Task<(string Name, string Message, string[] Trace)?> RunCellAsync(
-        Session session, string source, string language, int executionCount, CellOutputs outputs, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunDriverAsync(string driver, string input, string output, string directory,
+        CancellationToken cancellationToken)
     {
-        CellCode code;
+        var start = new ProcessStartInfo(Python())
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory,
+        };
+        foreach (var argument in new[]
+                 {
+                     driver, input, output, "--kernel", options.KernelName, "--cwd", directory,
+                     "--timeout", options.CellTimeout.TotalSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                     "--startup-timeout", options.StartupTimeout.TotalSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                 })
+            start.ArgumentList.Add(argument);
+        // The kernelspec starts `dotnet interactive`, a global tool: make sure the tools folder is on PATH.
+        string tools = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools");
+        start.Environment["PATH"] = $"{start.Environment["PATH"]}{Path.PathSeparator}{tools}";
+        if (options.Mirror is string mirror) start.Environment["DIGITALCELL_MIRROR"] = Path.GetFullPath(mirror);
+        using var process = Process.Start(start) ?? throw new DigitalCellException(start.FileName, null, "could not be started. " + InstallHint);
+        // Both pipes are drained as they fill (a kernel's chatter cannot block the driver); the driver prints one status line.
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
-            code = CellCode.Parse(source, language);
-            foreach (var package in code.Packages)
-                session.Options = session.Options.AddReferences(Resolve(package));
+            await process.WaitForExitAsync(cancellationToken);
         }
-        catch (NotSupportedException e)
+        catch (OperationCanceledException)
         {
-            return ("NotSupported", e.Message, []);
+            process.Kill(entireProcessTree: true);
+            throw;
         }
-        if (code.IsEmpty) return null;
-
-        var state = session.State;
-        var options = session.Options;
-        var run = Task.Run(() => state is null
-            ? CSharpScript.Create(code.Code, options, typeof(NotebookGlobals)).RunAsync(session.Globals, _ => true, cancellationToken)
-            : state.ContinueWithAsync(code.Code, options, _ => true, cancellationToken), cancellationToken);
-        ScriptState<object> next;
-        try
-        {
-            next = this.options.CellTimeout is { } timeout ? await run.WaitAsync(timeout, cancellationToken) : await run;
-        }
-        catch (CompilationErrorException e)
-        {
-            return ("CompilationError", e.Diagnostics.FirstOrDefault()?.ToString() ?? e.Message, [.. e.Diagnostics.Select(d => d.ToString())]);
-        }
-        catch (TimeoutException)
-        {
-            // The cell's thread cannot be aborted; it is abandoned, and the run stops here.
-            return ("Timeout", $"the cell ran longer than the {this.options.CellTimeout!.Value.TotalSeconds:0.###} s limit.", []);
-        }
-        if (next.Exception is { } exception)
-            return (exception.GetType().Name, exception.Message, exception.ToString().Split('\n'));
-        session.State = next;
-        if (next.ReturnValue is { } value and not DisplayedValue) outputs.Result(value, executionCount);
-        return null;
+        return (process.ExitCode, await stdout, await stderr);
     }
 
-    private IReadOnlyList<Assembly> Resolve(NuGetDirective package)
-    {
-        try
-        {
-            return packages.Resolve(package.Id, package.Version);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new NotSupportedException($"line {package.Line}: #r \"nuget: {package.Id}\": {e.Message}", e);
-        }
-    }
+    /// <summary>Python with nbclient: <c>DIGITALCELL_PYTHON</c>, else Debian's /usr/bin/python3 (a pyenv or venv python on PATH rarely has nbclient), else python3.</summary>
+    private static string Python() =>
+        Environment.GetEnvironmentVariable("DIGITALCELL_PYTHON") is { Length: > 0 } configured ? configured
+        : File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    private static bool IsCode(JsonObject cell) => (string?)cell["cell_type"] == "code";
+    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
 
-    // Polyglot Notebooks records each cell's kernel in its metadata (older files: dotnet_interactive.language).
-    private static string Language(JsonObject cell, string defaultLanguage) =>
-        cell["metadata"]?["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
-        ?? cell["metadata"]?["dotnet_interactive"]?["language"]?.GetValue<string>()
-        ?? defaultLanguage;
-
-    private static ScriptOptions BaseOptions(string directory)
-    {
-        // The kernel compiles against the whole shared framework; so do we.
-        string runtime = RuntimeEnvironment.GetRuntimeDirectory();
-        var framework = ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => Path.GetDirectoryName(p) + Path.DirectorySeparatorChar == runtime || Path.GetDirectoryName(p) == runtime)
-            .Select(p => MetadataReference.CreateFromFile(p));
-        return ScriptOptions.Default
-            .AddReferences(framework)
-            .AddReferences(typeof(Formatter).Assembly, typeof(NotebookGlobals).Assembly)
-            .WithImports(KernelImports)
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory))
-            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(directory))
-            .WithOptimizationLevel(OptimizationLevel.Release);
-    }
-
-    private sealed class Session(ScriptOptions options)
-    {
-        public ScriptOptions Options { get; set; } = options;
-
-        public ScriptState<object>? State { get; set; }
-
-        public NotebookGlobals Globals { get; } = new();
-    }
+    private static string LastLines(string text) => string.Join("\n", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(1));
 }

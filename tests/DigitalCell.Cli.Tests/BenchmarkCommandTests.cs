@@ -11,7 +11,9 @@ public class BenchmarkCommandTests : TempDirectoryTest
     public void BenchmarkOnThePapalexiDataFromTheMirrorWritesTheReportAndPrintsTheTable()
     {
         string dir = Path.Combine(Temp, "out");
-        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0", "--bootstrap", "50", "--out", dir);
+        bool images = File.Exists("/usr/bin/chromium");
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", "control-mean,cell-mean", "--split", "unseen:0.2", "--seed", "0",
+            "--bootstrap", "50", "--out", dir, "--figures", images ? "png,svg" : "html");
 
         Assert.That(result.ExitCode, Is.Zero, result.Error);
         Assert.That(result.Output, Does.Contain("score vs cell-mean").And.Contain("discrimination_score_l1").And.Contain("CAV1"));
@@ -21,9 +23,25 @@ public class BenchmarkCommandTests : TempDirectoryTest
         Assert.That(report["perturbations"]!.AsArray(), Has.Count.EqualTo(5));
         Assert.That(report["split"]!["test"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EqualTo(report["perturbations"]!.AsArray().Select(n => n!.GetValue<string>())));
         string html = File.ReadAllText(Path.Combine(dir, "report.html"));
-        Assert.That(CountOf(html, "plotly.js v2"), Is.EqualTo(1), "plotly.js is embedded once, not per figure");
+        Assert.That(CountOf(html, "plotly.js v3"), Is.EqualTo(1), "plotly.js is embedded once, not per figure");
         Assert.That(html, Does.Not.Contain("cdn.plot.ly/plotly"), "the report renders offline");
         Assert.That(File.ReadAllText(Path.Combine(dir, "figures", "metrics.html")), Does.Contain("src=\"plotly.min.js\""));
+        if (!images) Assert.Ignore("/usr/bin/chromium is not installed; PNG/SVG export not checked.");
+        var pages = Directory.GetFiles(Path.Combine(dir, "figures"), "*.html").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "figures"), "*.png").Select(Path.GetFileNameWithoutExtension).Order(), Is.EqualTo(pages), "a PNG per figure");
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "figures"), "*.svg").Select(Path.GetFileNameWithoutExtension).Order(), Is.EqualTo(pages), "an SVG per figure");
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "figures", "metrics.png"))[..4], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "figures", "de-overlap-heatmap.svg")), Does.StartWith("<svg").And.Contain("overlap_at_N per perturbation"));
+    }
+
+    [Test]
+    public void An_unknown_figure_format_is_one_error_line()
+    {
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--figures", "png,gif", "--out", Path.Combine(Temp, "never"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error.Trim(), Is.EqualTo("error: --figures: 'gif' is not a figure format; use html, png, svg."));
+        Assert.That(Directory.Exists(Path.Combine(Temp, "never")), Is.False);
     }
 
     [Test]

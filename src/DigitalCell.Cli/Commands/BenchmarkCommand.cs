@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
@@ -10,7 +11,7 @@ namespace DigitalCell.Cli.Commands;
 /// <summary>
 /// <c>dcell benchmark</c>: split a perturbation dataset, fit the chosen models on the training perturbations, score
 /// them on the held-out ones with cell-eval's metrics, print the table and write <c>report.json</c>, <c>report.md</c>,
-/// <c>report.html</c>, <c>figures/*.html</c> and <c>split.json</c>.
+/// <c>report.html</c>, <c>figures/*.html</c> (and <c>.png</c>/<c>.svg</c> with <c>--figures</c>) and <c>split.json</c>.
 /// </summary>
 public static class BenchmarkCommand
 {
@@ -35,9 +36,10 @@ public static class BenchmarkCommand
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
         var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };
         var catalog = new CatalogArguments();
+        var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force,
+            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures,
         };
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -47,7 +49,8 @@ public static class BenchmarkCommand
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
-                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force)),
+                parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force),
+                parse.GetRequiredValue(figures)),
             catalog.Open(parse), createModel ?? Baselines.Create, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
@@ -72,6 +75,7 @@ public static class BenchmarkCommand
         Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken,
         IReadOnlyList<string>? provenance = null, Action<string>? moreFiles = null)
     {
+        var figureFormats = FigureArguments.Parse(request.Figures);
         if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(warning);
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
@@ -86,7 +90,7 @@ public static class BenchmarkCommand
         int written = 0;
         AtomicFile.WriteDirectory(request.Output, folder =>
         {
-            written = report.Save(folder).Count;
+            written = report.SaveWithFigures(folder, figureFormats).Count;
             chosenSplit.Save(Path.Combine(folder, "split.json"));
             moreFiles?.Invoke(folder);
         }, request.Force);
@@ -117,4 +121,5 @@ internal sealed record BenchmarkRequest(
     string Output = "benchmark",
     string? ContextColumn = null,
     IReadOnlyList<string>? Subsets = null,
-    bool Force = false);
+    bool Force = false,
+    string Figures = "html");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
@@ -28,9 +29,10 @@ public static class ScoreCommand
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
+        var figures = FigureArguments.Create();
         var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention; writes results.csv and agg_results.csv like cell-eval).")
         {
-            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output,
+            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures,
         };
         command.SetAction(parse =>
         {
@@ -63,7 +65,7 @@ public static class ScoreCommand
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
             var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes);
             string dir = parse.GetRequiredValue(output);
-            var written = report.Save(dir);
+            var written = report.SaveWithFigures(dir, FigureArguments.Parse(parse.GetRequiredValue(figures)));
             var o = parse.InvocationConfiguration.Output;
             ScoreReportConsole.Write(report, o);
             o.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/).");

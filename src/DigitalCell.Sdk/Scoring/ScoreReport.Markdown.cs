@@ -52,12 +52,13 @@ public sealed partial class ScoreReport
     }
 
     /// <summary>The label of the overall score column.</summary>
-    internal string OverallLabel => Options.BaselineModel is null ? "overall score" : $"overall score (vs {Options.BaselineModel})";
+    public string OverallLabel => Options.BaselineModel is null ? "overall score" : $"overall score (vs {Options.BaselineModel})";
 
-    internal IReadOnlyList<string> OverallMetricNames => (Options.OverallMetrics ?? Array.Empty<Metric>()).Select(m => m.Name).ToArray();
+    /// <summary>The names of the metrics the overall score averages.</summary>
+    public IReadOnlyList<string> OverallMetricNames => (Options.OverallMetrics ?? Array.Empty<Metric>()).Select(m => m.Name).ToArray();
 
     /// <summary>The report's provenance lines (mode, data, split, overall-score definition, notes).</summary>
-    internal IEnumerable<string> Header()
+    public IEnumerable<string> Header()
     {
         yield return $"Scoring mode: `{Mode.Name}` — {Mode.Description}";
         if (DataId is not null) yield return $"Data: {DataId}";

@@ -5,8 +5,8 @@ namespace DigitalCell.Sdk.Scoring;
 /// <summary>
 /// The result of a benchmark: per-perturbation scores, per-model aggregates with bootstrap confidence intervals over
 /// perturbations, the overall score scaled against a baseline (the Virtual Cell Challenge's cell-mean), and model ranks.
-/// Renders as JSON (<see cref="ToJson"/>), markdown (<see cref="ToMarkdown"/>) and HTML with Plotly figures
-/// (<see cref="Save"/>).
+/// Renders as JSON (<see cref="ToJson"/>) and markdown (<see cref="ToMarkdown"/>), saved by <see cref="Save"/>; the HTML
+/// page with figures and the notebook display come with DigitalCell.Sdk.Interactive.
 /// </summary>
 public sealed partial class ScoreReport
 {

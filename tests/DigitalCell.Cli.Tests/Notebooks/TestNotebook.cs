@@ -56,12 +56,22 @@ internal static class TestNotebook
         return path;
     }
 
-    /// <summary>Runs the notebook at <paramref name="path"/> and returns the executed notebook and the result.</summary>
+    /// <summary>Runs the notebook at <paramref name="path"/> in the real kernel and returns the executed notebook (written
+    /// beside it as executed.ipynb) and the result. Ignores the test when the kernel is not registered.</summary>
     public static async Task<(NotebookDocument Notebook, NotebookRunResult Result)> RunAsync(string path, NotebookRunOptions? options = null)
     {
-        var notebook = NotebookDocument.Load(path);
-        var result = await new NotebookRunner(options).RunAsync(notebook);
-        return (notebook, result);
+        RequireKernel();
+        string target = Path.Combine(Path.GetDirectoryName(path)!, "executed.ipynb");
+        var result = await new NotebookRunner(options).RunAsync(NotebookDocument.Load(path), target);
+        return (NotebookDocument.Load(target), result);
+    }
+
+    /// <summary>Ignores the test unless the .NET Interactive kernel is registered with Jupyter (.ci/run registers it).</summary>
+    public static void RequireKernel()
+    {
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!File.Exists(Path.Combine(home, ".local", "share", "jupyter", "kernels", ".net-csharp", "kernel.json")))
+            Assert.Ignore("The .NET Interactive kernel is not registered (dotnet tool install -g Microsoft.dotnet-interactive; dotnet interactive jupyter install).");
     }
 
     /// <summary>The outputs of cell <paramref name="index"/> (0-based).</summary>

@@ -1,12 +1,13 @@
 using System.Text;
+using DigitalCell.Sdk.Figures;
 using DigitalCell.Sdk.Scoring;
 
 namespace DigitalCell.Sdk.Display;
 
 /// <summary>
 /// <see cref="ScoreReport"/> in a notebook: the provenance, ranking and metric tables and the figures of its HTML
-/// page, with the figures drawn through the notebook's shared plotly.js (<see cref="PlotlyHtml"/>) instead of a
-/// copy per report. The per-perturbation table stays in the saved report (<c>report.Save(dir)</c>).
+/// page, with the figures drawn through the notebook's shared plotly.js instead of a copy per report. The
+/// per-perturbation table stays in the saved report (<c>report.SaveWithFigures(dir)</c>).
 /// </summary>
 public static class ScoreReportDisplay
 {
@@ -15,7 +16,7 @@ public static class ScoreReportDisplay
     {
         ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder("<div class=\"dcell-score-report\">\n");
-        report.AppendSummaryHtml(html, PlotlyHtml.Fragment);
+        ScoreReportPage.AppendSummary(html, report, FigureHtml.Fragment);
         return html.Append("</div>").ToString();
     }
 }

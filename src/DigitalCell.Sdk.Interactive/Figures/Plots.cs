@@ -1,14 +1,11 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Statistics;
-using Microsoft.FSharp.Core;
-using Plotly.NET;
-using CSharpChart = Plotly.NET.CSharp.Chart;
 
-namespace DigitalCell.Sdk.Display;
+namespace DigitalCell.Sdk.Figures;
 
 /// <summary>
-/// The figures a single-cell analysis reaches for first, as Plotly charts (they display in notebooks through
-/// <see cref="NotebookDisplay"/> and save with Plotly.NET's <c>SaveHtml</c>).
+/// The figures a single-cell analysis reaches for first (they display in notebooks and save with
+/// <see cref="Figure.Save"/>).
 /// </summary>
 public static class Plots
 {
@@ -26,7 +23,7 @@ public static class Plots
     /// <param name="seed">Seed of the subset.</param>
     /// <param name="components">Which two components (0-based) go on the x and y axes.</param>
     /// <exception cref="DigitalCellException">The embedding or column is missing, or the column is numeric.</exception>
-    public static GenericChart Embedding(this CellDataset data, string embedding = "X_pca", string? colorBy = null,
+    public static Figure Embedding(this CellDataset data, string embedding = "X_pca", string? colorBy = null,
         int maxCells = 5000, int seed = 0, (int X, int Y)? components = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -41,8 +38,8 @@ public static class Plots
         int[] cells = Subset(data.CellCount, maxCells, seed);
         var groups = cells.GroupBy(c => column?.GetText(c) ?? "cells").OrderBy(g => g.Key, StringComparer.Ordinal);
         string prefix = embedding.StartsWith("X_", StringComparison.Ordinal) ? embedding[2..].ToUpperInvariant() : embedding;
-        var chart = CSharpChart.Combine(groups.Select(g => CSharpChart.Point<float, float, string>(
-            x: g.Select(c => coordinates[c, cx]), y: g.Select(c => coordinates[c, cy]), Name: g.Key, Opacity: 0.7)));
+        var chart = new Figure(groups.Select(g => Trace.Scatter(
+            x: g.Select(c => (double)coordinates[c, cx]), y: g.Select(c => (double)coordinates[c, cy]), name: g.Key).With("opacity", 0.7)));
         string subtitle = cells.Length < data.CellCount ? $" ({cells.Length:N0} of {data.CellCount:N0} cells)" : "";
         return Styled(chart, $"{prefix}{(colorBy is null ? "" : $" by {colorBy}")}{subtitle}", $"{prefix}{cx + 1}", $"{prefix}{cy + 1}");
     }
@@ -55,7 +52,7 @@ public static class Plots
     /// <param name="title">Figure title, e.g. the group compared with its reference.</param>
     /// <param name="fdr">Adjusted p-value threshold.</param>
     /// <param name="minAbsLog2FoldChange">Fold-change threshold (absolute log2).</param>
-    public static GenericChart Volcano(IReadOnlyList<string> genes, IReadOnlyList<double> log2FoldChange,
+    public static Figure Volcano(IReadOnlyList<string> genes, IReadOnlyList<double> log2FoldChange,
         IReadOnlyList<double> adjustedPValue, string title, double fdr = 0.05, double minAbsLog2FoldChange = 1.0)
     {
         if (genes.Count != log2FoldChange.Count || genes.Count != adjustedPValue.Count)
@@ -65,13 +62,13 @@ public static class Plots
             : log2FoldChange[g] > 0 ? "up" : "down";
         var traces = Enumerable.Range(0, genes.Count).Where(g => double.IsFinite(log2FoldChange[g]) && !double.IsNaN(adjustedPValue[g]))
             .GroupBy(Class).OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => CSharpChart.Point<double, double, string>(
+            .Select(t => Trace.Scatter(
                 x: t.Select(g => log2FoldChange[g]),
                 y: t.Select(g => -Math.Log10(Math.Max(adjustedPValue[g], 1e-300))),
-                Name: $"{t.Key} ({t.Count()})",
-                MultiText: t.Select(g => genes[g]).ToArray(),
-                MarkerColor: Color.fromHex(VolcanoColors[t.Key])));
-        return Styled(CSharpChart.Combine(traces), title, "log2 fold change", "−log10 adjusted p-value");
+                name: $"{t.Key} ({t.Count()})",
+                text: t.Select(g => genes[g]),
+                color: VolcanoColors[t.Key]));
+        return Styled(new Figure(traces), title, "log2 fold change", "−log10 adjusted p-value");
     }
 
     /// <summary>The volcano plot of one group of a differential-expression result against its reference.</summary>
@@ -79,7 +76,7 @@ public static class Plots
     /// <param name="group">The group to draw.</param>
     /// <param name="fdr">Adjusted p-value threshold.</param>
     /// <param name="minAbsLog2FoldChange">Fold-change threshold (absolute log2).</param>
-    public static GenericChart Volcano(this DifferentialExpressionResult result, string group, double fdr = 0.05, double minAbsLog2FoldChange = 1.0)
+    public static Figure Volcano(this DifferentialExpressionResult result, string group, double fdr = 0.05, double minAbsLog2FoldChange = 1.0)
     {
         ArgumentNullException.ThrowIfNull(result);
         var g = result.For(group);
@@ -98,11 +95,6 @@ public static class Plots
         return subset;
     }
 
-    private static GenericChart Styled(GenericChart chart, string title, string xTitle, string yTitle)
-    {
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<string, string, string>(chart, TitleText: xTitle);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<string, string, string>(chart, TitleText: yTitle);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithSize(chart, Width: 760, Height: 520);
-        return Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
-    }
+    private static Figure Styled(Figure figure, string title, string xTitle, string yTitle) =>
+        figure.WithTitle(title).WithXAxis(xTitle).WithYAxis(yTitle).WithSize(760, 520);
 }

@@ -1,18 +1,20 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Display;
+using DigitalCell.Sdk.Figures;
 using DigitalCell.Sdk.Scoring;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
-using Plotly.NET;
 
-namespace DigitalCell.Sdk.Tests.Display;
+namespace DigitalCell.Sdk.Interactive.Tests;
 
 [TestFixture]
 public class DisplayTests
 {
-    // What happens when a notebook first uses the SDK: its module initializer registers the formatters.
+    // What the package's extension script does when a notebook loads it.
     [OneTimeSetUp]
-    public void LoadSdk() => System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(NotebookDisplay).Module.ModuleHandle);
+    public void LoadPackage() => NotebookDisplay.Register();
+
+    private const string PlotlyBanner = "plotly.js v3.7.0";
 
     private static CellDataset SmallDataset()
     {
@@ -64,7 +66,7 @@ public class DisplayTests
     [Test]
     public void Plotly_js_is_embedded_once_per_notebook()
     {
-        var chart = Plotly.NET.CSharp.Chart.Point<double, double, string>(x: new[] { 1.0 }, y: new[] { 2.0 });
+        var chart = new Figure(Trace.Scatter([1.0], [2.0]));
         NotebookDisplay.BeginNotebook();
 
         string first = chart.ToDisplayString(HtmlFormatter.MimeType);
@@ -72,12 +74,12 @@ public class DisplayTests
         NotebookDisplay.BeginNotebook();
         string nextNotebook = chart.ToDisplayString(HtmlFormatter.MimeType);
 
-        Assert.That(first, Does.Contain("plotly.js v2.28.0").And.Contain("newPlot('dcell-figure-1'"));
+        Assert.That(first, Does.Contain(PlotlyBanner).And.Contain("newPlot('dcell-figure-1'"));
         Assert.That(first.Length, Is.GreaterThan(3_000_000));
-        Assert.That(second, Does.Not.Contain("plotly.js v2.28.0").And.Contain("newPlot('dcell-figure-2'"));
+        Assert.That(second, Does.Not.Contain(PlotlyBanner).And.Contain("newPlot('dcell-figure-2'"));
         Assert.That(second, Does.Not.Contain("require"), "no requirejs");
-        Assert.That(nextNotebook, Does.Contain("plotly.js v2.28.0").And.Contain("newPlot('dcell-figure-1'"));
-        Assert.That(chart.ToDisplayString(PlainTextFormatter.MimeType), Is.EqualTo("Plotly figure with 1 trace(s): scatter"));
+        Assert.That(nextNotebook, Does.Contain(PlotlyBanner).And.Contain("newPlot('dcell-figure-1'"));
+        Assert.That(chart.ToDisplayString(PlainTextFormatter.MimeType), Is.EqualTo("Figure with 1 trace(s): scatter"));
     }
 
     [Test]
@@ -85,13 +87,16 @@ public class DisplayTests
     {
         var chart = SmallDataset().Embedding("X_pca", colorBy: "perturbation");
 
-        var traces = GenericChart.getTraces(chart);
-        string json = GenericChart.toJson(chart);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(chart.ToJson())!;
 
-        Assert.That(traces, Has.Length.EqualTo(3));
+        Assert.That(chart.Traces, Has.Count.EqualTo(3));
         // control cells are rows 0, 2, 5: PC1 = values[2r], PC2 = values[2r+1].
-        Assert.That(json, Does.Contain("\"name\":\"control\",\"opacity\":0.7,\"mode\":\"markers\",\"x\":[0.0,4.0,10.0],\"y\":[1.0,5.0,11.0]"));
-        Assert.That(json, Does.Contain("\"text\":\"PCA by perturbation\""));
+        var control = json["data"]!.AsArray().Single(t => (string?)t!["name"] == "control")!;
+        Assert.That(control["x"]!.AsArray().Select(v => (double)v!), Is.EqualTo(new[] { 0.0, 4.0, 10.0 }));
+        Assert.That(control["y"]!.AsArray().Select(v => (double)v!), Is.EqualTo(new[] { 1.0, 5.0, 11.0 }));
+        Assert.That((double)control["opacity"]!, Is.EqualTo(0.7));
+        Assert.That((string?)control["mode"], Is.EqualTo("markers"));
+        Assert.That((string?)json["layout"]!["title"]!["text"], Is.EqualTo("PCA by perturbation"));
     }
 
     [Test]
@@ -113,10 +118,10 @@ public class DisplayTests
         double[] lfc = [2.0, -1.5, 0.5, 3.0, 1.0];
         double[] padj = [0.001, 0.0, 0.001, 0.2, double.NaN];
 
-        string json = GenericChart.toJson(Plots.Volcano(genes, lfc, padj, "KO vs control"));
+        string json = Plots.Volcano(genes, lfc, padj, "KO vs control").ToJson();
 
         Assert.That(json, Does.Contain("\"name\":\"up (1)\"").And.Contain("\"name\":\"down (1)\"").And.Contain("\"name\":\"not significant (2)\""));
-        Assert.That(json, Does.Contain("\"y\":[300.0]"), "an adjusted p of 0 is drawn at 1e-300");
+        Assert.That(json, Does.Contain("\"y\":[300]"), "an adjusted p of 0 is drawn at 1e-300");
         Assert.That(json, Does.Not.Contain("NAN"), "genes without a p-value are left out");
     }
 
@@ -130,7 +135,7 @@ public class DisplayTests
 
         // FIPS 180-2 test vector: SHA-256("abc").
         Assert.That(provenance.DataSha256, Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
-        Assert.That(provenance.SdkVersion, Does.StartWith("0.1.0"));
+        Assert.That(provenance.SdkVersion, Does.StartWith("0.2.0"));
         Assert.That(provenance.ToString(), Does.Contain("data: abc.txt\n").And.Contain("seed: 7\n").And.EndWith("device: cuda:0"));
         Assert.That(provenance.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
         Assert.Throws<DigitalCellException>(() => RunProvenance.Capture(file + ".missing", 0));
@@ -154,9 +159,35 @@ public class DisplayTests
 
         Assert.That(html, Does.Contain("<h2>Ranking</h2>").And.Contain("<td>good</td>").And.Contain("<h2>Metrics</h2>"));
         Assert.That(html, Does.Contain("<td>pearson_delta</td>"));
-        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "plotly.js v2.28.0"), Has.Count.EqualTo(1));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, PlotlyBanner), Has.Count.EqualTo(1));
         Assert.That(html, Does.Contain("newPlot('dcell-figure-2'"), "more than one figure, drawn with the shared script");
         Assert.That(html, Does.Not.Contain("<html>"), "a fragment, not a page");
         Assert.That(report.ToDisplayString(PlainTextFormatter.MimeType), Is.EqualTo(report.ToMarkdown()));
+    }
+
+    [Test]
+    public void Outside_a_notebook_Display_prints_the_reports_tables_not_its_html()
+    {
+        string[] perturbations = ["KO1", "KO2"];
+        double[] control = [1, 1, 1];
+        var metrics = new[] { Metrics.Mse };
+        var scores = Scorer.Score("model", new ScoringInput(perturbations, ["a", "b", "c"], [[2, 1, 1], [1, 2, 1]], [[1.5, 1, 1], [1, 1.5, 1]], control, control),
+            metrics, ScoringMode.CellEval);
+        var report = ScoreReport.Create([scores], metrics, ScoringMode.CellEval, new ScoreReportOptions(BaselineModel: null, BootstrapSamples: 20));
+        var console = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            report.Display();
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.That(NotebookDisplay.InKernel, Is.False);
+        Assert.That(console.ToString(), Is.EqualTo(report.ToMarkdown() + Environment.NewLine));
+        Assert.That(console.ToString(), Does.Not.Contain("<script").And.Contain("| model |"));
     }
 }

@@ -26,7 +26,7 @@ public sealed record RunProvenance(string SdkVersion, string Runtime, string Ope
         if (!File.Exists(dataFile)) throw new DigitalCellException(dataFile, null, "data file not found; cannot record its checksum.");
         string hash;
         using (var stream = File.OpenRead(dataFile)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-        var sdk = typeof(RunProvenance).Assembly;
+        var sdk = typeof(Data.CellDataset).Assembly;
         string version = sdk.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? sdk.GetName().Version?.ToString() ?? "unknown";
         return new RunProvenance(version, RuntimeInformation.FrameworkDescription,
