@@ -44,7 +44,8 @@ public class PreprocessingReferenceTests
         var hvg = _log.HighlyVariableGenes(TopGenes, HvgFlavor.Dispersion);
         Compare.Close(Column(hvg, "means"), _ref.Doubles("hvg_disp_means.f64"), 1e-6, "means", floor: 1e-12); // numpy's expm1 runs in float32
         Compare.Close(Column(hvg, "dispersions"), _ref.Doubles("hvg_disp_dispersions.f64"), 1e-6, "dispersions", floor: 1e-6);
-        Compare.Close(Column(hvg, "dispersions_norm"), _ref.Doubles("hvg_disp_norm.f64"), 1e-6, "dispersions_norm", floor: 1e-2); // z-scores near 0: absolute 1e-8
+        // z-scores near 0: absolute 1e-7. numpy's float32 expm1 (SIMD, CPU-dependent) moves the reference's 9th digit.
+        Compare.Close(Column(hvg, "dispersions_norm"), _ref.Doubles("hvg_disp_norm.f64"), 1e-5, "dispersions_norm", floor: 1e-2);
         var expected = File.ReadAllBytes(Path.Combine(_ref.Directory, "hvg_disp_hv.u8")).Select(b => b != 0).ToArray();
         Assert.That(((BooleanColumn)hvg.Var["highly_variable"]).Values.ToArray(), Is.EqualTo(expected));
         Assert.That(expected.Count(b => b), Is.EqualTo(TopGenes));
