@@ -117,19 +117,12 @@ public class CatalogTests
     [Test]
     public void The_mirror_follows_DIGITALCELL_MIRROR_and_an_option_overrides_it()
     {
-        string? before = Environment.GetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, _dir);
-            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.EqualTo(_dir));
-            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = _manifests }).MirrorDirectory, Is.EqualTo(_manifests));
-            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, null);
-            Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.Null);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(CatalogOptions.MirrorEnvironmentVariable, before);
-        }
+        using var mirror = new EnvironmentVariableScope(CatalogOptions.MirrorEnvironmentVariable);
+        mirror.Set(_dir);
+        Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.EqualTo(_dir));
+        Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = _manifests }).MirrorDirectory, Is.EqualTo(_manifests));
+        mirror.Set(null);
+        Assert.That(new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache }).MirrorDirectory, Is.Null);
     }
 
     [TestCase("papalexi2021-thp1-subset", "GPL-3.0-only", "10.1038/s41588-021-00778-2", "sceptre")]
@@ -316,18 +309,11 @@ public class CatalogTests
     [Test]
     public void The_cache_folder_follows_DIGITALCELL_CACHE()
     {
-        string? before = Environment.GetEnvironmentVariable(CatalogOptions.CacheEnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(CatalogOptions.CacheEnvironmentVariable, _cache);
-            Assert.That(new DatasetCatalog().CacheDirectory, Is.EqualTo(_cache));
-            Environment.SetEnvironmentVariable(CatalogOptions.CacheEnvironmentVariable, null);
-            Assert.That(new DatasetCatalog().CacheDirectory, Does.EndWith("digitalcell"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(CatalogOptions.CacheEnvironmentVariable, before);
-        }
+        using var cache = new EnvironmentVariableScope(CatalogOptions.CacheEnvironmentVariable);
+        cache.Set(_cache);
+        Assert.That(new DatasetCatalog().CacheDirectory, Is.EqualTo(_cache));
+        cache.Set(null);
+        Assert.That(new DatasetCatalog().CacheDirectory, Does.EndWith("digitalcell"));
     }
 
     private static byte[] MakeArchive(string format, params (string Name, byte[] Content)[] entries)
