@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DigitalCell.Sdk.Data;
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Sdk.IO.H5ad;
 using static DigitalCell.Benchmarks.BenchmarkSupport;
 
 namespace DigitalCell.Benchmarks;
@@ -10,8 +10,8 @@ namespace DigitalCell.Benchmarks;
 /// <summary>
 /// <c>h5ad-load [cells=200000] [genes=2000] [runs=5]</c>: generates a sparse h5ad with Python anndata
 /// (benchmarks/peers/h5ad_make_large.py) in a temporary directory, then times a full load by us
-/// (<see cref="H5ad.Read"/>) and by <c>anndata.read_h5ad</c> (peers/h5ad_load.py), each in three fresh processes of which the fastest counts, and
-/// compares the memory of streaming X through <see cref="H5ad.OpenBacked"/> (sum over chunks) with a full load.
+/// (<see cref="H5adFile.Read"/>) and by <c>anndata.read_h5ad</c> (peers/h5ad_load.py), each in three fresh processes of which the fastest counts, and
+/// compares the memory of streaming X through <see cref="H5adFile.OpenBacked"/> (sum over chunks) with a full load.
 /// </summary>
 internal static class H5adLoadBenchmark
 {
@@ -35,7 +35,7 @@ internal static class H5adLoadBenchmark
                                   $"{Mb(run.OpenHeap),6:F1} MB once opened (obs table, indptr) + {Mb(run.PeakHeap - run.OpenHeap),6:F1} MB peak while streaming X");
             Console.WriteLine($"peak working set after streaming: {Mb(Process.GetCurrentProcess().PeakWorkingSet64),8:F1} MB");
 
-            var first = H5ad.Read(path);
+            var first = H5adFile.Read(path);
             double sum = 0;
             foreach (var v in first.X.ToSparse().StoredValues) sum += v;
             if (Math.Abs(sum - streamAll.Sum) > 1e-6 * Math.Abs(sum)) throw new InvalidOperationException($"streamed sum {streamAll.Sum} differs from full-load sum {sum}");
@@ -69,7 +69,7 @@ internal static class H5adLoadBenchmark
         GC.Collect();
         var watch = Stopwatch.StartNew();
         double sum = 0;
-        using var backed = H5ad.OpenBacked(path);
+        using var backed = H5adFile.OpenBacked(path);
         long open = GC.GetTotalMemory(forceFullCollection: true), peak = open;
         foreach (var chunk in backed.X.ReadChunks())
         {
@@ -85,12 +85,12 @@ internal static class H5adLoadBenchmark
     {
         string path = args[0];
         int runs = int.Parse(args[1], CultureInfo.InvariantCulture);
-        GC.KeepAlive(H5ad.Read(path)); // warm-up (JIT, page cache)
+        GC.KeepAlive(H5adFile.Read(path)); // warm-up (JIT, page cache)
         var times = new List<double>();
         for (int i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            var data = H5ad.Read(path);
+            var data = H5adFile.Read(path);
             times.Add(watch.Elapsed.TotalSeconds);
             GC.KeepAlive(data);
         }

@@ -9,7 +9,7 @@ namespace DigitalCell.Benchmarks;
 
 /// <summary>
 /// <c>h5mu-load [runs=5]</c>: loads the real multimodal sets of the mirror (Papalexi RNA + guides, Mimitou RNA + ADT +
-/// HTO) with <see cref="H5mu.Read"/>, against Python loading the same h5mu the way mudata does (h5py + anndata
+/// HTO) with <see cref="H5muFile.Read"/>, against Python loading the same h5mu the way mudata does (h5py + anndata
 /// read_elem per modality) and the same modalities as separate .h5ad files through <c>anndata.read_h5ad</c>; medians
 /// after a warm-up, and a check that all three read the same number of stored values.
 /// </summary>
@@ -32,13 +32,13 @@ internal static class H5muLoadBenchmark
         foreach (var (name, h5mu, h5ad) in Sets)
         {
             string path = SharedData.File(h5mu);
-            var data = H5mu.Read(path); // warm-up (JIT, page cache)
+            var data = H5muFile.Read(path); // warm-up (JIT, page cache)
             long nnz = data.ModalityNames.Sum(m => data[m].X.StoredCount);
             var times = new List<double>();
             for (int i = 0; i < runs; i++)
             {
                 var watch = Stopwatch.StartNew();
-                data = H5mu.Read(path);
+                data = H5muFile.Read(path);
                 times.Add(watch.Elapsed.TotalSeconds);
             }
             double ours = Median(times);

@@ -25,7 +25,7 @@ static int Usage()
     Console.WriteLine("  de [cells=200000] [peer-genes=60]   Wilcoxon DE, all perturbations × genes: DigitalCell.Sdk vs a scipy mannwhitneyu loop");
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
-    Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5mu.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
+    Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5muFile.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
     Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,norman,kang] [out]   prior models vs every baseline on real data, CIs over seeds");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");

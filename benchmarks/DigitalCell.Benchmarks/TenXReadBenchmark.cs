@@ -8,7 +8,7 @@ namespace DigitalCell.Benchmarks;
 
 /// <summary>
 /// <c>tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]</c>: writes a gzipped Cell Ranger 3 directory with
-/// scipy (peers/tenx_read.py), then times <see cref="TenX.Read"/> against scipy's <c>mmread(...).T.tocsr()</c> plus
+/// scipy (peers/tenx_read.py), then times <see cref="TenXMatrix.Read"/> against scipy's <c>mmread(...).T.tocsr()</c> plus
 /// pandas for the side files (what <c>scanpy.read_10x_mtx</c> does), medians after a warm-up, and checks both read
 /// the same number of values and the same total.
 /// </summary>
@@ -26,14 +26,14 @@ internal static class TenXReadBenchmark
         try
         {
             RunPython(peer, "make", dir, cells.ToString(CultureInfo.InvariantCulture), genes.ToString(CultureInfo.InvariantCulture), density);
-            var data = TenX.Read(dir); // warm-up (JIT, page cache)
+            var data = TenXMatrix.Read(dir); // warm-up (JIT, page cache)
             double sum = 0;
             foreach (var v in data.X.ToSparse().StoredValues) sum += v;
             var times = new List<double>();
             for (int i = 0; i < runs; i++)
             {
                 var watch = Stopwatch.StartNew();
-                data = TenX.Read(dir);
+                data = TenXMatrix.Read(dir);
                 times.Add(watch.Elapsed.TotalSeconds);
             }
             double ours = Median(times);

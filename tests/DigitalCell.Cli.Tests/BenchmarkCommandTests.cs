@@ -111,7 +111,7 @@ public class BenchmarkCommandTests : TempDirectoryTest
         Func<string, string>? rename = null)
     {
         rename ??= l => l;
-        var data = H5ad.Read(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        var data = H5adFile.Read(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var labels = data.Obs.Categorical("perturbation");
         string[] perts = ["IFNGR1", "STAT1", "CD86"];
         int[] Rows(string label, int n, int skip) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();
@@ -124,8 +124,8 @@ public class BenchmarkCommandTests : TempDirectoryTest
             return new CellDataset(data.X.SelectRows(rows), obs, data.Var);
         }
         string real = Path.Combine(Temp, "real.h5ad"), pred = Path.Combine(Temp, "pred.h5ad");
-        H5ad.Write(Build(perts.Select(p => (p, p, 0)).Append(("control", "control", 0))), real);
-        H5ad.Write(alterPrediction(Build(perts.Select((p, i) => (perts[(i + 1) % perts.Length], p, 30)).Append(("control", "control", 60)))), pred);
+        H5adFile.Write(Build(perts.Select(p => (p, p, 0)).Append(("control", "control", 0))), real);
+        H5adFile.Write(alterPrediction(Build(perts.Select((p, i) => (perts[(i + 1) % perts.Length], p, 30)).Append(("control", "control", 60)))), pred);
         return (real, pred);
     }
 

@@ -34,10 +34,10 @@ public sealed class FuzzCorpus
         var data = BaseDataset();
         _nonZero = (int)data.X.StoredCount;
         string h5ad = Path.Combine(root, "base.h5ad"), gzip = Path.Combine(root, "base-gzip.h5ad"), parquet = Path.Combine(root, "base.parquet");
-        H5ad.Write(data, h5ad);
-        H5ad.Write(data, gzip, new H5adWriteOptions { Compression = H5adCompression.Gzip });
+        H5adFile.Write(data, h5ad);
+        H5adFile.Write(data, gzip, new H5adWriteOptions { Compression = H5adCompression.Gzip });
         ParquetCells.WriteWide(data, parquet);
-        TenX.Write(data, Path.Combine(root, "base-10x"));
+        TenXMatrix.Write(data, Path.Combine(root, "base-10x"));
         _bases["h5ad"] = File.ReadAllBytes(h5ad);
         _bases["h5ad-gzip"] = File.ReadAllBytes(gzip);
         _bases["parquet"] = File.ReadAllBytes(parquet);

@@ -56,7 +56,7 @@ public static class BenchmarkCommand
     }
 
     /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
-    internal static async Task<int> RunAsync(BenchmarkRequest request, Catalog catalog, Func<string, IPerturbationModel> createModel,
+    internal static async Task<int> RunAsync(BenchmarkRequest request, DatasetCatalog catalog, Func<string, IPerturbationModel> createModel,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,

@@ -40,7 +40,7 @@ internal sealed class CatalogArguments
     }
 
     /// <summary>The catalog the parsed options describe.</summary>
-    public Catalog Open(ParseResult parse) => new(new CatalogOptions
+    public DatasetCatalog Open(ParseResult parse) => new(new CatalogOptions
     {
         CacheDirectory = parse.GetValue(CacheDir),
         ManifestDirectories = parse.GetValue(ManifestDir) ?? [],

@@ -28,7 +28,7 @@ internal static class DataArguments
     };
 
     /// <summary>Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema; a catalog id is resolved cache → mirror → download.</summary>
-    public static async Task<LoadedData> LoadAsync(Catalog catalog, string data, string? perturbationColumn, string? control, string? contextColumn,
+    public static async Task<LoadedData> LoadAsync(DatasetCatalog catalog, string data, string? perturbationColumn, string? control, string? contextColumn,
         IReadOnlyList<string> subsets, CancellationToken cancellationToken)
     {
         if (File.Exists(data) || Directory.Exists(data))

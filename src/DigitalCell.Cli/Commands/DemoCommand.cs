@@ -80,7 +80,7 @@ public static class DemoCommand
     }
 
     /// <summary>The subset when the cache or the mirror has it (or a manifest gives it a source), else the full public screen, saying so.</summary>
-    private static string ChooseDataSet(Catalog catalog, TextWriter error)
+    private static string ChooseDataSet(DatasetCatalog catalog, TextWriter error)
     {
         var subset = catalog.Get(SubsetId);
         if (catalog.IsAvailableOffline(SubsetId) || subset.PrimaryFile.Locations.Any()) return SubsetId;

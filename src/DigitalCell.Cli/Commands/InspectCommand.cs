@@ -39,7 +39,7 @@ public static class InspectCommand
             BackedCellDataset? backed = null;
             try
             {
-                backed = H5ad.OpenBacked(path);
+                backed = H5adFile.OpenBacked(path);
             }
             catch (DigitalCellException)
             {

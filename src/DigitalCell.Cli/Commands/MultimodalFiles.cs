@@ -16,7 +16,7 @@ internal static class MultimodalFiles
     /// <summary>The JSON summary of an h5mu file, opened backed (no matrix is loaded).</summary>
     public static string Summarise(string path)
     {
-        using var data = H5mu.OpenBacked(path);
+        using var data = H5muFile.OpenBacked(path);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -67,8 +67,8 @@ internal static class MultimodalFiles
         bool toFolder = Directory.Exists(to) || Path.EndsInDirectorySeparator(to) || !Path.GetFileName(to).Contains('.');
         if (IsH5mu(from) && IsH5mu(to))
         {
-            var data = H5mu.Read(from);
-            H5mu.Write(data, to);
+            var data = H5muFile.Read(from);
+            H5muFile.Write(data, to);
             output.WriteLine($"Wrote {data.CellCount} cells in {data.ModalityNames.Count} modalities ({string.Join(", ", data.ModalityNames)}) to {to}.");
             return true;
         }
@@ -76,8 +76,8 @@ internal static class MultimodalFiles
         {
             if (!toFolder)
                 throw new DigitalCellException(to, null, "an h5mu file holds several modalities: give a folder (e.g. out/) to receive one <modality>.h5ad per modality.");
-            var data = H5mu.Read(from);
-            foreach (var file in H5mu.WriteH5adFolder(data, to))
+            var data = H5muFile.Read(from);
+            foreach (var file in H5muFile.WriteH5adFolder(data, to))
                 output.WriteLine($"Wrote {file}.");
             return true;
         }
@@ -85,8 +85,8 @@ internal static class MultimodalFiles
         {
             if (!Directory.Exists(from))
                 throw new DigitalCellException(from, null, "to write an h5mu file, give a folder of .h5ad files (one modality each, named by the file).");
-            var data = H5mu.ReadH5adFolder(from);
-            H5mu.Write(data, to);
+            var data = H5muFile.ReadH5adFolder(from);
+            H5muFile.Write(data, to);
             output.WriteLine($"Wrote {data.CellCount} cells in {data.ModalityNames.Count} modalities ({string.Join(", ", data.ModalityNames.Select(m => $"{m} {data[m].GeneCount} features"))}) to {to}.");
             return true;
         }

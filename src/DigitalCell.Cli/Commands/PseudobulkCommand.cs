@@ -54,7 +54,7 @@ public static class PseudobulkCommand
     {
         if (path.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase))
         {
-            H5ad.Write(profiles.ToDataset(), path);
+            H5adFile.Write(profiles.ToDataset(), path);
             return;
         }
         if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new DigitalCellException($"--out must end in .csv or .h5ad, got '{path}'.");

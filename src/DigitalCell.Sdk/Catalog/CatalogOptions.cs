@@ -1,6 +1,6 @@
 namespace DigitalCell.Sdk.Catalog;
 
-/// <summary>Settings of a <see cref="Catalog"/>; the defaults suit most users.</summary>
+/// <summary>Settings of a <see cref="DatasetCatalog"/>; the defaults suit most users.</summary>
 public sealed record CatalogOptions
 {
     /// <summary>The environment variable that overrides the default cache folder.</summary>

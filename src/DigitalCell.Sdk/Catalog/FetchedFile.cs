@@ -22,7 +22,7 @@ public enum FetchOutcome
 /// <param name="Source">Where the bytes came from, when downloaded or mirrored.</param>
 public sealed record FetchedFile(DatasetFile File, string Path, string Sha256, FetchOutcome Outcome, bool PinnedOnFirstUse, Uri? Source);
 
-/// <summary>The result of <see cref="Catalog.FetchAsync"/>: every file of a data set, present and verified.</summary>
+/// <summary>The result of <see cref="DatasetCatalog.FetchAsync"/>: every file of a data set, present and verified.</summary>
 /// <param name="Entry">The data set.</param>
 /// <param name="Files">Its files, in manifest order.</param>
 /// <param name="DataPath">The file to read as cells (inside the extracted folder for archives).</param>

@@ -95,7 +95,7 @@ public sealed class CellPartition
                 string groupFolder = Path.Combine(folder, Escape(ctx), Escape(pert));
                 Directory.CreateDirectory(groupFolder);
                 string path = Path.Combine(groupFolder, $"s{shard:D5}-{flushes:D5}.h5ad");
-                H5ad.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path);
+                H5adFile.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path);
                 buffer.Cells.Clear();
                 written.Add(path);
             }
@@ -133,7 +133,7 @@ public sealed class CellPartition
     {
         if (!_parts.TryGetValue((context, perturbation), out var files))
             throw new DigitalCellException(Folder, null, $"has no cells of perturbation '{perturbation}' in context '{context}'");
-        var parts = files.Select(f => H5ad.Read(f)).ToList();
+        var parts = files.Select(f => H5adFile.Read(f)).ToList();
         var builder = new SparseRowBuilder(parts[0].GeneCount);
         foreach (var part in parts)
         {

@@ -12,19 +12,19 @@ internal sealed class H5adShard : CellShard
 
     public static H5adShard Open(string path)
     {
-        using var backed = H5ad.OpenBacked(path);
+        using var backed = H5adFile.OpenBacked(path);
         return new H5adShard(System.IO.Path.GetFullPath(path), backed.CellCount, backed.Var.Index.ToArray());
     }
 
     public override AnnotationTable ReadObs()
     {
-        using var backed = H5ad.OpenBacked(Path);
+        using var backed = H5adFile.OpenBacked(Path);
         return backed.Obs;
     }
 
     internal override IEnumerable<CellMatrix> ReadBlocks(int rowsPerBlock)
     {
-        using var backed = H5ad.OpenBacked(Path);
+        using var backed = H5adFile.OpenBacked(Path);
         foreach (var chunk in backed.X.ReadChunks(rowsPerBlock)) yield return chunk.Rows;
     }
 }

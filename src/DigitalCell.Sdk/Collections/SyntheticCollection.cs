@@ -45,7 +45,7 @@ public static class SyntheticCollection
             string path = Path.Combine(folder, $"part-{s:D5}{Extension(options.Layout)}");
             switch (options.Layout)
             {
-                case ShardLayout.H5ad: H5ad.Write(shard, path); break;
+                case ShardLayout.H5ad: H5adFile.Write(shard, path); break;
                 case ShardLayout.ParquetWide: ParquetCells.WriteWide(shard, path); break;
                 case ShardLayout.ParquetLong: ParquetCells.WriteLong(shard, path); break;
                 default: TahoeShardWriter.Write(shard, path); break;

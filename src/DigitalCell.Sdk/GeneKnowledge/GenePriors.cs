@@ -74,13 +74,13 @@ public sealed class GenePriors
     /// (<c>DIGITALCELL_MIRROR</c> / <see cref="Catalog.CatalogOptions.Mirror"/>), then HTTPS, each file checked against its
     /// SHA-256. (Four files are conversions with no public copy of their bytes, so in practice they come from a mirror.)
     /// </summary>
-    /// <param name="catalog">The catalog (null: <see cref="Catalog.Catalog.Default"/>).</param>
+    /// <param name="catalog">The catalog (null: <see cref="Catalog.DatasetCatalog.Default"/>).</param>
     /// <param name="progress">Download progress, when a file is fetched.</param>
     /// <param name="cancellationToken">Stops the fetch.</param>
-    public static async Task<GenePriors> FromCatalogAsync(Catalog.Catalog? catalog = null, IProgress<Catalog.DownloadProgress>? progress = null,
+    public static async Task<GenePriors> FromCatalogAsync(Catalog.DatasetCatalog? catalog = null, IProgress<Catalog.DownloadProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var fetched = await (catalog ?? Catalog.Catalog.Default).FetchAsync(CatalogId, progress, cancellationToken).ConfigureAwait(false);
+        var fetched = await (catalog ?? Catalog.DatasetCatalog.Default).FetchAsync(CatalogId, progress, cancellationToken).ConfigureAwait(false);
         return FromDirectory(Path.GetDirectoryName(fetched.Files[0].Path)!);
     }
 

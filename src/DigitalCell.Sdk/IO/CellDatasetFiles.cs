@@ -56,7 +56,7 @@ public static class CellDatasetFiles
         }
         if (format != CellDataFormat.ParquetWide) Add("obs columns", data.Obs.ColumnNames);
         Add("var columns", format == CellDataFormat.TenXDirectory
-            ? data.Var.ColumnNames.Where(c => c is not (TenX.TenX.GeneIdsColumn or TenX.TenX.FeatureTypesColumn))
+            ? data.Var.ColumnNames.Where(c => c is not (TenX.TenXMatrix.GeneIdsColumn or TenX.TenXMatrix.FeatureTypesColumn))
             : data.Var.ColumnNames);
         Add("layers", data.Layers.Keys);
         Add("obsm", data.Obsm.Keys);
@@ -73,7 +73,7 @@ public static class CellDatasetFiles
         if (name.EndsWith(".long.parquet", StringComparison.Ordinal)) return CellDataFormat.ParquetLong;
         if (name.EndsWith(".parquet", StringComparison.Ordinal)) return CellDataFormat.ParquetWide;
         if (name.EndsWith(".h5mu", StringComparison.Ordinal))
-            throw new DigitalCellException(path, null, "an h5mu file holds several modalities: use H5mu.Read / H5mu.Write (MultiCellDataset), or split it with `dcell convert x.h5mu out/`");
+            throw new DigitalCellException(path, null, "an h5mu file holds several modalities: use H5muFile.Read / H5muFile.Write (MultiCellDataset), or split it with `dcell convert x.h5mu out/`");
         throw new DigitalCellException(path, null, $"cannot tell which format to {verb} from the name; supported: {SupportedFormats}");
     }
 
@@ -83,9 +83,9 @@ public static class CellDatasetFiles
         /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
         public static CellDataset Read(string path) => DetectForReading(path) switch
         {
-            CellDataFormat.H5ad => H5ad.H5ad.Read(path),
-            CellDataFormat.TenXDirectory => TenX.TenX.Read(path),
-            CellDataFormat.TenXH5 => TenX.TenX.ReadH5(path),
+            CellDataFormat.H5ad => H5ad.H5adFile.Read(path),
+            CellDataFormat.TenXDirectory => TenX.TenXMatrix.Read(path),
+            CellDataFormat.TenXH5 => TenX.TenXMatrix.ReadH5(path),
             CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
             CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
             _ => throw new ArgumentOutOfRangeException(nameof(path)),
@@ -100,8 +100,8 @@ public static class CellDatasetFiles
         {
             switch (DetectForWriting(path))
             {
-                case CellDataFormat.H5ad: H5ad.H5ad.Write(data, path); break;
-                case CellDataFormat.TenXDirectory: TenX.TenX.Write(data, path); break;
+                case CellDataFormat.H5ad: H5ad.H5adFile.Write(data, path); break;
+                case CellDataFormat.TenXDirectory: TenX.TenXMatrix.Write(data, path); break;
                 case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
                 case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
                 default: throw new ArgumentOutOfRangeException(nameof(path));

@@ -1,7 +1,6 @@
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Tests.TestSupport;
-using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.Catalog;

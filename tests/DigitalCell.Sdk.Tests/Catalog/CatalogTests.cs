@@ -6,7 +6,6 @@ using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
 using static DigitalCell.Sdk.Tests.Catalog.CatalogTestSupport;
-using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
 

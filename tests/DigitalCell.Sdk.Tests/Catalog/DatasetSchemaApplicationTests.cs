@@ -1,7 +1,6 @@
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Perturbations;
-using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 
 namespace DigitalCell.Sdk.Tests.Catalog;
 

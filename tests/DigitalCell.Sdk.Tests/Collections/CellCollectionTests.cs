@@ -50,15 +50,15 @@ public sealed class CellCollectionTests : TempDirectoryTest
     [Test]
     public void Union_fills_genes_a_shard_lacks_with_zeros_and_intersection_keeps_the_shared_ones()
     {
-        var data = H5ad.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
+        var data = H5adFile.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
             new SyntheticCollectionOptions { Cells = 40, Genes = 6, Perturbations = 2, Shards = 1, Seed = 3 })[0]);
         string folder = Path.Combine(Temp, "mixed");
         Directory.CreateDirectory(folder);
         // shard a: genes 0..3; shard b: genes 5, 2, 4 (another order, two new genes)
         var a = data.SelectCells(Enumerable.Range(0, 20).ToArray()).SelectGenes([0, 1, 2, 3]);
         var b = data.SelectCells(Enumerable.Range(20, 20).ToArray()).SelectGenes([5, 2, 4]);
-        H5ad.Write(a, Path.Combine(folder, "a.h5ad"));
-        H5ad.Write(b, Path.Combine(folder, "b.h5ad"));
+        H5adFile.Write(a, Path.Combine(folder, "a.h5ad"));
+        H5adFile.Write(b, Path.Combine(folder, "b.h5ad"));
 
         var union = CellCollection.Open(folder);
         Assert.That(union.GeneNames, Is.EqualTo(new[] { "GENE00000", "GENE00001", "GENE00002", "GENE00003", "GENE00005", "GENE00004" }));
@@ -86,7 +86,7 @@ public sealed class CellCollectionTests : TempDirectoryTest
         // a Tahoe shard whose expression lists name a token missing from the vocabulary: X cannot be read, obs can
         var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.ParquetTahoe);
         string folder = Path.GetDirectoryName(shards[0])!;
-        var genes = H5ad.Read(Directory.GetFiles(Path.Combine(Temp, "h5ad"))[0]).GeneNames.ToArray();
+        var genes = H5adFile.Read(Directory.GetFiles(Path.Combine(Temp, "h5ad"))[0]).GeneNames.ToArray();
         TahoeShardWriter.WriteVocabulary(Path.Combine(folder, TahoeGeneTokens.FileName), genes[..^1]);
         var collection = CellCollection.Open(folder);
 

@@ -17,10 +17,10 @@ internal static class CollectionFixtures
         string target = Path.Combine(folder, layout.ToString());
         Directory.CreateDirectory(target);
         if (layout == ShardLayout.ParquetTahoe)
-            TahoeShardWriter.WriteVocabulary(Path.Combine(target, TahoeGeneTokens.FileName), H5ad.Read(h5ad[0]).GeneNames.ToArray());
+            TahoeShardWriter.WriteVocabulary(Path.Combine(target, TahoeGeneTokens.FileName), H5adFile.Read(h5ad[0]).GeneNames.ToArray());
         return h5ad.Select(p =>
         {
-            var data = H5ad.Read(p);
+            var data = H5adFile.Read(p);
             string name = Path.GetFileNameWithoutExtension(p);
             switch (layout)
             {
@@ -43,7 +43,7 @@ internal static class CollectionFixtures
     /// <summary>The shards read whole by the single-file reader and stacked: the reference for the collection.</summary>
     public static CellDataset Concatenated(IEnumerable<string> h5adShards)
     {
-        var parts = h5adShards.Select(p => H5ad.Read(p)).ToList();
+        var parts = h5adShards.Select(p => H5adFile.Read(p)).ToList();
         var genes = parts[0].GeneNames.ToArray();
         int rows = parts.Sum(p => p.CellCount);
         var indptr = new List<int> { 0 };

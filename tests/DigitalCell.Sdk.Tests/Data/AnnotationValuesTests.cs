@@ -2,7 +2,6 @@ using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
-using DatasetCatalog = DigitalCell.Sdk.Catalog.Catalog;
 
 namespace DigitalCell.Sdk.Tests.Data;
 

@@ -97,7 +97,7 @@ public class GenePriorCatalogTests
         string cache = Path.Combine(Path.GetTempPath(), $"gene-priors-cache-{Guid.NewGuid():N}");
         try
         {
-            var catalog = new DigitalCell.Sdk.Catalog.Catalog(new DigitalCell.Sdk.Catalog.CatalogOptions { CacheDirectory = cache, Mirror = SharedData.Mirror });
+            var catalog = new DigitalCell.Sdk.Catalog.DatasetCatalog(new DigitalCell.Sdk.Catalog.CatalogOptions { CacheDirectory = cache, Mirror = SharedData.Mirror });
             var priors = await GenePriors.FromCatalogAsync(catalog);
             Assert.That(priors.Directory, Is.EqualTo(Path.Combine(SharedData.Mirror, GenePriors.CatalogId)).Or.StartWith(Path.GetFullPath(cache)), "read in place from the mirror, or from the cache");
             Assert.That(GenePriors.FileNames.All(f => File.Exists(Path.Combine(priors.Directory, f))), Is.True);

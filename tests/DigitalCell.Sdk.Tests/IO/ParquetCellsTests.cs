@@ -14,7 +14,7 @@ public class ParquetCellsTests : TempDirectoryTest
     /// <summary>The real 10x cells with obs columns of every kind (values derived from the counts so they differ per cell).</summary>
     private static CellDataset RealCellsWithAnnotations()
     {
-        var data = TenX.Read(SharedData.File("tenx-v3-small"));
+        var data = TenXMatrix.Read(SharedData.File("tenx-v3-small"));
         int n = data.CellCount;
         var totals = new double[n];
         for (int c = 0; c < n; c++) totals[c] = data.X.ToSparse().RowValues(c).ToArray().Sum();
@@ -74,7 +74,7 @@ public class ParquetCellsTests : TempDirectoryTest
     [Test]
     public void LongRoundTripOfRealCellsStreamsRowGroups()
     {
-        var data = TenX.Read(SharedData.File("tenx-v3-small"));
+        var data = TenXMatrix.Read(SharedData.File("tenx-v3-small"));
         string path = Path.Combine(Temp, "cells.long.parquet");
         ParquetCells.WriteLong(data, path, new ParquetCellsOptions { CellsPerRowGroup = 250 });
 

@@ -29,15 +29,15 @@ public class TenXTests : TempDirectoryTest
     public void ReadingTheDirectoryMatchesCellRangersHdf5ReadByH5py()
     {
         var reference = PythonPeer.RunJson(H5Reference, Path.Combine(TenXDirectory, "filtered_feature_bc_matrix.h5"));
-        var data = TenX.Read(TenXDirectory);
+        var data = TenXMatrix.Read(TenXDirectory);
 
         Assert.That(data.GeneCount, Is.EqualTo(reference.GetProperty("shape")[0].GetInt32()));
         Assert.That(data.CellCount, Is.EqualTo(reference.GetProperty("shape")[1].GetInt32()));
         AssertSameCsr(data.X.ToSparse(), reference);
         Assert.That(data.CellNames, Is.EqualTo(Strings(reference, "barcodes")));
         Assert.That(data.GeneNames, Is.EqualTo(IndexNames.MakeUnique(Strings(reference, "names"))));
-        Assert.That(((StringColumn)data.Var[TenX.GeneIdsColumn]).Values, Is.EqualTo(Strings(reference, "ids")));
-        Assert.That(((StringColumn)data.Var[TenX.FeatureTypesColumn]).Values, Is.EqualTo(Strings(reference, "types")));
+        Assert.That(((StringColumn)data.Var[TenXMatrix.GeneIdsColumn]).Values, Is.EqualTo(Strings(reference, "ids")));
+        Assert.That(((StringColumn)data.Var[TenXMatrix.FeatureTypesColumn]).Values, Is.EqualTo(Strings(reference, "types")));
     }
 
     [Test]
@@ -45,11 +45,11 @@ public class TenXTests : TempDirectoryTest
     {
         string h5 = Path.Combine(TenXDirectory, "filtered_feature_bc_matrix.h5");
         var reference = PythonPeer.RunJson(H5Reference, h5);
-        var data = TenX.ReadH5(h5);
+        var data = TenXMatrix.ReadH5(h5);
 
         AssertSameCsr(data.X.ToSparse(), reference);
         Assert.That(data.CellNames, Is.EqualTo(Strings(reference, "barcodes")));
-        Assert.That(((StringColumn)data.Var[TenX.GeneIdsColumn]).Values, Is.EqualTo(Strings(reference, "ids")));
+        Assert.That(((StringColumn)data.Var[TenXMatrix.GeneIdsColumn]).Values, Is.EqualTo(Strings(reference, "ids")));
         Assert.That(data.Var.Contains("genome"), Is.True);
     }
 
@@ -65,16 +65,16 @@ public class TenXTests : TempDirectoryTest
     [Test]
     public void WrittenDirectoryIsReadIdenticallyByScipyAndByUs()
     {
-        var data = TenX.Read(TenXDirectory);
+        var data = TenXMatrix.Read(TenXDirectory);
         string output = Path.Combine(Temp, "copy");
         data.Write(output);
 
         Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { AtomicFile.OutputMarker, "barcodes.tsv.gz", "features.tsv.gz", "matrix.mtx.gz" }));
-        var back = TenX.Read(output);
+        var back = TenXMatrix.Read(output);
         AssertSameMatrix(back.X, data.X);
         Assert.That(back.CellNames, Is.EqualTo(data.CellNames));
         Assert.That(back.GeneNames, Is.EqualTo(data.GeneNames));
-        Assert.That(((StringColumn)back.Var[TenX.GeneIdsColumn]).Values, Is.EqualTo(((StringColumn)data.Var[TenX.GeneIdsColumn]).Values));
+        Assert.That(((StringColumn)back.Var[TenXMatrix.GeneIdsColumn]).Values, Is.EqualTo(((StringColumn)data.Var[TenXMatrix.GeneIdsColumn]).Values));
 
         // scipy reads our file as the same genes × cells integer matrix as Cell Ranger's original.
         var scipy = PythonPeer.RunJson("""
@@ -94,11 +94,11 @@ public class TenXTests : TempDirectoryTest
         var x = DenseCellMatrix.From(new float[,] { { 0f, 1.5f, 0f }, { 1e-7f, 0f, 3.1415927f } });
         var data = CellDataset.FromMatrix(x, ["c1", "c2"], ["g1", "g2", "g3"]);
         string output = Path.Combine(Temp, "real");
-        TenX.Write(data, output);
+        TenXMatrix.Write(data, output);
 
         Assert.That(ReadGzipLines(Path.Combine(output, "matrix.mtx.gz"))[0], Is.EqualTo("%%MatrixMarket matrix coordinate real general"));
         Assert.That(ReadGzipLines(Path.Combine(output, "features.tsv.gz")), Is.EqualTo(new[] { "g1\tg1\tGene Expression", "g2\tg2\tGene Expression", "g3\tg3\tGene Expression" }));
-        var back = TenX.Read(output);
+        var back = TenXMatrix.Read(output);
         AssertSameMatrix(back.X, x);
         Assert.That(back.X.StoredCount, Is.EqualTo(3), "zeros are not written");
     }
@@ -108,7 +108,7 @@ public class TenXTests : TempDirectoryTest
     {
         var data = CellDataset.FromMatrix(DenseCellMatrix.Zeros(1, 1), ["bad\tbarcode"], ["g"]);
         string output = Path.Combine(Temp, "out");
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Write(data, output))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Write(data, output))!;
         Assert.That(e.Message, Does.Contain("barcodes.tsv.gz").And.Contain("tab or line break").And.Contain(output));
         Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "neither the output nor its temporary remains");
     }
@@ -131,17 +131,17 @@ public class TenXTests : TempDirectoryTest
         File.WriteAllText(Path.Combine(Temp, "matrix.mtx"), "%%MatrixMarket matrix coordinate integer general\n% comment\n2 3 3\n1 1 5\n2 3 7\n1 3 2\n");
         File.WriteAllText(Path.Combine(Temp, "genes.tsv"), "ENSG1\tTP53\nENSG2\tGAPDH\n");
         File.WriteAllText(Path.Combine(Temp, "barcodes.tsv"), "AAA-1\nCCC-1\nGGG-1\n");
-        var data = TenX.Read(Temp);
+        var data = TenXMatrix.Read(Temp);
         Assert.That(data.X.ToDense().Values.ToArray(), Is.EqualTo(new float[] { 5, 0, 0, 0, 2, 7 }), "cells × genes, transposed from the genes × cells file");
         Assert.That(data.GeneNames, Is.EqualTo(new[] { "TP53", "GAPDH" }));
-        Assert.That(data.Var.Contains(TenX.FeatureTypesColumn), Is.False);
+        Assert.That(data.Var.Contains(TenXMatrix.FeatureTypesColumn), Is.False);
     }
 
     [Test]
     public void DuplicateCoordinatesAreSummedAsScipyDoes()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate real general\n2 1 3\n1 1 1.5\n1 1 2.5e0\n2 1 1e-3\n", genes: 2, cells: 1);
-        var x = TenX.Read(Temp).X;
+        var x = TenXMatrix.Read(Temp).X;
         Assert.That(x[0, 0], Is.EqualTo(4f));
         Assert.That(x[0, 1], Is.EqualTo(1e-3f));
         Assert.That(x.StoredCount, Is.EqualTo(2));
@@ -160,7 +160,7 @@ public class TenXTests : TempDirectoryTest
     public void MalformedMatrixGivesAnErrorNamingFileAndLine(string content, string line, string problem)
     {
         WriteDirectory(content, genes: 2, cells: 1);
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("matrix.mtx.gz"));
         Assert.That(e.Element, Is.EqualTo(line));
         Assert.That(e.Message, Does.Contain(problem));
@@ -170,7 +170,7 @@ public class TenXTests : TempDirectoryTest
     public void FeatureCountDisagreeingWithTheMatrixIsAnError()
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 3, cells: 1);
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("features.tsv.gz").And.Contain("3 features").And.Contain("2 rows"));
     }
 
@@ -179,7 +179,7 @@ public class TenXTests : TempDirectoryTest
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
         File.Delete(Path.Combine(Temp, "barcodes.tsv.gz"));
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("barcodes.tsv"));
     }
 
@@ -189,14 +189,14 @@ public class TenXTests : TempDirectoryTest
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
         var bytes = File.ReadAllBytes(Path.Combine(Temp, "matrix.mtx.gz"));
         File.WriteAllBytes(Path.Combine(Temp, "matrix.mtx.gz"), bytes[..10].Concat(new byte[40]).ToArray());
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("matrix.mtx.gz"));
     }
 
     [Test]
     public void Hdf5WithoutA10xLayoutIsAnError()
     {
-        var e = Assert.Throws<DigitalCellException>(() => TenX.ReadH5(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.ReadH5(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")))!;
         Assert.That(e.Message, Does.Contain("not a 10x HDF5 matrix"));
     }
 
@@ -205,7 +205,7 @@ public class TenXTests : TempDirectoryTest
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 2000000000\n1 1 3\n", genes: 2, cells: 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("announces 2000000000 entries but the file has 1"));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
     }
@@ -215,7 +215,7 @@ public class TenXTests : TempDirectoryTest
     {
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2000000000 2000000000 1\n1 1 3\n", genes: 2, cells: 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("features.tsv.gz").And.Contain("lists 2 features but matrix.mtx.gz has 2000000000 rows"));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
     }
@@ -226,7 +226,7 @@ public class TenXTests : TempDirectoryTest
         WriteDirectory("%%MatrixMarket matrix coordinate integer general\n2 1 1\n1 1 3\n", genes: 2, cells: 1);
         WriteGzip(Path.Combine(Temp, "barcodes.tsv.gz"), new string('A', 40 << 20));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<DigitalCellException>(() => TenX.Read(Temp))!;
+        var e = Assert.Throws<DigitalCellException>(() => TenXMatrix.Read(Temp))!;
         Assert.That(e.Message, Does.Contain("barcodes.tsv.gz: line 1: the line is longer than 1048576 bytes"));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
     }

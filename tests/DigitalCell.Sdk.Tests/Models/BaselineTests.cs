@@ -127,7 +127,7 @@ public class BaselineTests
     [Test]
     public void LinearBaselineMatchesANumpyImplementationOnPapalexi()
     {
-        var data = DigitalCell.Sdk.IO.H5ad.H5ad.Read(PapalexiPath);
+        var data = DigitalCell.Sdk.IO.H5ad.H5adFile.Read(PapalexiPath);
         var schema = new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout);
         var split = PerturbationSplits.UnseenPerturbations(data, schema, 0.2, seed: 3);
         var normalized = DigitalCell.Sdk.Preprocessing.Normalization.Log1p(DigitalCell.Sdk.Preprocessing.Normalization.NormalizeTotal(data, 1e4));

@@ -4,7 +4,7 @@ using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
-using H5muFile = DigitalCell.Sdk.IO.H5mu.H5mu;
+using H5muFile = DigitalCell.Sdk.IO.H5mu.H5muFile;
 
 namespace DigitalCell.Sdk.Tests.Preprocessing;
 

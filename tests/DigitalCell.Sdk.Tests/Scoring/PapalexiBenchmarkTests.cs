@@ -15,7 +15,7 @@ public class PapalexiBenchmarkTests
 
     private static ScoreReport Run()
     {
-        var data = H5ad.Read(PapalexiPath);
+        var data = H5adFile.Read(PapalexiPath);
         var schema = new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout);
         var split = PerturbationSplits.UnseenPerturbations(data, schema, testFraction: 0.2, seed: 0);
         return Benchmark.On(data, schema, split)

@@ -18,7 +18,7 @@ public class PipelineParityTests
     /// <summary>Real: 40 cells of each of five knockouts + 80 controls. Predicted: each label gets another knockout's cells (a wrong but realistic model).</summary>
     private static (CellDataset Real, CellDataset Pred) Subset()
     {
-        var data = H5ad.Read(PapalexiPath).NormalizeTotal(1e4).Log1p();
+        var data = H5adFile.Read(PapalexiPath).NormalizeTotal(1e4).Log1p();
         var labels = data.Obs.Categorical("perturbation");
         int[] Cells(string label, int n, int skip = 0) => Enumerable.Range(0, data.CellCount).Where(i => labels[i] == label).Skip(skip).Take(n).ToArray();
         CellDataset Build(IEnumerable<(string Source, string Label, int Skip)> groups)

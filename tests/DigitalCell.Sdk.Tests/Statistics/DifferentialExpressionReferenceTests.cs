@@ -123,7 +123,7 @@ public class DifferentialExpressionReferenceTests
     [Test]
     public void BackedPseudobulkStreamsTheSameProfiles()
     {
-        using var backed = DigitalCell.Sdk.IO.H5ad.H5ad.OpenBacked(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        using var backed = DigitalCell.Sdk.IO.H5ad.H5adFile.OpenBacked(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var streamed = backed.Pseudobulk("perturbation");
         var inMemory = CellDataset.FromMatrix(_ref.Counts()).WithObs(_log.Obs).Pseudobulk("perturbation");
         Assert.That(streamed.Groups, Is.EqualTo(inMemory.Groups));
@@ -161,7 +161,7 @@ public class DifferentialExpressionReferenceTests
         var total = ((NumericColumn<double>)qc.Obs["total_counts"]).Values.ToArray();
         Compare.Close(total, _ref.Doubles("totals.f64"), 1e-12, "total_counts");
         Assert.That(((NumericColumn<int>)qc.Obs["n_genes_by_counts"]).Values.ToArray(), Is.EqualTo(_ref.Ints("ngenes.i32")));
-        using var backed = DigitalCell.Sdk.IO.H5ad.H5ad.OpenBacked(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
+        using var backed = DigitalCell.Sdk.IO.H5ad.H5adFile.OpenBacked(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"));
         var (obs, _) = QualityControlMetrics.Compute(backed.X, backed.Obs, backed.Var);
         Assert.That(((NumericColumn<double>)obs["total_counts"]).Values.ToArray(), Is.EqualTo(total), "streamed from the backed file");
     }

@@ -3,7 +3,7 @@ using DigitalCell.Sdk.Data;
 namespace DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
-/// An h5ad file opened with <see cref="H5ad.OpenBacked"/>: annotations (<see cref="Obs"/>, <see cref="Var"/>,
+/// An h5ad file opened with <see cref="H5adFile.OpenBacked"/>: annotations (<see cref="Obs"/>, <see cref="Var"/>,
 /// <see cref="Uns"/>, <see cref="Obsm"/>) are in memory, X and the layers stay on disk and are read by rows on demand.
 /// Dispose to close the file; matrices read from it stay valid after that, the backed matrices do not.
 /// </summary>

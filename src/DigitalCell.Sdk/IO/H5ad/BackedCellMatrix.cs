@@ -54,7 +54,7 @@ public sealed class BackedCellMatrix : ICellMatrixSource
                     return new BackedCellMatrix(reader, path, checked((int)legacyShape[0]), checked((int)legacyShape[1]), null, legacy);
                 case "csc_matrix" or LegacySparseEncoding.TypeName:
                     throw reader.Fail(path, "is stored column-major (CSC), which cannot be streamed by rows. Convert it to CSR first: "
-                        + "H5ad.Write(H5ad.Read(path), newPath) if it fits in memory, or in Python adata.X = adata.X.tocsr(); adata.write_h5ad(...).");
+                        + "H5adFile.Write(H5adFile.Read(path), newPath) if it fits in memory, or in Python adata.X = adata.X.tocsr(); adata.write_h5ad(...).");
                 default:
                     throw reader.Fail(path, $"encoding-type '{type}' cannot be opened as a backed matrix (expected csr_matrix or a 2-D array).");
             }

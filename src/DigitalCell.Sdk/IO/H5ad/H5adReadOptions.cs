@@ -1,6 +1,6 @@
 namespace DigitalCell.Sdk.IO.H5ad;
 
-/// <summary>Options for <see cref="H5ad.Read"/>.</summary>
+/// <summary>Options for <see cref="H5adFile.Read"/>.</summary>
 public sealed record H5adReadOptions
 {
     /// <summary>

@@ -10,7 +10,7 @@ public enum H5adCompression
     Gzip,
 }
 
-/// <summary>Options for <see cref="H5ad.Write"/>.</summary>
+/// <summary>Options for <see cref="H5adFile.Write"/>.</summary>
 public sealed record H5adWriteOptions
 {
     /// <summary>Dataset compression; <see cref="H5adCompression.None"/> by default.</summary>

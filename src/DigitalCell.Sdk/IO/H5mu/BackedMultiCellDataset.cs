@@ -4,7 +4,7 @@ using DigitalCell.Sdk.IO.H5ad;
 namespace DigitalCell.Sdk.IO.H5mu;
 
 /// <summary>
-/// An h5mu file opened with <see cref="H5mu.OpenBacked"/>: the shared tables and maps are in memory, each modality is
+/// An h5mu file opened with <see cref="H5muFile.OpenBacked"/>: the shared tables and maps are in memory, each modality is
 /// a <see cref="BackedCellDataset"/> whose X and layers are read from disk on demand. Dispose to close the file
 /// (every modality with it).
 /// </summary>

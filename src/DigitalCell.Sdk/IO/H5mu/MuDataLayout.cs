@@ -96,7 +96,7 @@ internal static class MuDataLayout
                 throw reader.Fail("/", "not an h5mu (MuData) file: no 'encoding-type' attribute and no /mod group.");
             return;
         }
-        if (type == "anndata") throw reader.Fail("/", "this is an AnnData (.h5ad) file, not MuData; read it with CellDataset.Read or H5ad.Read.");
+        if (type == "anndata") throw reader.Fail("/", "this is an AnnData (.h5ad) file, not MuData; read it with CellDataset.Read or H5adFile.Read.");
         if (type != EncodingType) throw reader.Fail("/", $"encoding-type '{type}' is not MuData.");
         string? version = reader.Guard("/", () => H5Values.StringAttribute(root, "encoding-version"));
         if (version is not null && version != EncodingVersion)

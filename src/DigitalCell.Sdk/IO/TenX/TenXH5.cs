@@ -80,8 +80,8 @@ internal static class TenXH5
         if (problem is not null) throw new DigitalCellException(path, prefix, problem);
         var x = new SparseCellMatrix(cells, genes, indptr, indices, data);
 
-        var columns = new List<AnnotationColumn> { new StringColumn(TenX.GeneIdsColumn, ids) };
-        if (types is not null) columns.Add(new StringColumn(TenX.FeatureTypesColumn, types));
+        var columns = new List<AnnotationColumn> { new StringColumn(TenXMatrix.GeneIdsColumn, ids) };
+        if (types is not null) columns.Add(new StringColumn(TenXMatrix.FeatureTypesColumn, types));
         if (genomes is not null) columns.Add(new StringColumn("genome", genomes));
         var var = new AnnotationTable("var", IndexNames.MakeUnique(names), columns);
         return new CellDataset(x, new AnnotationTable("obs", barcodes), var, source: Path.GetFullPath(path));

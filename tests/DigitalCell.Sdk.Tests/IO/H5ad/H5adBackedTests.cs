@@ -1,7 +1,7 @@
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.Data;
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Tests.Shared;
 
 /// <summary>Backed access reads exactly the rows an in-memory read holds (which is itself checked against anndata).</summary>
@@ -26,8 +26,8 @@ public class H5adBackedTests
     [TestCase(4099)]
     public void ChunksOverPapalexiEqualTheInMemoryMatrix(int rowsPerChunk)
     {
-        var full = H5ad.Read(Papalexi);
-        using var backed = H5ad.OpenBacked(Papalexi);
+        var full = H5adFile.Read(Papalexi);
+        using var backed = H5adFile.OpenBacked(Papalexi);
         Assert.That(backed.X.IsSparse, Is.True);
         int expectedStart = 0;
         foreach (var chunk in backed.X.ReadChunks(rowsPerChunk))
@@ -42,8 +42,8 @@ public class H5adBackedTests
     [Test]
     public void BackedAnnotationsEqualTheInMemoryOnes()
     {
-        var full = H5ad.Read(Papalexi);
-        using var backed = H5ad.OpenBacked(Papalexi);
+        var full = H5adFile.Read(Papalexi);
+        using var backed = H5adFile.OpenBacked(Papalexi);
         Assert.That(backed.Obs.Index, Is.EqualTo(full.Obs.Index));
         Assert.That(backed.Var.Index, Is.EqualTo(full.Var.Index));
         Assert.That(backed.Obs.Categorical("perturbation").Codes.ToArray(), Is.EqualTo(full.Obs.Categorical("perturbation").Codes.ToArray()));
@@ -54,8 +54,8 @@ public class H5adBackedTests
     [Test]
     public void RowSelectionInAnyOrderWithRepeatsEqualsSelectRows()
     {
-        var full = H5ad.Read(Papalexi);
-        using var backed = H5ad.OpenBacked(Papalexi);
+        var full = H5adFile.Read(Papalexi);
+        using var backed = H5adFile.OpenBacked(Papalexi);
         var rng = new Random(3);
         int[] rows = [.. Enumerable.Range(0, 300).Select(_ => rng.Next(full.CellCount)), 5, 6, 7, 6, 20728, 0];
         AssertSameMatrix(backed.X.ReadRows(rows), full.X.SelectRows(rows), "selection");
@@ -66,8 +66,8 @@ public class H5adBackedTests
     [Test]
     public void DenseXStreamsToo()
     {
-        var full = H5ad.Read(Pbmc68k);
-        using var backed = H5ad.OpenBacked(Pbmc68k);
+        var full = H5adFile.Read(Pbmc68k);
+        using var backed = H5adFile.OpenBacked(Pbmc68k);
         Assert.That(backed.X.IsSparse, Is.False);
         foreach (var chunk in backed.X.ReadChunks(64))
             Assert.That(((DenseCellMatrix)chunk.Rows).Values.ToArray(), Is.EqualTo(((DenseCellMatrix)full.X.SliceRows(chunk.Start, chunk.Rows.RowCount)).Values.ToArray()));
@@ -83,8 +83,8 @@ public class H5adBackedTests
         string path = Path.Combine(Directory.CreateTempSubdirectory("dcell-backed-").FullName, "layers.h5ad");
         try
         {
-            H5ad.Write(data, path, new DigitalCell.Sdk.IO.H5ad.H5adWriteOptions { Compression = DigitalCell.Sdk.IO.H5ad.H5adCompression.Gzip });
-            using var backed = H5ad.OpenBacked(path);
+            H5adFile.Write(data, path, new DigitalCell.Sdk.IO.H5ad.H5adWriteOptions { Compression = DigitalCell.Sdk.IO.H5ad.H5adCompression.Gzip });
+            using var backed = H5adFile.OpenBacked(path);
             AssertSameMatrix(backed.Layer("counts").Load(), data.Layer("counts"), "counts layer");
             AssertSameMatrix(backed.Layer("dense").ReadRows(3, 10), data.Layer("dense").SliceRows(3, 10), "dense layer");
             var error = Assert.Throws<DigitalCellException>(() => backed.Layer("nope"))!;
@@ -99,7 +99,7 @@ public class H5adBackedTests
     [Test]
     public void RowsOutsideTheMatrixAreAClearError()
     {
-        using var backed = H5ad.OpenBacked(Papalexi);
+        using var backed = H5adFile.OpenBacked(Papalexi);
         var error = Assert.Throws<DigitalCellException>(() => backed.X.ReadRows(20700, 100))!;
         Assert.That(error.Message, Is.EqualTo($"{Papalexi}: /X: rows 20700..20800 are outside the 20729 rows."));
         error = Assert.Throws<DigitalCellException>(() => backed.X.ReadRows([1, 20729]))!;
@@ -115,9 +115,9 @@ public class H5adBackedTests
         {
             string path = Path.Combine(dir, "csc.h5ad");
             AnndataPeer.RunPython("-c", $"import anndata, numpy as np, scipy.sparse as sp; anndata.AnnData(sp.csc_matrix(np.eye(4, 3, dtype=np.float32))).write_h5ad('{path}')");
-            var error = Assert.Throws<DigitalCellException>(() => H5ad.OpenBacked(path))!;
+            var error = Assert.Throws<DigitalCellException>(() => H5adFile.OpenBacked(path))!;
             Assert.That(error.Message, Does.StartWith($"{path}: /X: is stored column-major (CSC), which cannot be streamed by rows. Convert it to CSR first"));
-            Assert.That(H5ad.Read(path).X[1, 1], Is.EqualTo(1f), "the in-memory reader still reads CSC");
+            Assert.That(H5adFile.Read(path).X[1, 1], Is.EqualTo(1f), "the in-memory reader still reads CSC");
         }
         finally
         {

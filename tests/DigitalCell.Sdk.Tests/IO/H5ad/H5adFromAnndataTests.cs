@@ -1,7 +1,7 @@
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.Data;
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
 /// Files written by Python anndata 0.8 (generated here by peers/h5ad_make.py: csr/csc/dense X in float32, float64,
@@ -34,7 +34,7 @@ public class H5adFromAnndataTests
     public void ReadsAnndataFileWithIdenticalValues(string name)
     {
         string path = Path.Combine(_dir, name);
-        var data = H5ad.Read(path);
+        var data = H5adFile.Read(path);
         AnndataPeer.AssertSame(data, _dumps[path]);
         Assert.That(data.X.IsSparse, Is.EqualTo(!name.StartsWith("dense", StringComparison.Ordinal)));
     }
@@ -42,7 +42,7 @@ public class H5adFromAnndataTests
     [Test]
     public void KeepsColumnKindsAndDtypes()
     {
-        var obs = H5ad.Read(Path.Combine(_dir, "csr_float32.h5ad")).Obs;
+        var obs = H5adFile.Read(Path.Combine(_dir, "csr_float32.h5ad")).Obs;
         Assert.That(obs["i8"], Is.TypeOf<NumericColumn<sbyte>>());
         Assert.That(obs["u8"], Is.TypeOf<NumericColumn<byte>>());
         Assert.That(obs["f32"], Is.TypeOf<NumericColumn<float>>());
@@ -59,8 +59,8 @@ public class H5adFromAnndataTests
     {
         string source = Path.Combine(_dir, "csc_float64_gzip.h5ad");
         string ours = Path.Combine(_dir, "csc_rewritten.h5ad");
-        var data = H5ad.Read(source);
-        H5ad.Write(data, ours);
+        var data = H5adFile.Read(source);
+        H5adFile.Write(data, ours);
         AnndataPeer.AssertSame(data, AnndataPeer.Read(ours));
     }
 }

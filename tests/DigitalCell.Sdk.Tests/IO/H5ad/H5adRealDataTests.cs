@@ -3,7 +3,6 @@
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.IO.H5ad;
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
 using DigitalCell.Tests.Shared;
 
 /// <summary>Every real h5ad of the data mirror reads exactly as Python anndata 0.8 reads it.</summary>
@@ -38,7 +37,7 @@ public class H5adRealDataTests
     public void ReadsRealFileLikeAnndata(string relative)
     {
         string path = SharedData.File(relative);
-        var ours = H5ad.Read(path);
+        var ours = H5adFile.Read(path);
         AnndataPeer.AssertSame(ours, _dumps[path]);
         Assert.That(ours.Source, Is.EqualTo(path));
     }
@@ -47,7 +46,7 @@ public class H5adRealDataTests
     public void Pbmc68kSkipsRawAndRecArraysAndReportsThem()
     {
         var skipped = new List<string>();
-        var data = H5ad.Read(SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad"), new H5adReadOptions { OnSkipped = (element, _) => skipped.Add(element) });
+        var data = H5adFile.Read(SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad"), new H5adReadOptions { OnSkipped = (element, _) => skipped.Add(element) });
         Assert.That(skipped, Is.EquivalentTo(new[] { "/raw", "/uns/rank_genes_groups/names", "/uns/rank_genes_groups/scores" }));
         Assert.That(data.X.IsSparse, Is.False, "pbmc68k stores a dense X");
         var rgg = (IReadOnlyDictionary<string, object>)data.Uns["rank_genes_groups"];
@@ -57,7 +56,7 @@ public class H5adRealDataTests
     [Test]
     public void NumericCategoriesBecomeTheirText()
     {
-        var data = H5ad.Read(SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad"));
+        var data = H5adFile.Read(SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad"));
         var lengths = data.Var.Categorical("feature_length");
         Assert.That(lengths.Categories.All(c => long.TryParse(c, out _)), Is.True);
     }
@@ -65,8 +64,8 @@ public class H5adRealDataTests
     [Test]
     public void LegacyLayoutReadsLikeTheModernCopyOfTheSameData()
     {
-        var modern = H5ad.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad"));
-        var legacy = H5ad.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad"));
+        var modern = H5adFile.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad"));
+        var legacy = H5adFile.Read(SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad"));
         Assert.That(legacy.CellNames, Is.EqualTo(modern.CellNames));
         Assert.That(legacy.Obs.Categorical("cell_type").Categories, Is.EqualTo(modern.Obs.Categorical("cell_type").Categories));
         Assert.That(legacy.Obs.Categorical("cell_type").Codes.ToArray(), Is.EqualTo(modern.Obs.Categorical("cell_type").Codes.ToArray()));
@@ -79,8 +78,8 @@ public class H5adRealDataTests
     public void LegacyLayoutCanBeOpenedBacked()
     {
         string path = SharedData.File("kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.legacy.h5ad");
-        var full = H5ad.Read(path);
-        using var backed = H5ad.OpenBacked(path);
+        var full = H5adFile.Read(path);
+        using var backed = H5adFile.OpenBacked(path);
         var rows = backed.X.ReadRows(100, 50).ToSparse();
         Assert.That(rows.StoredValues.ToArray(), Is.EqualTo(full.X.SliceRows(100, 50).ToSparse().StoredValues.ToArray()));
         Assert.That(backed.Obsm["X_pca"].Values.ToArray(), Is.EqualTo(full.Obsm["X_pca"].Values.ToArray()));

@@ -2,7 +2,6 @@ namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
 
 /// <summary>Files we write are read by Python anndata 0.8 with identical values, plain and gzip-compressed.</summary>
 [TestFixture]
@@ -81,11 +80,11 @@ public class H5adToAnndataTests
         AnndataPeer.RequireAnndata();
         var data = Everything();
         string path = Path.Combine(_dir, "ours.h5ad");
-        H5ad.Write(data, path, new H5adWriteOptions { Compression = compression });
+        H5adFile.Write(data, path, new H5adWriteOptions { Compression = compression });
         var theirs = AnndataPeer.Read(path);
         AnndataPeer.AssertSame(data, theirs);
         Assert.That((string)theirs.Json["var"]!["index"]![0]!, Is.EqualTo("GENE0"));
-        AnndataPeer.AssertSame(H5ad.Read(path), theirs);
+        AnndataPeer.AssertSame(H5adFile.Read(path), theirs);
     }
 
     [Test]
@@ -103,7 +102,7 @@ public class H5adToAnndataTests
     {
         string path = Path.Combine(_dir, "bad.h5ad");
         var data = Everything().WithUns("bad", new object());
-        var error = Assert.Throws<DigitalCellException>(() => H5ad.Write(data, path))!;
+        var error = Assert.Throws<DigitalCellException>(() => H5adFile.Write(data, path))!;
         Assert.That(error.Message, Does.Contain("uns entry 'bad'"));
         Assert.That(Directory.GetFiles(_dir), Is.Empty);
     }

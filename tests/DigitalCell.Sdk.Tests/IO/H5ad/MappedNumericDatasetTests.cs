@@ -3,7 +3,7 @@ using PureHDF;
 
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
 /// The memory-mapped numeric path copies exactly what PureHDF reads, for contiguous and B-tree-chunked datasets
@@ -64,7 +64,7 @@ public class MappedNumericDatasetTests : TempDirectoryTest
             Assert.That(file.TryReadNumbers<int>("/X/indices"), Is.EqualTo(file.Root.Dataset("/X/indices").Read<int[]>()));
             Assert.That(file.TryReadNumbers<int>("/X/indptr"), Is.EqualTo(file.Root.Dataset("/X/indptr").Read<int[]>()));
         }
-        AnndataPeer.AssertSame(H5ad.Read(path), AnndataPeer.Read(path));
+        AnndataPeer.AssertSame(H5adFile.Read(path), AnndataPeer.Read(path));
     }
 
     [Test]

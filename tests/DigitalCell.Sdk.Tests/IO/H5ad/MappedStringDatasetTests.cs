@@ -3,7 +3,7 @@ using PureHDF;
 
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
-using H5ad = DigitalCell.Sdk.IO.H5ad.H5ad;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Tests.Shared;
 
 /// <summary>
@@ -43,7 +43,7 @@ public class MappedStringDatasetTests : TempDirectoryTest
 
         Assert.That(taken, Is.EquivalentTo(contiguous));
         Assert.That(taken, Is.SupersetOf(new[] { "/obs/_index", "/var/_index", "/obs/perturbation/categories" }));
-        var data = H5ad.Read(path);
+        var data = H5adFile.Read(path);
         Assert.That(data.Obs.Categorical("perturbation").Categories, Is.EqualTo(new[] { "IRF1", "STAT1", "control" }));
         Assert.That(data.CellNames[299], Is.EqualTo("cell_299"));
     }
@@ -89,7 +89,7 @@ public class MappedStringDatasetTests : TempDirectoryTest
 
         using (var file = MappedFile.Open(path))
             Assert.That(file.TryRead("/obs/_index"), Is.Null);
-        var error = Assert.Throws<DigitalCellException>(() => H5ad.Read(path))!;
+        var error = Assert.Throws<DigitalCellException>(() => H5adFile.Read(path))!;
         Assert.That(error.Message, Does.StartWith(path + ": /").And.Contain("GCOL"), "PureHDF names the broken heap signature");
     }
 

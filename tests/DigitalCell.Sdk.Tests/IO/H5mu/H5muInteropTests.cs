@@ -2,7 +2,7 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Tests.IO.H5ad;
 using DigitalCell.Sdk.Tests.TestSupport;
-using H5muFile = DigitalCell.Sdk.IO.H5mu.H5mu;
+using H5muFile = DigitalCell.Sdk.IO.H5mu.H5muFile;
 
 namespace DigitalCell.Sdk.Tests.IO.H5mu;
 

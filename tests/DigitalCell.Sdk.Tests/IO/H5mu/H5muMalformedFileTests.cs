@@ -1,7 +1,7 @@
 using DigitalCell.Sdk.Tests.IO.H5ad;
 using DigitalCell.Sdk.Tests.TestSupport;
-using H5adFile = DigitalCell.Sdk.IO.H5ad.H5ad;
-using H5muFile = DigitalCell.Sdk.IO.H5mu.H5mu;
+using H5adFile = DigitalCell.Sdk.IO.H5ad.H5adFile;
+using H5muFile = DigitalCell.Sdk.IO.H5mu.H5muFile;
 
 namespace DigitalCell.Sdk.Tests.IO.H5mu;
 

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Tests.Shared;
-using H5adFile = DigitalCell.Sdk.IO.H5ad.H5ad;
-using H5muFile = DigitalCell.Sdk.IO.H5mu.H5mu;
+using H5adFile = DigitalCell.Sdk.IO.H5ad.H5adFile;
+using H5muFile = DigitalCell.Sdk.IO.H5mu.H5muFile;
 
 namespace DigitalCell.Sdk.Tests.IO.H5mu;
 

@@ -12,7 +12,7 @@ namespace DigitalCell.Sdk.IO.TenX;
 /// column of <c>features.tsv</c>) made unique like <c>var_names_make_unique</c>, with the Ensembl id in var column
 /// <c>gene_ids</c> and the feature type in <c>feature_types</c>; the obs index is the barcode. X holds the counts.
 /// </remarks>
-public static class TenX
+public static class TenXMatrix
 {
     /// <summary>Var column holding the feature id (first column of <c>features.tsv</c>).</summary>
     public const string GeneIdsColumn = "gene_ids";

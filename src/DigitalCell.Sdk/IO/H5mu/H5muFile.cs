@@ -9,14 +9,14 @@ namespace DigitalCell.Sdk.IO.H5mu;
 /// ways with files mudata writes, and reading muon's pre-specification files of 2020 too.
 /// </summary>
 /// <remarks>
-/// <para>Each modality is read and written by the h5ad codecs, so it holds exactly what <see cref="H5ad.H5ad.Read"/>
+/// <para>Each modality is read and written by the h5ad codecs, so it holds exactly what <see cref="H5ad.H5adFile.Read"/>
 /// would read from the same AnnData in an <c>.h5ad</c> file. Only <c>axis = 0</c> files (modalities sharing cells, the
 /// multimodal case) are supported. The modalities' boolean membership flags in the shared obsm/varm are not kept
 /// (the maps say the same and are rewritten from them); shared varm/obsp/varp entries are reported to
 /// <see cref="H5adReadOptions.OnSkipped"/>.</para>
 /// <para>Errors name the file and the element, e.g. <c>x.h5mu: /mod/prot/X/indptr: has 40 entries but …</c>.</para>
 /// </remarks>
-public static class H5mu
+public static class H5muFile
 {
     /// <summary>Reads the whole h5mu file at <paramref name="path"/> into memory.</summary>
     /// <exception cref="DigitalCellException">The file is missing, not MuData, or malformed.</exception>
@@ -70,7 +70,7 @@ public static class H5mu
         if (!Directory.Exists(directory)) throw new DigitalCellException(directory, null, "folder not found.");
         var files = Directory.GetFiles(directory, "*.h5ad").Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new DigitalCellException(directory, null, "the folder holds no .h5ad file to join (one per modality, named by the file).");
-        var modalities = files.Select(f => KeyValuePair.Create(Path.GetFileNameWithoutExtension(f), H5ad.H5ad.Read(f))).ToList();
+        var modalities = files.Select(f => KeyValuePair.Create(Path.GetFileNameWithoutExtension(f), H5ad.H5adFile.Read(f))).ToList();
         try
         {
             return new MultiCellDataset(modalities, source: directory);
@@ -94,7 +94,7 @@ public static class H5mu
         foreach (var name in data.ModalityNames)
         {
             string file = Path.Combine(directory, name + ".h5ad");
-            H5ad.H5ad.Write(data.ModalityWithSharedObs(name), file, options);
+            H5ad.H5adFile.Write(data.ModalityWithSharedObs(name), file, options);
             written.Add(file);
         }
         return written;

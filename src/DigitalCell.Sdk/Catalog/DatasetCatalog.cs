@@ -7,19 +7,19 @@ namespace DigitalCell.Sdk.Catalog;
 /// (<see cref="CatalogOptions.Mirror"/>, <c>$DIGITALCELL_MIRROR</c>), else its public source. Like
 /// <c>pertpy.data.norman_2019()</c>, but with checksums and a citation for every file.
 /// </summary>
-public sealed partial class Catalog
+public sealed partial class DatasetCatalog
 {
-    private static readonly Lazy<Catalog> LazyDefault = new(() => new Catalog());
+    private static readonly Lazy<DatasetCatalog> LazyDefault = new(() => new DatasetCatalog());
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
 
     private readonly Dictionary<string, DatasetEntry> _byId;
     private readonly PinStore _pins;
 
     /// <summary>A catalog over the embedded manifests, caching under <see cref="CatalogOptions.DefaultCacheDirectory"/>.</summary>
-    public static Catalog Default => LazyDefault.Value;
+    public static DatasetCatalog Default => LazyDefault.Value;
 
     /// <summary>Creates a catalog with the given options (embedded manifests plus any extra manifest folders).</summary>
-    public Catalog(CatalogOptions? options = null)
+    public DatasetCatalog(CatalogOptions? options = null)
     {
         Options = options ?? new CatalogOptions();
         CacheDirectory = Path.GetFullPath(Options.CacheDirectory ?? CatalogOptions.DefaultCacheDirectory);

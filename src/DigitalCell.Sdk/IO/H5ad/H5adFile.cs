@@ -17,7 +17,7 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// <para>Errors: a missing, truncated or malformed file, an unknown encoding or inconsistent shapes raise a
 /// <see cref="DigitalCellException"/> naming the file, the element path (e.g. <c>/X/indptr</c>) and the problem.</para>
 /// </remarks>
-public static class H5ad
+public static class H5adFile
 {
     /// <summary>Reads the whole h5ad file at <paramref name="path"/> into memory.</summary>
     /// <exception cref="DigitalCellException">The file is missing, unreadable or malformed.</exception>

@@ -2,7 +2,7 @@ using DigitalCell.Sdk.IO;
 
 namespace DigitalCell.Sdk.Catalog;
 
-public sealed partial class Catalog
+public sealed partial class DatasetCatalog
 {
     /// <summary>
     /// Makes every file of a data set present and verified: a file resolves from the cache, else the mirror folder (read

@@ -3,7 +3,7 @@ using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Sdk.Catalog;
 
-public sealed partial class Catalog
+public sealed partial class DatasetCatalog
 {
     /// <summary>
     /// Fetches a data set if needed (see <see cref="FetchAsync"/>) and reads its cells with the manifest's mapping
@@ -36,7 +36,7 @@ public sealed partial class Catalog
         if (!anndata)
             throw new DigitalCellException(path, null,
                 $"data set '{entry.Id}' is {primary.Format}, which the catalog does not read as cells; its files are in {DatasetDirectory(entry.Id)}");
-        var data = await Task.Run(() => H5ad.Read(path), cancellationToken).ConfigureAwait(false);
+        var data = await Task.Run(() => H5adFile.Read(path), cancellationToken).ConfigureAwait(false);
         return entry.ApplySchema(data, sha256);
     }
 }
