@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.IO;
 namespace DigitalCell.Sdk.Catalog;
 
 /// <summary>

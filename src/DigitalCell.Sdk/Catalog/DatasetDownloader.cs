@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.IO;
 using System.Net;
 using System.Net.Http.Headers;
 
