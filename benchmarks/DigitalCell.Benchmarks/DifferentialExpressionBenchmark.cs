@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.Diagnostics;
 using System.Globalization;
 using DigitalCell.Sdk.Data;

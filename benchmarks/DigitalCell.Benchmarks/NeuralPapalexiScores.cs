@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.Diagnostics;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;

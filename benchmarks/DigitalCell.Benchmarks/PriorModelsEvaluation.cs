@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.Globalization;
 using System.Text;
 using DigitalCell.Sdk.Data;

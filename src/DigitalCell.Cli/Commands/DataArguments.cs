@@ -27,27 +27,38 @@ internal static class DataArguments
         DefaultValueFactory = _ => [],
     };
 
-    /// <summary>Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema; a catalog id is resolved cache → mirror → download.</summary>
+    /// <summary>
+    /// Loads <paramref name="data"/> (file or catalog id), applies the subsets and resolves the schema; a catalog id is
+    /// resolved cache → mirror → download, and a path to a catalog file gets its entry's schema, as the id would.
+    /// </summary>
     public static async Task<LoadedData> LoadAsync(DatasetCatalog catalog, string data, string? perturbationColumn, string? control, string? contextColumn,
         IReadOnlyList<string> subsets, CancellationToken cancellationToken)
     {
+        var notes = new List<string>();
+        DatasetEntry entry;
+        CellDataset dataset;
         if (File.Exists(data) || Directory.Exists(data))
         {
-            var notes = new List<string>();
-            var dataset = Subset(CellDataset.Read(data), subsets, notes);
-            var (column, label) = PerturbationConventions.Resolve(dataset, perturbationColumn, control);
-            var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
-            return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
+            dataset = CellDataset.Read(data, catalog);
+            if (dataset.CatalogId is not { } id)
+            {
+                dataset = Subset(dataset, subsets, notes);
+                var (column, label) = PerturbationConventions.Resolve(dataset, perturbationColumn, control);
+                var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
+                return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
+            }
+            entry = catalog.Get(id);
         }
-        var entry = catalog.Get(data);
-        var fetched = await catalog.FetchAsync(entry.Id, null, cancellationToken);
-        var catalogNotes = new List<string>();
-        var mapped = Subset(entry.ApplySchema(CellDataset.Read(fetched.DataPath)), subsets, catalogNotes);
+        else
+        {
+            entry = catalog.Get(data);
+            dataset = CellDataset.Read((await catalog.FetchAsync(entry.Id, null, cancellationToken)).DataPath, catalog);
+        }
         var entrySchema = entry.PerturbationSchema;
         if (perturbationColumn is not null) entrySchema = entrySchema with { PerturbationColumn = perturbationColumn };
         if (control is not null) entrySchema = entrySchema with { ControlLabels = [control] };
         if (contextColumn is not null) entrySchema = entrySchema with { ContextColumn = contextColumn };
-        return new LoadedData(mapped, entrySchema, entry.Id, catalogNotes);
+        return new LoadedData(Subset(dataset, subsets, notes), entrySchema, entry.Id, notes);
     }
 
     /// <summary>Applies each <c>--subset</c> in turn, adding one provenance line per subset to <paramref name="notes"/>.</summary>

@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.CommandLine;
 using DigitalCell.Sdk;
 using DigitalCell.Sdk.Data;

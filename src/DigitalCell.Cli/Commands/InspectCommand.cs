@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.CommandLine;
 using System.Text.Json;
 using DigitalCell.Sdk;

@@ -15,6 +15,7 @@ public sealed partial class DatasetCatalog
 
     private readonly Dictionary<string, DatasetEntry> _byId;
     private readonly PinStore _pins;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, long Length, long Ticks), string> _recognizedHashes = new();
 
     /// <summary>A catalog over the embedded manifests, caching under <see cref="CatalogOptions.DefaultCacheDirectory"/>.</summary>
     public static DatasetCatalog Default => LazyDefault.Value;
@@ -122,6 +123,30 @@ public sealed partial class DatasetCatalog
             .Select(d => Path.Combine(d, file.Name))
             .Append(Path.Combine(MirrorDirectory, file.Name))
             .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// The catalog entry whose data file <paramref name="path"/> is, with its checksum: same file name as an entry's
+    /// h5ad data file and the same SHA-256 as the manifest (or the pin taken on first use). Null for any other file,
+    /// including a renamed or edited copy. A file whose pin matches its size and time is not hashed again; other
+    /// hashes are remembered for this catalog's lifetime by path, size and time.
+    /// </summary>
+    internal (DatasetEntry Entry, string Sha256)? Recognize(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) return null;
+        foreach (var entry in Entries)
+        {
+            var file = entry.PrimaryFile;
+            if (file.Format != "h5ad" || file.Name != info.Name || (file.Size is long size && size != info.Length)) continue;
+            var pin = _pins.Get(entry.Id, file.Name);
+            string? expected = file.Sha256 ?? pin?.Sha256;
+            if (expected is null) continue;
+            if (file.Sha256 is null && pin!.Matches(info)) return (entry, expected);
+            string actual = _recognizedHashes.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc.Ticks), _ => Sha256File.Compute(info.FullName));
+            if (string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase)) return (entry, actual);
+        }
+        return null;
     }
 
     /// <summary>The checksum a file must have: the manifest's, else the one pinned on first use, else null.</summary>

@@ -66,9 +66,17 @@ public static class DatasetSchemaApplication
             if (obs.Contains(PerturbationColumn) && Enumerable.Range(0, labels.Length).Any(i => obs[PerturbationColumn].GetText(i) != labels[i]))
                 obs = obs.With(obs[PerturbationColumn].Rename("perturbation_source"));
             obs = obs.With(CategoricalColumn.FromLabels(PerturbationColumn, labels)).With(new BooleanColumn("is_control", isControl));
-            return data.WithObs(obs).WithUns("catalog", Provenance(entry, sha256)).WithSource("catalog:" + entry.Id);
+            return data.WithObs(obs).WithUns("catalog", Provenance(entry, sha256)).WithSource(SourcePrefix + entry.Id);
         }
     }
+
+    extension(CellDataset data)
+    {
+        /// <summary>The catalog id these cells were read as (by id or by a path to a catalog file), or null.</summary>
+        public string? CatalogId => data.Source is { } source && source.StartsWith(SourcePrefix, StringComparison.Ordinal) ? source[SourcePrefix.Length..] : null;
+    }
+
+    private const string SourcePrefix = "catalog:";
 
     private static Dictionary<string, object> Provenance(DatasetEntry entry, string? sha256)
     {

@@ -5,8 +5,8 @@ using DigitalCell.Sdk.IO.Parquet;
 namespace DigitalCell.Sdk.IO;
 
 /// <summary>
-/// Reads and writes a <see cref="CellDataset"/> in the format its path names: <c>CellDataset.Read("pbmc.h5ad")</c>,
-/// <c>data.Write("cells.parquet")</c>. Directories are 10x Matrix Market directories.
+/// Reads and writes a <see cref="CellDataset"/> in the format its path names: <c>data.Write("cells.parquet")</c>
+/// (reading is <c>CellDataset.Read("pbmc.h5ad")</c>, in the catalog's namespace because it applies the catalog's schema). Directories are 10x Matrix Market directories.
 /// </summary>
 public static class CellDatasetFiles
 {
@@ -77,20 +77,21 @@ public static class CellDatasetFiles
         throw new DigitalCellException(path, null, $"cannot tell which format to {verb} from the name; supported: {SupportedFormats}");
     }
 
-    extension(CellDataset)
+    /// <summary>
+    /// Reads a dataset as stored, choosing the format from the path (see <see cref="DetectForReading"/>); the public
+    /// door is <c>CellDataset.Read</c> (namespace <c>DigitalCell.Sdk.Catalog</c>), which also applies the catalog's
+    /// schema to a file the catalog knows.
+    /// </summary>
+    /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
+    internal static CellDataset ReadAsStored(string path) => DetectForReading(path) switch
     {
-        /// <summary>Reads a dataset, choosing the format from the path (see <see cref="DetectForReading"/>).</summary>
-        /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
-        public static CellDataset Read(string path) => DetectForReading(path) switch
-        {
-            CellDataFormat.H5ad => H5ad.H5adFile.Read(path),
-            CellDataFormat.TenXDirectory => TenX.TenXMatrix.Read(path),
-            CellDataFormat.TenXH5 => TenX.TenXMatrix.ReadH5(path),
-            CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
-            CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
-            _ => throw new ArgumentOutOfRangeException(nameof(path)),
-        };
-    }
+        CellDataFormat.H5ad => H5ad.H5adFile.Read(path),
+        CellDataFormat.TenXDirectory => TenX.TenXMatrix.Read(path),
+        CellDataFormat.TenXH5 => TenX.TenXMatrix.ReadH5(path),
+        CellDataFormat.ParquetWide => ParquetCells.ReadWide(path),
+        CellDataFormat.ParquetLong => ParquetCells.ReadLong(path),
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
 
     extension(CellDataset data)
     {

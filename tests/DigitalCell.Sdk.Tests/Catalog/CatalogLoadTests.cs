@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
@@ -56,5 +57,35 @@ public class CatalogLoadTests
         Assert.That(perturbations.Count(p => p.IsCombination), Is.EqualTo(15), "PROVENANCE.md lists 15 A+B doubles");
         Assert.That(perturbations.Where(p => !p.IsControl).Select(p => p.Mode), Is.All.EqualTo(PerturbationMode.CRISPRa));
         Assert.That(perturbations.Single(p => p.Label == "KLF1+MAP2K6").Targets, Is.EqualTo(new[] { "KLF1", "MAP2K6" }));
+    }
+
+    [Test]
+    public async Task Reading_a_catalog_file_by_path_gives_the_same_data_set_as_loading_its_id()
+    {
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror });
+        string path = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+
+        var byId = await catalog.LoadAsync("papalexi2021-thp1-subset");
+        var byPath = CellDataset.Read(path, catalog);
+
+        Assert.That(byPath.CatalogId, Is.EqualTo("papalexi2021-thp1-subset"));
+        Assert.That(byPath.Obs.ColumnNames, Is.EqualTo(byId.Obs.ColumnNames));
+        string[] Labels(CellDataset d) => Enumerable.Range(0, d.CellCount).Select(d.Obs["perturbation"].GetText).ToArray();
+        Assert.That(Labels(byPath), Is.EqualTo(Labels(byId)));
+        Assert.That(byPath.Uns["catalog"], Is.EqualTo(byId.Uns["catalog"]));
+    }
+
+    [Test]
+    public void An_edited_copy_of_a_catalog_file_is_read_as_stored()
+    {
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror });
+        string copy = Path.Combine(_cache, "papalexi2021_thp1_eccite_subset.h5ad");
+        File.Copy(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), copy);
+        using (var stream = File.OpenWrite(copy)) { stream.Seek(0, SeekOrigin.End); stream.WriteByte(0); } // same name, other bytes
+
+        var data = CellDataset.Read(copy, catalog);
+
+        Assert.That(data.CatalogId, Is.Null);
+        Assert.That(data.Uns.ContainsKey("catalog"), Is.False);
     }
 }

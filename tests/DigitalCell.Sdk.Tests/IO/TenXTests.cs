@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;

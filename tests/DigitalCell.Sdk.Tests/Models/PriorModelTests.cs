@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Catalog;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.Data;

@@ -1,0 +1,30 @@
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
+
+namespace DigitalCell.Sdk.Catalog;
+
+/// <summary>
+/// The one door for reading cells from a path: <c>CellDataset.Read("x.h5ad" | "10x/" | "x.parquet")</c>. A file the
+/// catalog knows (the data file of an entry: same name and the manifest's or pinned SHA-256) comes back exactly as
+/// <see cref="DatasetCatalog.Load"/> returns it for that id, with the entry's schema applied, so a path and an id never
+/// give two different data sets.
+/// </summary>
+public static class CellDatasetReading
+{
+    extension(CellDataset)
+    {
+        /// <summary>Reads a dataset, choosing the format from the path; a catalog file gets its entry's schema (see the type's summary).</summary>
+        /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
+        public static CellDataset Read(string path) => CellDataset.Read(path, DatasetCatalog.Default);
+
+        /// <summary>Reads a dataset, recognising the files of <paramref name="catalog"/> (see the type's summary).</summary>
+        /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
+        public static CellDataset Read(string path, DatasetCatalog catalog)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            ArgumentNullException.ThrowIfNull(catalog);
+            var data = CellDatasetFiles.ReadAsStored(path);
+            return catalog.Recognize(path) is var (entry, sha256) ? entry.ApplySchema(data, sha256) : data;
+        }
+    }
+}
