@@ -27,10 +27,12 @@ public static class Program
     /// <summary>
     /// Builds the command tree. Each command lives in its own file under Commands/ and is registered here with one line.
     /// <paramref name="neural"/> supplies the neural commands and models; by default they forward to the dcell-neural plug-in.
+    /// <paramref name="query"/> supplies <c>query</c> and <c>--where</c> (DuckDB); by default they forward to the dcell-query plug-in.
     /// </summary>
-    public static RootCommand CreateRootCommand(NeuralExtension? neural = null)
+    public static RootCommand CreateRootCommand(NeuralExtension? neural = null, QueryExtension? query = null)
     {
         neural ??= NeuralPlugin.Forwarding;
+        query ??= QueryExtension.Forwarding;
         var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
@@ -43,11 +45,11 @@ public static class Program
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
-        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(query.Query);
         root.Subcommands.Add(SimulateCommand.Create());
-        root.Subcommands.Add(PseudobulkCommand.Create());
+        root.Subcommands.Add(PseudobulkCommand.Create(query.SelectCells));
         root.Subcommands.Add(PseudobulkMergeCommand.Create());
-        root.Subcommands.Add(PartitionCommand.Create());
+        root.Subcommands.Add(PartitionCommand.Create(query.SelectCells));
         root.Subcommands.Add(PartitionDeCommand.Create());
         return root;
     }

@@ -44,7 +44,7 @@ public static class BenchmarkCommand
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
             createModel is null && parse.GetRequiredValue(models).Split(',').Any(NeuralPlugin.IsNeuralSpec)
-                ? NeuralPlugin.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
+                ? ToolPlugin.Neural.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
                 : RunAsync(
             new BenchmarkRequest(
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),

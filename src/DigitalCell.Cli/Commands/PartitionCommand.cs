@@ -10,18 +10,18 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class PartitionCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>Creates the command; <paramref name="selectCells"/> runs <c>--where</c> (null: forwarded to the dcell-query plug-in).</summary>
+    public static Command Create(Func<CellCollection, string, CellSelection>? selectCells)
     {
         var collection = new CollectionArguments();
-        var streaming = new StreamingArguments();
+        var streaming = new StreamingArguments(selectCells);
         var perturbation = new Option<string>("--perturbation-column") { Description = "obs column of the perturbation (controls included).", DefaultValueFactory = _ => "perturbation" };
         var context = new Option<string?>("--context-column") { Description = "obs column of the context (cell line, donor); omitted: one context." };
         var output = new Option<string>("--out") { Description = "The partition folder.", Required = true };
         var command = new Command("partition", "Regroup a sharded collection's cells by (context, perturbation) into per-group shards.") { perturbation, context, output };
         collection.AddTo(command);
         streaming.AddTo(command);
-        command.SetAction(parse =>
+        streaming.SetAction(command, parse =>
         {
             var cells = collection.Open(parse);
             var options = new PartitionOptions

@@ -16,18 +16,18 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class PseudobulkCommand
 {
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>Creates the command; <paramref name="selectCells"/> runs <c>--where</c> (null: forwarded to the dcell-query plug-in).</summary>
+    public static Command Create(Func<CellCollection, string, CellSelection>? selectCells)
     {
         var collection = new CollectionArguments();
-        var streaming = new StreamingArguments();
+        var streaming = new StreamingArguments(selectCells);
         var groupBy = new Option<string>("--groupby") { Description = "Comma-separated obs columns, e.g. cell_line,perturbation.", Required = true };
         var output = new Option<string>("--out") { Description = "With --shard: the partial (.parquet); otherwise the profiles (.csv or .h5ad).", Required = true };
         var command = new Command("pseudobulk", "Per-group mean and sum profiles of a sharded collection, streamed (memory independent of the number of cells).")
             { groupBy, output };
         collection.AddTo(command);
         streaming.AddTo(command);
-        command.SetAction(parse =>
+        streaming.SetAction(command, parse =>
         {
             var cells = collection.Open(parse);
             var columns = parse.GetRequiredValue(groupBy).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

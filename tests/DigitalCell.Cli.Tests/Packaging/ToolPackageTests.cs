@@ -9,10 +9,12 @@ namespace DigitalCell.Cli.Tests.Packaging;
 /// <summary>
 /// The packages as users get them: every library and dcell pack into a local feed with README, licence and notices and
 /// no data file; dcell installs from that feed as a .NET tool into a temporary tool folder, runs the demo through the
-/// mirror, carries no libtorch/ONNX Runtime, and points at the neural plug-in for <c>train</c>.
+/// mirror, carries no libtorch/ONNX Runtime/DuckDB, and points at the neural plug-in for <c>train</c> and the query
+/// plug-in for <c>query</c>.
 /// Run alone with <c>dotnet test tests/DigitalCell.Cli.Tests -c Release --filter Category=Pack</c> (about 2 minutes;
 /// it packs the projects this test build already built, so it adds no compilation). The neural plug-in tool
-/// (DigitalCell.Cli.Neural, ~320 MB of libtorch) is left out: packing it takes minutes more.
+/// (DigitalCell.Cli.Neural, ~320 MB of libtorch) and the query plug-in (DigitalCell.Cli.Query, DuckDB for every
+/// platform, ~320 MB) are left out: packing them takes minutes more.
 /// </summary>
 [TestFixture, Category("Pack"), NonParallelizable]
 public class ToolPackageTests
@@ -35,7 +37,7 @@ public class ToolPackageTests
         _feed = Path.Combine(_root, "feed");
         _tools = Path.Combine(_root, "tools");
         var projects = Directory.GetFiles(Path.Combine(RepoPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories)
-            .Where(p => Path.GetFileNameWithoutExtension(p) != "DigitalCell.Cli.Neural").Order(StringComparer.Ordinal);
+            .Where(p => Path.GetFileNameWithoutExtension(p) is not ("DigitalCell.Cli.Neural" or "DigitalCell.Cli.Query")).Order(StringComparer.Ordinal);
         foreach (string project in projects)
             Run(Dotnet, ["pack", project, "-c", Configuration, "--no-build", "-o", _feed, "-nodeReuse:false"], TimeSpan.FromMinutes(3));
         // A private package folder, so the install extracts this build's package rather than a cached one of the same version.
@@ -68,12 +70,13 @@ public class ToolPackageTests
     }
 
     [Test]
-    public void The_installed_dcell_carries_no_libtorch_onnxruntime_or_data()
+    public void The_installed_dcell_carries_no_libtorch_onnxruntime_duckdb_or_data()
     {
         var files = Directory.GetFiles(Path.Combine(_tools, ".store"), "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".nupkg", StringComparison.Ordinal)).Select(Path.GetFileName).ToArray();
         Assert.That(files, Does.Contain("dcell.dll"));
-        Assert.That(files.Where(f => f!.Contains("torch", StringComparison.OrdinalIgnoreCase) || f.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)), Is.Empty);
+        Assert.That(files.Where(f => f!.Contains("torch", StringComparison.OrdinalIgnoreCase) || f.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)
+            || f.Contains("duckdb", StringComparison.OrdinalIgnoreCase)), Is.Empty);
         Assert.That(files.Where(f => DataExtensions.Any(x => f!.EndsWith(x, StringComparison.OrdinalIgnoreCase))), Is.Empty);
     }
 
@@ -93,8 +96,16 @@ public class ToolPackageTests
     {
         var (exit, _, stderr) = Run(Path.Combine(_tools, "dcell"), ["train", "cells.h5ad", "--out", "model"], TimeSpan.FromMinutes(1), expectSuccess: false);
         Assert.That(exit, Is.EqualTo(Program.ErrorExitCode));
-        Assert.That(stderr.Trim(), Does.StartWith("error: `dcell train` needs the neural plug-in").And.Contain("dotnet tool install --global DigitalCell.Cli.Neural --prerelease"));
+        Assert.That(stderr.Trim(), Does.StartWith("error: `dcell train` needs the dcell-neural plug-in").And.Contain("dotnet tool install --global DigitalCell.Cli.Neural --prerelease"));
         Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void The_installed_dcell_says_how_to_install_the_query_plugin()
+    {
+        var (exit, _, stderr) = Run(Path.Combine(_tools, "dcell"), ["query", "shards", "SELECT 1"], TimeSpan.FromMinutes(1), expectSuccess: false);
+        Assert.That(exit, Is.EqualTo(Program.ErrorExitCode));
+        Assert.That(stderr.Trim(), Does.StartWith("error: `dcell query` needs the dcell-query plug-in").And.Contain("dotnet tool install --global DigitalCell.Cli.Query --prerelease"));
     }
 
     private static string Dotnet => Path.Combine(DotnetRoot, "dotnet");

@@ -2,15 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using DigitalCell.Sdk;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Cli.Commands;
 using DigitalCell.Sdk.Query;
 
-namespace DigitalCell.Cli.Commands;
+namespace DigitalCell.Cli.Query;
 
 /// <summary>
 /// <c>dcell query &lt;collection&gt; "&lt;sql&gt;" [--out f.csv]</c>: SQL over the obs of every shard with embedded DuckDB
 /// (table <c>obs</c>: shard, shard_index, row, cell, then the obs columns); the result as CSV on stdout or in a file.
 /// </summary>
-public static class QueryCommand
+internal static class QueryCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
