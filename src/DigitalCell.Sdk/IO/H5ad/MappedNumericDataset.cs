@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using PureHDF;
@@ -6,19 +8,26 @@ using PureHDF;
 namespace DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
-/// Fast path for the bulk of an h5ad, X's <c>data</c> and <c>indices</c>: a one-dimensional, unfiltered numeric
-/// dataset, contiguous or chunked with a version-1 B-tree index (what anndata writes without compression), is copied
-/// from the memory map straight into the result, chunk by chunk. PureHDF reads each chunk into a fresh buffer first,
-/// which for a 200k-cell X is as much short-lived garbage as the data itself.
+/// Fast path for the bulk of an h5ad, X's <c>data</c> and <c>indices</c>: a one-dimensional numeric dataset,
+/// contiguous or chunked with a version-1 B-tree index, stored raw (what anndata writes by default) or deflated
+/// (<c>compression="gzip"</c>), is copied or inflated from the memory map straight into the result. PureHDF reads each
+/// chunk into a fresh buffer first, which for a 200k-cell X is as much short-lived garbage as the data itself, and
+/// inflates one chunk after the other; here deflated chunks are inflated in parallel, each into its place.
 /// </summary>
 /// <remarks>
-/// B-tree layout: HDF5 File Format Specification §III.A.1 (node type 1, raw data chunks). Anything unexpected (other
-/// indexes, filters, missing chunks, a chunk outside the dataset or the file, big-endian numbers) returns null, and
-/// the caller reads through PureHDF, which also reports corruption in its usual, tested way.
+/// B-tree layout: HDF5 File Format Specification §III.A.1 (node type 1, raw data chunks; a leaf key holds the chunk's
+/// stored size, its filter mask and its offset). Anything unexpected (other indexes or filters, missing or repeated
+/// chunks, a chunk outside the dataset or the file, a chunk that does not inflate to exactly its size, big-endian
+/// numbers) returns null, and the caller reads through PureHDF, which also reports corruption in its usual, tested way.
+/// Memory stays bounded by the declared shape, which the reader has checked against the file before (a chunk can
+/// never inflate past its own slot).
 /// </remarks>
 internal static class MappedNumericDataset
 {
     private const int MaxTreeDepth = 64; // guards against cycles in a corrupt tree
+
+    /// <summary>One leaf of the chunk index: where the chunk is stored, how many bytes, whether deflate was skipped for it, and its first element.</summary>
+    private readonly record struct Chunk(ulong Address, uint StoredBytes, bool Raw, int Offset);
 
     /// <summary>All values of <paramref name="dataset"/> as <typeparamref name="T"/> (whose size must match the stored type), or null when this path cannot read it.</summary>
     public static T[]? TryRead<T>(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset) where T : unmanaged
@@ -30,22 +39,32 @@ internal static class MappedNumericDataset
         if (count == 0) return [];
 
         // Allocate only once the layout is known to be ours: a dataset left to PureHDF must not cost a second array.
-        if (PureHdfStorage.Contiguous(dataset) is { } contiguous)
+        if (!PureHdfStorage.IsFiltered(dataset) && PureHdfStorage.Contiguous(dataset) is { } contiguous)
         {
             if (contiguous.Size < count * (ulong)size) return null;
             var all = GC.AllocateUninitializedArray<T>((int)count);
             return Copy(view, superblock, contiguous.Address, all, 0, all.Length) ? all : null;
         }
 
-        if (PureHdfStorage.UnfilteredBTreeChunks(dataset) is not { } chunked || chunked.ChunkDims.Length != 2 || chunked.ChunkDims[1] != size || chunked.ChunkDims[0] is 0 or > int.MaxValue) return null;
-        uint chunkLength = chunked.ChunkDims[0];
+        if (PureHdfStorage.BTreeChunks(dataset) is not { } chunked || chunked.ChunkDims.Length != 2 || chunked.ChunkDims[1] != size || chunked.ChunkDims[0] is 0 or > int.MaxValue) return null;
+        int chunkLength = (int)chunked.ChunkDims[0];
+        var chunks = new List<Chunk>();
+        var seen = new bool[(count + (ulong)chunkLength - 1) / (ulong)chunkLength];
+        if (!CollectChunks(view, superblock, chunked.BTreeAddress, chunkLength, (int)count, chunked.Deflated, chunks, seen, 0) || seen.Contains(false)) return null;
+
         var values = GC.AllocateUninitializedArray<T>((int)count);
-        var copied = new bool[(count + chunkLength - 1) / chunkLength];
-        return CopyChunks(view, superblock, chunked.BTreeAddress, (int)chunkLength, values, copied, 0) && !copied.Contains(false) ? values : null;
+        if (!chunked.Deflated) return chunks.All(c => Copy(view, superblock, c.Address, values, c.Offset, Math.Min(chunkLength, values.Length - c.Offset))) ? values : null;
+        bool failed = false;
+        Parallel.ForEach(chunks, (chunk, loop) =>
+        {
+            if (!Inflate(view, superblock, chunk, chunkLength, values)) { failed = true; loop.Stop(); }
+        });
+        return failed ? null : values;
     }
 
-    /// <summary>Walks one B-tree node, copying the chunks of its leaves into <paramref name="values"/> and marking them in <paramref name="copied"/>.</summary>
-    private static bool CopyChunks<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong nodeAddress, int chunkLength, T[] values, bool[] copied, int depth) where T : unmanaged
+    /// <summary>Walks one B-tree node, listing the chunks of its leaves and marking them in <paramref name="seen"/>; false on anything unexpected.</summary>
+    private static bool CollectChunks(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong nodeAddress, int chunkLength, int count, bool deflated,
+        List<Chunk> chunks, bool[] seen, int depth)
     {
         const int headerSize = 8 + 2 * 8; // "TREE", type, level, entries used, left and right siblings
         const int keySize = 4 + 4 + 2 * 8; // chunk size, filter mask, offsets in (dataset dimension, element size)
@@ -59,17 +78,52 @@ internal static class MappedNumericDataset
             ulong child = BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(i * (keySize + 8) + keySize));
             if (level > 0)
             {
-                if (!CopyChunks(view, superblock, child, chunkLength, values, copied, depth + 1)) return false;
+                if (!CollectChunks(view, superblock, child, chunkLength, count, deflated, chunks, seen, depth + 1)) return false;
                 continue;
             }
-            ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(key[8..]);
             uint storedBytes = BinaryPrimitives.ReadUInt32LittleEndian(key);
-            if (offset % (ulong)chunkLength != 0 || offset >= (ulong)values.Length || copied[offset / (ulong)chunkLength]) return false;
-            int length = (int)Math.Min((ulong)chunkLength, (ulong)values.Length - offset);
-            if (storedBytes < (ulong)length * (ulong)Marshal.SizeOf<T>() || !Copy(view, superblock, child, values, (int)offset, length)) return false;
-            copied[offset / (ulong)chunkLength] = true;
+            uint filterMask = BinaryPrimitives.ReadUInt32LittleEndian(key[4..]);
+            ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(key[8..]);
+            if (offset % (ulong)chunkLength != 0 || offset >= (ulong)count || seen[offset / (ulong)chunkLength]) return false;
+            if (filterMask > 1 || (!deflated && filterMask != 0)) return false; // bit 0 set: deflate skipped for this chunk, stored raw
+            if (PureHdfStorage.Position(view, superblock, child, storedBytes) is null) return false;
+            seen[offset / (ulong)chunkLength] = true;
+            chunks.Add(new Chunk(child, storedBytes, Raw: !deflated || filterMask == 1, (int)offset));
         }
         return true;
+    }
+
+    /// <summary>Inflates (or, when deflate was skipped, copies) one chunk into its slot of <paramref name="values"/>; false unless it holds exactly a chunk's bytes.</summary>
+    private static bool Inflate<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, Chunk chunk, int chunkLength, T[] values) where T : unmanaged
+    {
+        int length = Math.Min(chunkLength, values.Length - chunk.Offset);
+        long chunkBytes = (long)chunkLength * Marshal.SizeOf<T>();
+        if (chunk.Raw) return chunk.StoredBytes >= length * (long)Marshal.SizeOf<T>() && Copy(view, superblock, chunk.Address, values, chunk.Offset, length);
+        if (PureHdfStorage.Position(view, superblock, chunk.Address, chunk.StoredBytes) is not { } position) return false;
+        byte[] stored = ArrayPool<byte>.Shared.Rent((int)chunk.StoredBytes);
+        try
+        {
+            if (view.ReadArray(position, stored, 0, (int)chunk.StoredBytes) != chunk.StoredBytes) return false;
+            using var inflater = new ZLibStream(new MemoryStream(stored, 0, (int)chunk.StoredBytes), CompressionMode.Decompress);
+            var slot = MemoryMarshal.AsBytes(values.AsSpan(chunk.Offset, length));
+            if (inflater.ReadAtLeast(slot, slot.Length, throwOnEndOfStream: false) != slot.Length) return false;
+            // The last chunk is stored whole, padded past the dataset's end: inflate the padding, then nothing more may follow.
+            Span<byte> rest = stackalloc byte[256];
+            for (long padding = chunkBytes - slot.Length; padding > 0; padding -= rest.Length)
+            {
+                var part = rest[..(int)Math.Min(rest.Length, padding)];
+                if (inflater.ReadAtLeast(part, part.Length, throwOnEndOfStream: false) != part.Length) return false;
+            }
+            return inflater.Read(rest[..1]) == 0;
+        }
+        catch (InvalidDataException)
+        {
+            return false; // corrupt deflate stream: PureHDF reads it again and reports it
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+        }
     }
 
     private static bool Copy<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, ulong address, T[] values, int start, int length) where T : unmanaged =>

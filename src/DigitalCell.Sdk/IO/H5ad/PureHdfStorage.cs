@@ -23,15 +23,27 @@ internal static class PureHdfStorage
 
     /// <summary>
     /// A chunked dataset's version-1 B-tree address and chunk dimensions (the last one being the element size), when
-    /// it is indexed that way (data layout message version 3, what h5py and anndata write) and has no filters.
+    /// it is indexed that way (data layout message version 3, what h5py and anndata write) and its chunks are stored
+    /// raw or through deflate alone (h5py's <c>compression="gzip"</c>); <c>Deflated</c> tells which.
     /// </summary>
-    public static (ulong BTreeAddress, uint[] ChunkDims)? UnfilteredBTreeChunks(IH5Dataset dataset)
+    public static (ulong BTreeAddress, uint[] ChunkDims, bool Deflated)? BTreeChunks(IH5Dataset dataset)
     {
-        if (IsFiltered(dataset) || Internal(dataset, "InternalExternalFileList") is not null) return null;
+        if (Internal(dataset, "InternalExternalFileList") is not null) return null;
+        bool deflated = false;
+        if (Internal(dataset, "InternalFilterPipeline") is { } pipeline)
+        {
+            // Only a pipeline of exactly one filter, deflate (HDF5 filter id 1); shuffle, Fletcher-32 etc. stay PureHDF's.
+            if (Internal(pipeline, "FilterDescriptions") is not System.Collections.IEnumerable filters) return null;
+            var ids = filters.Cast<object>().Select(f => Internal(f, "Identifier")).ToArray();
+            if (ids is not [IConvertible id] || id.ToInt32(System.Globalization.CultureInfo.InvariantCulture) != DeflateFilterId) return null;
+            deflated = true;
+        }
         var storage = Internal(Internal(dataset, "InternalDataLayout"), "Properties");
         return storage?.GetType().Name == "ChunkedStoragePropertyDescription3" && Internal(storage, "Address") is ulong address && Internal(storage, "DimensionSizes") is uint[] dims
-            ? (address, dims) : null;
+            ? (address, dims, deflated) : null;
     }
+
+    private const int DeflateFilterId = 1;
 
     /// <summary>Whether the dataset's chunks pass through a filter pipeline (deflate, shuffle, …), so stored bytes may expand on reading.</summary>
     public static bool IsFiltered(IH5Dataset dataset) => Internal(dataset, "InternalFilterPipeline") is not null;

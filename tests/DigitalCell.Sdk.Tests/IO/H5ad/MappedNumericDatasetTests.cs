@@ -7,7 +7,8 @@ using DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
 /// The memory-mapped numeric path copies exactly what PureHDF reads, for contiguous and B-tree-chunked datasets
-/// (partial last chunk, multi-level trees), and steps aside for compressed, big-endian, wider or corrupt data.
+/// (partial last chunk, multi-level trees), raw or deflated (gzip, inflated in parallel), and steps aside for other
+/// filters, big-endian, wider or corrupt data.
 /// </summary>
 public class MappedNumericDatasetTests : TempDirectoryTest
 {
@@ -29,19 +30,24 @@ public class MappedNumericDatasetTests : TempDirectoryTest
                 f.create_dataset("one_chunk_larger_than_data", data=np.arange(5, dtype="<i4"), chunks=(5,), maxshape=(None,))
                 f.create_dataset("empty", shape=(0,), dtype="<f4")
                 f.create_dataset("gzip", data=np.arange(500, dtype="<i4"), chunks=(50,), compression="gzip")
+                f.create_dataset("gzip_partial_f4", data=rng.normal(size=100003).astype("<f4"), chunks=(4096,), compression="gzip", compression_opts=9)
+                f.create_dataset("gzip_deep", data=rng.integers(0, 50, 20011, dtype="<i4"), chunks=(7,), compression="gzip")
+                f.create_dataset("gzip_shuffle", data=np.arange(500, dtype="<i4"), chunks=(50,), compression="gzip", shuffle=True)
+                f.create_dataset("lzf", data=np.arange(500, dtype="<i4"), chunks=(50,), compression="lzf")
                 f.create_dataset("big_endian", data=np.arange(300, dtype=">i4"))
                 f.create_dataset("float64", data=np.arange(300, dtype="<f8"))
                 f.create_dataset("matrix", data=np.ones((10, 3), dtype="<f4"))
             """, path);
 
         using var file = MappedFile.Open(path);
-        foreach (var name in new[] { "contiguous_f4", "chunked_partial", "empty" })
+        foreach (var name in new[] { "contiguous_f4", "chunked_partial", "empty", "gzip_partial_f4" })
             Assert.That(file.TryReadNumbers<float>(name), Is.EqualTo(file.Root.Dataset(name).Read<float[]>()), name);
-        foreach (var name in new[] { "contiguous_i4", "chunked_deep", "one_chunk_larger_than_data" })
+        foreach (var name in new[] { "contiguous_i4", "chunked_deep", "one_chunk_larger_than_data", "gzip", "gzip_deep" })
             Assert.That(file.TryReadNumbers<int>(name), Is.EqualTo(file.Root.Dataset(name).Read<int[]>()), name);
         Assert.That(file.TryReadNumbers<int>("chunked_deep")![20010], Is.EqualTo(20010));
 
-        Assert.That(file.TryReadNumbers<int>("gzip"), Is.Null, "filtered chunks are PureHDF's");
+        Assert.That(file.TryReadNumbers<int>("gzip_shuffle"), Is.Null, "shuffle before deflate is PureHDF's");
+        Assert.That(file.TryReadNumbers<int>("lzf"), Is.Null, "filters other than deflate are PureHDF's");
         Assert.That(file.TryReadNumbers<int>("big_endian"), Is.Null, "big-endian numbers are PureHDF's");
         Assert.That(file.TryReadNumbers<float>("float64"), Is.Null, "a float64 dataset is never copied as float32");
         Assert.That(file.TryReadNumbers<float>("matrix"), Is.Null, "only one-dimensional datasets");
@@ -87,5 +93,28 @@ public class MappedNumericDatasetTests : TempDirectoryTest
         var values = file.Root.Dataset("values");
         Assert.That(file.TryReadNumbers<int>(values), Is.Null);
         Assert.That(() => values.Read<int[]>(), Throws.Exception.With.Message.Contains("TREE"), "PureHDF then reports the broken node");
+    }
+
+    [Test]
+    public void ACorruptDeflatedChunkFallsBackToPureHdfWhichReportsIt()
+    {
+        string path = Path.Combine(Temp, "gzip.h5");
+        AnndataPeer.RunPython("-c", """
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1], "w") as f:
+                f.create_dataset("values", data=np.arange(100000, dtype="<i4") % 97, chunks=(10000,), compression="gzip")
+            """, path);
+        using (var intact = MappedFile.Open(path))
+            Assert.That(intact.TryReadNumbers<int>("values"), Is.EqualTo(Enumerable.Range(0, 100000).Select(i => i % 97).ToArray()));
+        var bytes = File.ReadAllBytes(path);
+        // A zlib stream starts 0x78 then a byte naming the level (0x01, 0x5e, 0x9c, 0xda); break the deflate data after the last chunk's header.
+        int zlib = Enumerable.Range(0, bytes.Length - 1).Last(i => bytes[i] == 0x78 && bytes[i + 1] is 0x01 or 0x5e or 0x9c or 0xda);
+        for (int i = zlib + 2; i < zlib + 40; i++) bytes[i] ^= 0x5a;
+        File.WriteAllBytes(path, bytes);
+
+        using var file = MappedFile.Open(path);
+        var values = file.Root.Dataset("values");
+        Assert.That(file.TryReadNumbers<int>(values), Is.Null, "a chunk that does not inflate to exactly its size leaves the fast path");
+        Assert.That(() => values.Read<int[]>(), Throws.Exception, "PureHDF then reports the broken chunk");
     }
 }
