@@ -30,10 +30,17 @@ internal static class MappedNumericDataset
     private readonly record struct Chunk(ulong Address, uint StoredBytes, bool Raw, int Offset);
 
     /// <summary>All values of <paramref name="dataset"/> as <typeparamref name="T"/> (whose size must match the stored type), or null when this path cannot read it.</summary>
-    public static T[]? TryRead<T>(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset) where T : unmanaged
+    public static T[]? TryRead<T>(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset) where T : unmanaged =>
+        superblock is { OffsetSize: 8 } && dataset.Space.Rank == 1 && dataset.Type.Size == Marshal.SizeOf<T>() && PureHdfStorage.IsLittleEndian(dataset)
+            ? ReadElements<T>(view, superblock, dataset) : null;
+
+    /// <summary>
+    /// The stored elements of a one-dimensional dataset, <typeparamref name="T"/> being their exact little-endian layout
+    /// (numbers, or the heap IDs of variable-length strings), or null when its storage is not one this path reads.
+    /// </summary>
+    public static T[]? ReadElements<T>(MemoryMappedViewAccessor view, HdfSuperblock superblock, IH5Dataset dataset) where T : unmanaged
     {
         int size = Marshal.SizeOf<T>();
-        if (superblock is not { OffsetSize: 8 } || dataset.Space.Rank != 1 || dataset.Type.Size != size || !PureHdfStorage.IsLittleEndian(dataset)) return null;
         ulong count = dataset.Space.Dimensions[0];
         if (count > (ulong)Array.MaxLength) return null;
         if (count == 0) return [];

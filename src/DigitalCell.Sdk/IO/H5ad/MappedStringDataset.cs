@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using System.Text;
 using PureHDF;
 
@@ -7,10 +8,11 @@ namespace DigitalCell.Sdk.IO.H5ad;
 
 /// <summary>
 /// Fast path for the biggest string datasets of an h5ad, the obs and var indexes: PureHDF decodes variable-length
-/// strings at about 1 µs each (200k cell names take longer than the whole sparse X), so a contiguous, unfiltered
-/// dataset of them is read here straight from the memory map instead: its 16-byte heap IDs (sequence length,
-/// collection address, object index; HDF5 File Format Specification §II.D, variable-length class) and the global
-/// heap collections they point into (§III.E), each collection parsed once.
+/// strings at about 1 µs each (200k cell names take longer than the whole sparse X), so a dataset of them is read here
+/// straight from the memory map instead: its 16-byte heap IDs (sequence length, collection address, object index; HDF5
+/// File Format Specification §II.D, variable-length class), stored contiguous or in chunks, raw or deflated, as
+/// <see cref="MappedNumericDataset"/> reads them, and the global heap collections they point into (§III.E, never
+/// compressed), each collection parsed once.
 /// </summary>
 /// <remarks>
 /// Whenever anything is not as expected (another layout, 4-byte offsets, PureHDF internals not as
@@ -19,40 +21,38 @@ namespace DigitalCell.Sdk.IO.H5ad;
 /// </remarks>
 internal static class MappedStringDataset
 {
-    private const int HeapIdSize = 16; // uint32 length + 8-byte collection address + uint32 object index
     private const int CollectionHeaderSize = 16; // "GCOL", version, 3 reserved, 8-byte collection size
     private const int ObjectHeaderSize = 16; // uint16 index, uint16 reference count, 4 reserved, 8-byte object size
 
-    /// <summary>All strings of <paramref name="dataset"/>, or null when it is not a contiguous variable-length string dataset this path can read.</summary>
+    /// <summary>One element of a variable-length string dataset: where its bytes are.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private readonly struct HeapId
+    {
+        public readonly uint Length;
+        public readonly ulong Collection;
+        public readonly uint Index;
+    }
+
+    /// <summary>All strings of <paramref name="dataset"/>, or null when it is not a variable-length string dataset this path can read.</summary>
     public static string[]? TryRead(MemoryMappedViewAccessor view, HdfSuperblock? superblock, IH5Dataset dataset)
     {
-        if (superblock is not { OffsetSize: 8, LengthSize: 8 } || dataset.Space.Rank != 1 || !PureHdfStorage.IsVariableLengthString(dataset)) return null;
-        if (PureHdfStorage.Contiguous(dataset) is not { } storage) return null;
-        var (address, size) = storage;
+        if (!BitConverter.IsLittleEndian || superblock is not { OffsetSize: 8, LengthSize: 8 } || dataset.Space.Rank != 1 || !PureHdfStorage.IsVariableLengthString(dataset)) return null;
+        if (MappedNumericDataset.ReadElements<HeapId>(view, superblock, dataset) is not { } ids) return null;
 
-        ulong count = dataset.Space.Dimensions[0];
-        if (count == 0) return [];
-        if (count > int.MaxValue / HeapIdSize || size < count * HeapIdSize) return null;
-        var ids = PureHdfStorage.ReadBytes(view, superblock, address, (long)count * HeapIdSize);
-        if (ids is null) return null;
-
-        var strings = new string[count];
+        var strings = new string[ids.Length];
         var collections = new Dictionary<ulong, HeapCollection?>();
         for (int i = 0; i < strings.Length; i++)
         {
-            var id = ids.AsSpan(i * HeapIdSize, HeapIdSize);
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(id);
-            ulong collectionAddress = BinaryPrimitives.ReadUInt64LittleEndian(id[4..]);
-            uint index = BinaryPrimitives.ReadUInt32LittleEndian(id[12..]);
-            if (length == 0)
+            var id = ids[i];
+            if (id.Length == 0)
             {
                 strings[i] = "";
                 continue;
             }
-            if (!collections.TryGetValue(collectionAddress, out var collection))
-                collections[collectionAddress] = collection = HeapCollection.Read(view, superblock, collectionAddress);
-            if (collection?.Find(index) is not { } found || length > found.Length) return null;
-            strings[i] = Encoding.UTF8.GetString(collection.Bytes, found.Offset, (int)length);
+            if (!collections.TryGetValue(id.Collection, out var collection))
+                collections[id.Collection] = collection = HeapCollection.Read(view, superblock, id.Collection);
+            if (collection?.Find(id.Index) is not { } found || id.Length > found.Length) return null;
+            strings[i] = Encoding.UTF8.GetString(collection.Bytes, found.Offset, (int)id.Length);
         }
         return strings;
     }
