@@ -8,8 +8,8 @@ using static DigitalCell.Benchmarks.BenchmarkSupport;
 namespace DigitalCell.Benchmarks;
 
 /// <summary>
-/// <c>h5ad-load [cells=200000] [genes=2000] [runs=5]</c>: generates a sparse h5ad with Python anndata
-/// (benchmarks/peers/h5ad_make_large.py) in a temporary directory, then times a full load by us
+/// <c>h5ad-load [cells=200000] [genes=2000] [runs=5] [gzip]</c>: generates a sparse h5ad with Python anndata
+/// (benchmarks/peers/h5ad_make_large.py; with <c>gzip</c>, every dataset gzip-compressed) in a temporary directory, then times a full load by us
 /// (<see cref="H5adFile.Read"/>) and by <c>anndata.read_h5ad</c> (peers/h5ad_load.py), each in three fresh processes of which the fastest counts, and
 /// compares the memory of streaming X through <see cref="H5adFile.OpenBacked"/> (sum over chunks) with a full load.
 /// </summary>
@@ -20,12 +20,13 @@ internal static class H5adLoadBenchmark
         int cells = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         int genes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
         int runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        string compression = args.Length > 3 && args[3] == "gzip" ? "gzip" : "none";
         string peers = PeersDirectory;
         string dir = Directory.CreateTempSubdirectory("dcell-h5ad-bench-").FullName;
         try
         {
             string path = Path.Combine(dir, "large.h5ad");
-            Console.WriteLine(RunPython(Path.Combine(peers, "h5ad_make_large.py"), path, cells.ToString(CultureInfo.InvariantCulture), genes.ToString(CultureInfo.InvariantCulture)).Trim());
+            Console.WriteLine(RunPython(Path.Combine(peers, "h5ad_make_large.py"), path, cells.ToString(CultureInfo.InvariantCulture), genes.ToString(CultureInfo.InvariantCulture), compression).Trim());
 
             // Memory first, while the process is still small, so the peak working set of streaming is not hidden by the full load.
             var streamHalf = Stream(path, cells / 4);
@@ -53,7 +54,7 @@ internal static class H5adLoadBenchmark
             }
             Console.WriteLine();
             Console.WriteLine($"{"h5ad full load",-24}{"DigitalCell.Sdk",16}{"anndata 0.8",14}{"speed-up",10}");
-            Console.WriteLine($"{$"{cells:N0} × {genes:N0}",-24}{ours.Min(),14:F3} s{theirs.Min(),12:F3} s{theirs.Min() / ours.Min(),9:F2}×");
+            Console.WriteLine($"{$"{cells:N0} × {genes:N0}{(compression == "gzip" ? ", gzip" : "")}",-24}{ours.Min(),14:F3} s{theirs.Min(),12:F3} s{theirs.Min() / ours.Min(),9:F2}×");
             Console.WriteLine($"(fastest of 3 processes each, a process's time being the median of {runs} loads after a warm-up; " +
                               $"all medians: ours {List(ours)} s, anndata {List(theirs)} s; {Environment.ProcessorCount} cores, load average {LoadAverage()})");
             return 0;

@@ -1,7 +1,8 @@
 """Write a large sparse h5ad for the h5ad-load benchmark: Poisson counts with log-normal gene means.
 
-Usage: h5ad_make_large.py <out.h5ad> [cells=200000] [genes=2000]
-About 6% of entries are non-zero (typical of 2,000 highly variable genes of 10x data). Written by anndata 0.8, uncompressed.
+Usage: h5ad_make_large.py <out.h5ad> [cells=200000] [genes=2000] [gzip]
+About 6% of entries are non-zero (typical of 2,000 highly variable genes of 10x data). Written by anndata 0.8,
+uncompressed, or with compression="gzip" when the fourth argument is "gzip".
 """
 import sys
 
@@ -28,8 +29,9 @@ def main():
                         "n_counts": np.asarray(x.sum(axis=1)).ravel()},
                        index=[f"cell_{i}" for i in range(cells)])
     var = pd.DataFrame(index=[f"GENE{j}" for j in range(genes)])
-    anndata.AnnData(x, obs=obs, var=var).write_h5ad(out)
-    print(f"wrote {out}: {cells} x {genes}, {x.nnz} stored ({x.nnz / cells / genes:.1%})")
+    gzip = len(sys.argv) > 4 and sys.argv[4] == "gzip"
+    anndata.AnnData(x, obs=obs, var=var).write_h5ad(out, compression="gzip" if gzip else None)
+    print(f"wrote {out}: {cells} x {genes}, {x.nnz} stored ({x.nnz / cells / genes:.1%}){', gzip' if gzip else ''}")
 
 
 if __name__ == "__main__":
