@@ -15,6 +15,10 @@ public sealed record PcaOptions
     /// <summary>Restrict to genes with var <c>highly_variable</c> = true; null = when that column exists (scanpy's default).</summary>
     public bool? UseHighlyVariable { get; init; }
 
+    /// <summary>Subtract each gene's mean first (true, PCA); false gives the truncated SVD of X itself, as scanpy's
+    /// <c>zero_center=False</c> and the LSI of ATAC data (<see cref="ModalityPreprocessing.Lsi"/>). Default true.</summary>
+    public bool ZeroCenter { get; init; } = true;
+
     /// <summary>Maximum number of threads; null or ≤ 0 uses all cores.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 }

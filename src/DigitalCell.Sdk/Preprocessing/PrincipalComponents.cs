@@ -36,7 +36,7 @@ public static class PrincipalComponents
         {
             ["variance"] = pca.ExplainedVariance,
             ["variance_ratio"] = pca.ExplainedVarianceRatio,
-            ["params"] = new Dictionary<string, object> { ["zero_center"] = true, ["use_highly_variable"] = useHvg, ["svd_solver"] = "randomized" },
+            ["params"] = new Dictionary<string, object> { ["zero_center"] = options.ZeroCenter, ["use_highly_variable"] = useHvg, ["svd_solver"] = "randomized" },
         };
         return data.WithObsm("X_pca", new DenseCellMatrix(n, k, scores))
             .WithVarm("PCs", new DenseCellMatrix(data.GeneCount, k, loadings))
@@ -54,7 +54,9 @@ public static class PrincipalComponents
             throw new DigitalCellException($"PCA: asked for {components} components but a {n} × {p} matrix has at most {maxK}.");
         int l = Math.Min(maxK, components + Math.Max(0, options.Oversampling));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1 };
-        var op = new CenteredOperator(x.ToSparse(), GeneMoments.Compute(x), parallel);
+        var moments = GeneMoments.Compute(x);
+        // Without centring the operator subtracts a zero mean; the total variance stays the centred one (sklearn's TruncatedSVD ratio).
+        var op = new CenteredOperator(x.ToSparse(), options.ZeroCenter ? moments : moments with { Mean = new double[p] }, parallel);
 
         var rng = new MathNet.Numerics.Random.SystemRandomSource(options.Seed, threadSafe: false);
         var omega = new double[(long)p * l];

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Tests.TestSupport;
@@ -111,6 +112,57 @@ public class ModalityPreprocessingTests
         Assert.That(actual.Length, Is.EqualTo(expected.Length));
         for (int i = 0; i < actual.Length; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-6 * Math.Abs(expected[i])), $"value {i}");
     }
+
+    [Test]
+    public void AtacLsiMatchesMuonsSvdsUpToSign()
+    {
+        // Independent reference: muon's atac.tl.lsi transcribed (scipy svds of the TF-IDF matrix, descending, U scaled
+        // to z-scores with numpy's std), on the TF-IDF computed here so only the SVD step is compared.
+        string path = SharedData.File("granja2019-bmmc-scatac/granja2019_bmmc_scatac_600.h5mu");
+        var atac = H5muFile.Read(path)["atac"].TfIdf();
+        string tfidfFile = Path.Combine(Path.GetTempPath(), $"lsi-{Guid.NewGuid():N}.h5ad");
+        atac.Write(tfidfFile);
+        JsonElement reference;
+        try
+        {
+            reference = PythonPeer.RunJson("""
+                import sys, json, anndata, numpy as np
+                from scipy.sparse.linalg import svds
+                x = anndata.read_h5ad(sys.argv[1]).X.astype(np.float64)
+                u, s, vt = svds(x, k=20)
+                u, s, vt = u[:, ::-1], s[::-1], vt[::-1, :]
+                scaled = (u - u.mean(axis=0)) / u.std(axis=0)
+                print(json.dumps({"stdev": (s / np.sqrt(x.shape[0] - 1)).tolist(), "u": scaled[:, :10].T.tolist(), "v": vt[:10].tolist()}))
+                """, tfidfFile);
+        }
+        finally
+        {
+            File.Delete(tfidfFile);
+        }
+
+        var lsi = atac.Lsi(components: 20);
+
+        var stdev = (double[])((IReadOnlyDictionary<string, object>)lsi.Uns["lsi"])["stdev"];
+        var expectedStdev = Doubles(reference.GetProperty("stdev"));
+        for (int c = 0; c < 20; c++) Assert.That(stdev[c], Is.EqualTo(expectedStdev[c]).Within(1e-4 * expectedStdev[c]), $"stdev {c}");
+        var embedding = lsi.Obsm["X_lsi"];
+        var loadings = lsi.Varm["LSI"];
+        var u = reference.GetProperty("u").EnumerateArray().Select(Doubles).ToArray();
+        var v = reference.GetProperty("v").EnumerateArray().Select(Doubles).ToArray();
+        for (int c = 0; c < 10; c++)
+        {
+            // Signs are arbitrary in both: compare |cosine| of the leading components (well separated singular values).
+            double[] ours = Enumerable.Range(0, lsi.CellCount).Select(i => (double)embedding[i, c]).ToArray();
+            double[] oursV = Enumerable.Range(0, lsi.GeneCount).Select(g => (double)loadings[g, c]).ToArray();
+            Assert.That(Math.Abs(Cosine(ours, u[c])), Is.GreaterThan(0.999), $"X_lsi component {c}");
+            Assert.That(Math.Abs(Cosine(oursV, v[c])), Is.GreaterThan(0.999), $"LSI loading {c}");
+            Assert.That(ours.Average(), Is.EqualTo(0).Within(1e-5));
+            Assert.That(Math.Sqrt(ours.Select(x => x * x).Average()), Is.EqualTo(1).Within(1e-4), "scaled to unit standard deviation");
+        }
+    }
+
+    private static double Cosine(double[] a, double[] b) =>
+        a.Zip(b, (x, y) => x * y).Sum() / Math.Sqrt(a.Sum(x => x * x) * b.Sum(y => y * y));
 
     [Test]
     public void GuideAssignmentMatchesTheReferenceAndThePapalexiLabels()
