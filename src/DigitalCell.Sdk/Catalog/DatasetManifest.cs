@@ -102,8 +102,10 @@ public static class DatasetManifest
             string name = file.GetProperty("name").GetString()!;
             if (!names.Add(name)) yield return ($"$.files[{i}].name", $"file name '{name}' appears twice");
             string format = file.GetProperty("format").GetString()!;
-            if (file.TryGetProperty("load", out _) && format is not ("zip" or "tar.gz"))
+            if (file.TryGetProperty("load", out var load) && format is not ("zip" or "tar.gz"))
                 yield return ($"$.files[{i}].load", $"'load' names a file inside an archive, but the format is {format}");
+            if (load.ValueKind == JsonValueKind.String && load.GetString()!.Split('/').Any(part => part is "" or "." or ".."))
+                yield return ($"$.files[{i}].load", $"'{load.GetString()}' must be a relative path inside the archive without '.', '..' or empty parts");
             i++;
         }
     }
