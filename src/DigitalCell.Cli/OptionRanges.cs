@@ -32,4 +32,15 @@ internal static class OptionRanges
         });
         return option;
     }
+
+    /// <summary>Requires a value of at least <paramref name="minimum"/> when the option is given.</summary>
+    public static Option<long?> AtLeast(this Option<long?> option, long minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is { } value && value < minimum)
+                result.AddError($"{option.Name} must be at least {minimum}, got {value}.");
+        });
+        return option;
+    }
 }

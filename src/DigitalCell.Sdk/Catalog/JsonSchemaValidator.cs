@@ -51,7 +51,7 @@ internal sealed class JsonSchemaValidator
     {
         if (schema.TryGetProperty("type", out var type) && !MatchesType(type, value))
         {
-            errors.Add((path, $"expected {Describe(type)}, found {Kind(value)}"));
+            errors.Add((path, $"expected {Describe(type)}, found {Kind(value)}{(value.ValueKind == JsonValueKind.Number ? " " + value.GetRawText() : "")}"));
             return;
         }
         // Keywords other than type constrain only values of their own kind (JSON Schema semantics), so a null
