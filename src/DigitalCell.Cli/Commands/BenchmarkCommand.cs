@@ -34,7 +34,7 @@ public static class BenchmarkCommand
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
-        var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };
+        var force = OutputArguments.Force();
         var catalog = new CatalogArguments();
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
@@ -59,6 +59,7 @@ public static class BenchmarkCommand
     internal static async Task<int> RunAsync(BenchmarkRequest request, DatasetCatalog catalog, Func<string, IPerturbationModel> createModel,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        AtomicFile.CheckReplaceable(request.Output, request.Force); // before the data load and the fits, not after
         var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
             request.Subsets ?? [], cancellationToken);
         return Run(loaded.Data, loaded.Schema, loaded.Id, request, createModel, output, error, cancellationToken, loaded.Notes);
