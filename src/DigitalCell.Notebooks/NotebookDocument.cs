@@ -49,11 +49,12 @@ public sealed class NotebookDocument
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            // Duplicate keys are an error here rather than an ArgumentException when the object is first read.
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new DigitalCellException(path, null, $"not valid notebook JSON ({e.Message}).", e);
+            throw new DigitalCellException(path, $"line {(e.LineNumber ?? 0) + 1}", $"not valid notebook JSON ({e.Message}).", e);
         }
         if (node is not JsonObject root)
             throw new DigitalCellException(path, "$", $"not a Jupyter notebook: expected a JSON object, found {Kind(node)}.");

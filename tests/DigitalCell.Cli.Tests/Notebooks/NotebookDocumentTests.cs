@@ -13,6 +13,7 @@ public class NotebookDocumentTests : TempDirectoryTest
 
     [TestCase("$", "[1, 2]", "not a Jupyter notebook: expected a JSON object, found a list")]
     [TestCase("$.cells", """{"cells": {"0": {}}, "nbformat": 4}""", "expected the list of cells, found an object")]
+    [TestCase("line 1", """{"cells": [], "cells": {}, "nbformat": 4}""", "not valid notebook JSON")]
     [TestCase("$.nbformat", "nbformat=4.5", "version 4.5 is not supported")]
     [TestCase("$.nbformat", "nbformat=1e30", "version 1e30 is not supported")]
     [TestCase("$.metadata", "metadata=[]", "expected a JSON object, found a list")]
