@@ -129,6 +129,50 @@ public class HardeningTests : TempDirectoryTest
         Assert.That(r.Error, Does.StartWith("error: --max-download-size must be at least 1"));
     }
 
+    /// <summary>Every option with a fixed set of values refuses another at the parser (exit 2, nothing read) and lists the valid ones.</summary>
+    [TestCase("--hvg-flavor", "Dispersion SeuratV3", "preprocess", "missing.h5ad", "out.h5ad", "--hvg-flavor", "bogus")]
+    [TestCase("--layout", "one of h5ad, tahoe, wide, long", "simulate", "--out", "{out}", "--layout", "bogus")]
+    [TestCase("--method", "one of wilcoxon, t-test", "de", "missing.h5ad", "--groupby", "g", "--reference", "c", "--out", "x.csv", "--method", "bogus")]
+    [TestCase("--convention", "one of scanpy, cell-eval, vcc2025", "de", "missing.h5ad", "--groupby", "g", "--reference", "c", "--out", "x.csv", "--convention", "bogus")]
+    [TestCase("--mode", "cell-eval or vcc2025", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--mode", "bogus")]
+    [TestCase("--metrics", "Known: pearson_delta, mse", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--metrics", "bogus")]
+    [TestCase("--figures", "use html, png, svg", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--figures", "png,gif")]
+    [TestCase("--mode", "cell-eval or vcc2025", "benchmark", "--data", "missing.h5ad", "--mode", "bogus")]
+    [TestCase("--metrics", "Known: pearson_delta, mse", "benchmark", "--data", "missing.h5ad", "--metrics", "pearson_delta,bogus")]
+    [TestCase("--models", "Known: control-mean, cell-mean", "benchmark", "--data", "missing.h5ad", "--models", "cell-mean,bogus")]
+    [TestCase("--split", "Use unseen:FRACTION[:VALIDATION], gears", "benchmark", "--data", "missing.h5ad", "--split", "bogus:0.2")]
+    [TestCase("--split", "'x' is not a number", "benchmark", "--data", "missing.h5ad", "--split", "unseen:x")]
+    [TestCase("--figures", "use html, png, svg", "benchmark", "--data", "missing.h5ad", "--figures", "gif")]
+    [TestCase("--device", "use auto, cpu or cuda", "train", "missing.h5ad", "--out", "{out}", "--device", "tpu")]
+    [TestCase("--split", "Use unseen:FRACTION[:VALIDATION], gears", "train", "missing.h5ad", "--out", "{out}", "--split", "random")]
+    public void AnUnknownValueIsAUsageErrorListingTheValidOnes(string option, string listed, params string[] template)
+    {
+        string[] args = template.Select(a => a == "{out}" ? Path.Combine(Temp, "out") : a).ToArray();
+
+        var r = RunAnyCommand(args);
+
+        Assert.That(r.ExitCode, Is.EqualTo(Program.UsageExitCode), r.Error);
+        Assert.That(r.Error, Does.StartWith("error: ").And.Contain(option).And.Contain(listed));
+        Assert.That(r.Error, Does.Contain(args[^1].Split(',')[^1].Split(':')[^1]), "the refused value is quoted");
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "refused before any work");
+    }
+
+    [Test]
+    public void WarningsQuotingFileContentsAreNeutralised()
+    {
+        // A label from the file reaches the convert warning through the name of a layer the target cannot hold.
+        string input = Path.Combine(Temp, "escapes.h5ad");
+        var x = DenseCellMatrix.From(new float[,] { { 1, 2 }, { 3, 4 } });
+        var data = CellDataset.FromMatrix(x, ["a", "b"], ["g1", "g2"]).WithLayer("raw\u001b[2J\u001b]0;pwned\u0007", x);
+        data.Write(input);
+
+        var r = Dcell.Run("convert", input, Path.Combine(Temp, "out.parquet"));
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        Assert.That(r.Error, Does.Contain("raw?[2J?]0;pwned?"));
+        Assert.That(r.Error.Replace("\n", ""), Does.Not.Match(@"[\u0000-\u001f\u007f-\u009f]"));
+    }
+
     private static Dcell.Result RunAnyCommand(string[] args)
     {
         if (args[0] is not ("train" or "finetune")) return Dcell.Run(args);

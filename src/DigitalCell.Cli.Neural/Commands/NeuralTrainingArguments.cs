@@ -18,11 +18,11 @@ internal sealed class NeuralTrainingArguments
     public Option<bool> Force { get; } = OutputArguments.Force();
     public Option<string> Column { get; } = new("--perturbation-column") { Description = "obs column with perturbation labels.", DefaultValueFactory = _ => "perturbation" };
     public Option<string> Control { get; } = new("--control") { Description = "Label of control cells.", DefaultValueFactory = _ => "control" };
-    public Option<string> Split { get; } = new("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" };
+    public Option<string> Split { get; } = new Option<string>("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the split, initialisation and batches.", DefaultValueFactory = _ => 0 };
     public Option<int> Steps { get; } = new Option<int>("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps }.Within(1, 10_000_000);
     public Option<double> LearningRate { get; } = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate }.Within(0, 10);
-    public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Device { get; } = new Option<string>("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" }.CheckedBy(d => TorchRuntime.ParseDevice(d));
     public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file written every --checkpoint-every steps; an existing one is resumed." };
     public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery }.Within(1, 10_000_000);
 
@@ -41,7 +41,7 @@ internal sealed class NeuralTrainingArguments
         AtomicFile.CheckReplaceable(parse.GetRequiredValue(Out), parse.GetValue(Force)); // before hours of training, not after
         var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(Data)), parse.GetValue(Subset) ?? [], []);
         var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control)) with { ContextColumn = parse.GetValue(Context) };
-        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(warning);
+        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(Program.TerminalLine(warning));
         var spec = parse.GetRequiredValue(Split);
         var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
         return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: parse.GetRequiredValue(Data)), split);

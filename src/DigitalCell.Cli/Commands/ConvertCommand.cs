@@ -24,7 +24,7 @@ public static class ConvertCommand
             var data = CellDataset.Read(from);
             var error = parse.InvocationConfiguration.Error;
             foreach (var loss in CellDatasetFiles.WhatWouldBeDropped(data, target))
-                error.WriteLine($"warning: {target} cannot hold {loss}; not written.");
+                error.WriteLine(Program.TerminalLine($"warning: {target} cannot hold {loss}; not written."));
             data.Write(to, replace);
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} ({target}).");
             return 0;

@@ -61,7 +61,7 @@ public static class DemoCommand
             console.MarkupLine($"[bold]{Markup.Escape(entry.Id)}[/] ({Markup.Escape(entry.Citation.ToString())}): {data.CellCount:N0} cells × {data.GeneCount:N0} genes, " +
                                $"{groups.Count(g => !g.Control)} perturbations, controls: {string.Join(", ", schema.ControlLabels)}");
             var table = new Table().AddColumn("Perturbation").AddColumn(new TableColumn("Cells").RightAligned()).AddColumn("Role");
-            foreach (var g in groups) table.AddRow(Markup.Escape(g.Label), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
+            foreach (var g in groups) table.AddRow(Markup.Escape(Program.TerminalLine(g.Label)), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
             console.Write(table);
 
             string summary = JsonSerializer.Serialize(new

@@ -25,8 +25,8 @@ public static class ScoreCommand
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
         var subset = DataArguments.SubsetOption();
-        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
+        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" }.CheckedBy(m => Metrics.Parse(m));
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name }.CheckedBy(m => ScoringMode.Parse(m));
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var figures = FigureArguments.Create();
@@ -50,7 +50,7 @@ public static class ScoreCommand
             var err = parse.InvocationConfiguration.Error;
             if (ContextColumns.Warning(realData, new PerturbationSchema(perturbationColumn, controlLabel) with { ContextColumn = contextColumn }) is string warning)
             {
-                err.WriteLine(warning);
+                err.WriteLine(Program.TerminalLine(warning));
                 notes.Add(warning);
             }
             // Systema's reference needs training data, which predictions made elsewhere do not come with.

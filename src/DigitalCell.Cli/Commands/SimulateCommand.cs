@@ -19,7 +19,7 @@ public static class SimulateCommand
         var contexts = new Option<int>("--contexts") { Description = "Number of contexts (cell lines), each with its own controls.", DefaultValueFactory = _ => 2 };
         var shards = new Option<int>("--shards") { Description = "Number of shard files.", DefaultValueFactory = _ => 4 };
         var layout = new Option<string>("--layout") { Description = "h5ad, tahoe (Tahoe-100M's Parquet layout), wide or long (our Parquet layouts).", DefaultValueFactory = _ => "h5ad" };
-        layout.AcceptOnlyFromAmong("h5ad", "tahoe", "wide", "long");
+        layout.OneOf("h5ad", "tahoe", "wide", "long");
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder for the shards (replaced whole, so no stale shard of an earlier run stays).", Required = true };
         var force = OutputArguments.Force();

@@ -81,6 +81,20 @@ public class DatasetManifestTests
         Assert.That(error.Message, Does.Contain(number));
     }
 
+    [TestCase("$.title", "\u001b[2J\u001b]0;pwned\u0007")]
+    [TestCase("$.citation.authors[0]", "A.\u202eevil")]
+    public void A_string_with_terminal_escapes_is_refused(string field, string text)
+    {
+        var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json")))!.AsObject();
+        if (field == "$.title") entry["title"] = text;
+        else entry["citation"]!["authors"]![0] = text;
+
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(entry.ToJsonString(), "escapes.json"));
+
+        Assert.That(error!.Element, Is.EqualTo(field));
+        Assert.That(error.Message, Does.Contain("control or format character"));
+    }
+
     [TestCase("../../outside.h5ad")]
     [TestCase("bundle/../../outside.h5ad")]
     [TestCase("./train.h5")]
