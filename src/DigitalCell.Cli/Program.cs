@@ -105,18 +105,21 @@ public static class Program
         return ErrorExitCode;
     }
 
+    /// <summary>The one <c>error:</c> line for <paramref name="message"/> (see <see cref="TerminalLine"/>).</summary>
+    public static string ErrorLine(string message) => "error: " + TerminalLine(message);
+
     /// <summary>
-    /// The one <c>error:</c> line for <paramref name="message"/>: line breaks joined, and every other control or
-    /// format character (escape sequences, bidi overrides) shown as <c>?</c>, since messages quote file contents and
-    /// a terminal would otherwise obey them.
+    /// <paramref name="text"/> made safe to print as one line: line breaks joined, and every other control or format
+    /// character (escape sequences, bidi overrides) shown as <c>?</c>, since errors, warnings and notes quote file
+    /// contents and a terminal would otherwise obey them. Every such line dcell prints goes through here.
     /// </summary>
-    public static string ErrorLine(string message)
+    public static string TerminalLine(string text)
     {
-        var oneLine = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return "error: " + string.Create(oneLine.Length, oneLine, (span, text) =>
+        var oneLine = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return string.Create(oneLine.Length, oneLine, (span, line) =>
         {
-            for (int i = 0; i < text.Length; i++)
-                span[i] = char.IsControl(text[i]) || char.GetUnicodeCategory(text[i]) == System.Globalization.UnicodeCategory.Format ? '?' : text[i];
+            for (int i = 0; i < line.Length; i++)
+                span[i] = char.IsControl(line[i]) || char.GetUnicodeCategory(line[i]) == System.Globalization.UnicodeCategory.Format ? '?' : line[i];
         });
     }
 }

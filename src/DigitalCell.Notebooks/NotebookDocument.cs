@@ -49,23 +49,90 @@ public sealed class NotebookDocument
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            // Duplicate keys are an error here rather than an ArgumentException when the object is first read.
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new DigitalCellException(path, null, $"not valid notebook JSON ({e.Message}).", e);
+            throw new DigitalCellException(path, $"line {(e.LineNumber ?? 0) + 1}", $"not valid notebook JSON ({e.Message}).", e);
         }
-        if (node is not JsonObject root || root["cells"] is not JsonArray cells)
-            throw new DigitalCellException(path, null, "not a Jupyter notebook: the JSON has no 'cells' list.");
-        int format = root["nbformat"]?.GetValueKind() == JsonValueKind.Number ? root["nbformat"]!.GetValue<int>() : 0;
+        if (node is not JsonObject root)
+            throw new DigitalCellException(path, "$", $"not a Jupyter notebook: expected a JSON object, found {Kind(node)}.");
+        if (root["cells"] is not JsonArray cells)
+            throw new DigitalCellException(path, "$.cells", root.ContainsKey("cells")
+                ? $"expected the list of cells, found {Kind(root["cells"])}."
+                : "not a Jupyter notebook: the JSON has no 'cells' list.");
+        var formatNode = root["nbformat"];
+        int format = formatNode is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out int n) ? n : 0;
         if (format != 4)
-            throw new DigitalCellException(path, "nbformat", $"version {format} is not supported; expected nbformat 4.");
-        string? kernel = root["metadata"]?["kernelspec"]?["name"]?.GetValue<string>();
+            throw new DigitalCellException(path, "$.nbformat", $"version {(formatNode is null ? "(missing)" : Shorten(formatNode.ToJsonString()))} is not supported; expected nbformat 4.");
+        var kernelspec = OptionalObject(root, "metadata", path, "$")?["kernelspec"];
+        string? kernel = kernelspec is JsonObject spec ? OptionalString(spec, "name", path, "$.metadata.kernelspec") : null;
         if (kernel != CSharpKernelName)
-            throw new DigitalCellException(path, "metadata.kernelspec.name",
+            throw new DigitalCellException(path, "$.metadata.kernelspec.name",
                 $"'{kernel ?? "(missing)"}' is not the .NET Interactive C# kernel; expected '{CSharpKernelName}'.");
+        for (int i = 0; i < cells.Count; i++) CheckCell(cells[i], path, $"$.cells[{i}]");
         return new NotebookDocument(path, root, cells);
     }
+
+    /// <summary>
+    /// Checks the parts of a cell the runner reads, so a value of the wrong JSON type is an error naming its path
+    /// rather than an exception from deep inside the runner.
+    /// </summary>
+    private static void CheckCell(JsonNode? cell, string path, string at)
+    {
+        if (cell is not JsonObject c) throw new DigitalCellException(path, at, $"expected a cell (a JSON object), found {Kind(cell)}.");
+        OptionalString(c, "cell_type", path, at);
+        if (c["source"] is JsonArray lines)
+        {
+            for (int i = 0; i < lines.Count; i++)
+                if (lines[i]?.GetValueKind() != JsonValueKind.String)
+                    throw new DigitalCellException(path, $"{at}.source[{i}]", $"expected a line of text, found {Kind(lines[i])}.");
+        }
+        else if (c.ContainsKey("source"))
+        {
+            OptionalString(c, "source", path, at);
+        }
+        if (OptionalObject(c, "metadata", path, at) is { } metadata && metadata["tags"] is { } tags)
+        {
+            if (tags is not JsonArray list || list.Any(t => t?.GetValueKind() != JsonValueKind.String))
+                throw new DigitalCellException(path, $"{at}.metadata.tags", $"expected a list of strings, found {Shorten(tags.ToJsonString())}.");
+        }
+        if (c.ContainsKey("outputs") && c["outputs"] is not JsonArray)
+            throw new DigitalCellException(path, $"{at}.outputs", $"expected a list of outputs, found {Kind(c["outputs"])}.");
+    }
+
+    /// <summary>The optional string member <paramref name="name"/>; another type is an error naming its path.</summary>
+    private static string? OptionalString(JsonObject parent, string name, string path, string at) => parent[name] switch
+    {
+        null when !parent.ContainsKey(name) => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        var other => throw new DigitalCellException(path, $"{at}.{name}", $"expected a string, found {Kind(other)}."),
+    };
+
+    /// <summary>The optional object member <paramref name="name"/>; another type is an error naming its path.</summary>
+    private static JsonObject? OptionalObject(JsonObject parent, string name, string path, string at) => parent[name] switch
+    {
+        null when !parent.ContainsKey(name) => null,
+        JsonObject obj => obj,
+        var other => throw new DigitalCellException(path, $"{at}.{name}", $"expected a JSON object, found {Kind(other)}."),
+    };
+
+    private static string Kind(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "a list",
+        _ => node.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => $"the number {Shorten(node.ToJsonString())}",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => node.GetValueKind().ToString().ToLowerInvariant(),
+        },
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>The notebook as nbformat JSON, laid out as Jupyter writes it (sorted keys, one-space indent,
     /// multi-line strings as lists of lines) so that re-running a committed notebook gives small diffs.</summary>

@@ -183,7 +183,10 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
     }
 
     /// <summary>Writes <c>model.safetensors</c> and <c>model-card.json</c> into <paramref name="directory"/> (atomically).</summary>
-    public void Save(string directory)
+    public void Save(string directory) => Save(directory, force: false);
+
+    /// <summary>Like <see cref="Save(string)"/>; <paramref name="force"/> replaces a folder holding files this SDK did not write.</summary>
+    public void Save(string directory, bool force)
     {
         var network = Network;
         AtomicFile.WriteDirectory(directory, temp =>
@@ -197,10 +200,10 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
             SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
                 SafeTensor.FromFloats("control_cells", [Encoding.ControlCount, Genes.Count], Encoding.ControlCells)), metadata);
             Card.Save(temp);
-        });
+        }, force);
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/> onto the chosen device.</summary>
+    /// <summary>Loads a model saved by <see cref="Save(string)"/> onto the chosen device.</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto)
     {
         var card = ModelCard.Load(directory);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Tests.Shared;
 
@@ -60,6 +61,125 @@ public class HardeningTests : TempDirectoryTest
         Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode), r.Error);
         Assert.That(r.Error, Does.Contain("'notes.txt', which dcell did not write"));
         Assert.That(Directory.GetFileSystemEntries(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { "notes.txt" }));
+    }
+
+    /// <summary>Every command that writes a folder refuses one holding a user's file, before reading its input, and says how to override.</summary>
+    [TestCase("convert", "missing.h5ad", "{out}")]
+    [TestCase("convert", "missing.h5mu", "{out}")]
+    [TestCase("preprocess", "missing.h5ad", "{out}")]
+    [TestCase("score", "--real", "r.h5ad", "--pred", "p.h5ad", "--out", "{out}")]
+    [TestCase("simulate", "--out", "{out}")]
+    [TestCase("benchmark", "--data", "missing.h5ad", "--out", "{out}")]
+    [TestCase("demo", "--output", "{out}")]
+    [TestCase("train", "missing.h5ad", "--out", "{out}")]
+    [TestCase("finetune", "missing.h5ad", "--from", "model", "--out", "{out}")]
+    public void EveryFolderOutputRefusesAFolderItDidNotWriteAndSuggestsForce(params string[] template)
+    {
+        string folder = Path.Combine(Temp, "out");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+        string[] args = template.Select(a => a == "{out}" ? folder : a).ToArray();
+
+        var r = RunAnyCommand(args);
+
+        Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode), r.Error);
+        Assert.That(r.Error, Does.StartWith($"error: {folder}: the folder exists and holds 'notes.txt', which dcell did not write").And.Contain("pass --force"));
+        Assert.That(r.Error.TrimEnd('\n'), Does.Not.Contain("\n"), "one line");
+        Assert.That(Directory.GetFileSystemEntries(Temp).Select(Path.GetFileName), Is.EqualTo(new[] { "out" }), "no temporary or lock left");
+        Assert.That(File.ReadAllText(Path.Combine(folder, "notes.txt")), Is.EqualTo("mine"));
+    }
+
+    [Test]
+    public void ForceReplacesTheFolderAndARepeatedRunNeedsNoForce()
+    {
+        string folder = Path.Combine(Temp, "shards");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "part-00009.h5ad"), "a stale shard of another run");
+        string[] args = ["simulate", "--cells", "40", "--genes", "6", "--perturbations", "2", "--contexts", "1", "--shards", "2", "--out", folder];
+
+        Assert.That(Dcell.Run(args).ExitCode, Is.EqualTo(Program.ErrorExitCode));
+        var forced = Dcell.Run([.. args, "--force"]);
+        Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
+        var again = Dcell.Run(args);
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { AtomicFile.OutputMarker, "part-00000.h5ad", "part-00001.h5ad" }));
+    }
+
+    [Test]
+    public void NanIntoPcaNamesTheFileTheCellAndTheGene()
+    {
+        string input = Path.Combine(Temp, "nan.h5ad");
+        var x = DenseCellMatrix.From(new float[,] { { 1, 2, 3 }, { 4, float.NaN, 6 }, { 7, 8, 9 }, { 1, 0, 2 } });
+        CellDataset.FromMatrix(x, ["AAAC-1", "AAAG-1", "AAAT-1", "AACA-1"], ["IFNGR1", "STAT1", "JAK2"]).Write(input);
+
+        var r = Dcell.Run("preprocess", input, Path.Combine(Temp, "out.h5ad"), "--pca", "2");
+
+        Assert.That(r.ExitCode, Is.EqualTo(Program.ErrorExitCode), r.Error);
+        Assert.That(r.Error, Is.EqualTo($"error: {input}: PCA: X is NaN at cell 'AAAG-1' (row 1), gene 'STAT1' (column 1); NaN/∞ have no principal components (drop or impute them first).\n"));
+        Assert.That(File.Exists(Path.Combine(Temp, "out.h5ad")), Is.False);
+    }
+
+    [TestCase("0")]
+    [TestCase("-5")]
+    public void MaxDownloadSizeMustBePositive(string value)
+    {
+        var r = Dcell.Run("datasets", "fetch", "norman2019", "--max-download-size", value, "--cache-dir", Temp);
+        Assert.That(r.ExitCode, Is.EqualTo(Program.UsageExitCode), r.Error);
+        Assert.That(r.Error, Does.StartWith("error: --max-download-size must be at least 1"));
+    }
+
+    /// <summary>Every option with a fixed set of values refuses another at the parser (exit 2, nothing read) and lists the valid ones.</summary>
+    [TestCase("--hvg-flavor", "Dispersion SeuratV3", "preprocess", "missing.h5ad", "out.h5ad", "--hvg-flavor", "bogus")]
+    [TestCase("--layout", "one of h5ad, tahoe, wide, long", "simulate", "--out", "{out}", "--layout", "bogus")]
+    [TestCase("--method", "one of wilcoxon, t-test", "de", "missing.h5ad", "--groupby", "g", "--reference", "c", "--out", "x.csv", "--method", "bogus")]
+    [TestCase("--convention", "one of scanpy, cell-eval, vcc2025", "de", "missing.h5ad", "--groupby", "g", "--reference", "c", "--out", "x.csv", "--convention", "bogus")]
+    [TestCase("--mode", "cell-eval or vcc2025", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--mode", "bogus")]
+    [TestCase("--metrics", "Known: pearson_delta, mse", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--metrics", "bogus")]
+    [TestCase("--figures", "use html, png, svg", "score", "--real", "r.h5ad", "--pred", "p.h5ad", "--figures", "png,gif")]
+    [TestCase("--mode", "cell-eval or vcc2025", "benchmark", "--data", "missing.h5ad", "--mode", "bogus")]
+    [TestCase("--metrics", "Known: pearson_delta, mse", "benchmark", "--data", "missing.h5ad", "--metrics", "pearson_delta,bogus")]
+    [TestCase("--models", "Known: control-mean, cell-mean", "benchmark", "--data", "missing.h5ad", "--models", "cell-mean,bogus")]
+    [TestCase("--split", "Use unseen:FRACTION[:VALIDATION], gears", "benchmark", "--data", "missing.h5ad", "--split", "bogus:0.2")]
+    [TestCase("--split", "'x' is not a number", "benchmark", "--data", "missing.h5ad", "--split", "unseen:x")]
+    [TestCase("--figures", "use html, png, svg", "benchmark", "--data", "missing.h5ad", "--figures", "gif")]
+    [TestCase("--device", "use auto, cpu or cuda", "train", "missing.h5ad", "--out", "{out}", "--device", "tpu")]
+    [TestCase("--split", "Use unseen:FRACTION[:VALIDATION], gears", "train", "missing.h5ad", "--out", "{out}", "--split", "random")]
+    public void AnUnknownValueIsAUsageErrorListingTheValidOnes(string option, string listed, params string[] template)
+    {
+        string[] args = template.Select(a => a == "{out}" ? Path.Combine(Temp, "out") : a).ToArray();
+
+        var r = RunAnyCommand(args);
+
+        Assert.That(r.ExitCode, Is.EqualTo(Program.UsageExitCode), r.Error);
+        Assert.That(r.Error, Does.StartWith("error: ").And.Contain(option).And.Contain(listed));
+        Assert.That(r.Error, Does.Contain(args[^1].Split(',')[^1].Split(':')[^1]), "the refused value is quoted");
+        Assert.That(Directory.GetFileSystemEntries(Temp), Is.Empty, "refused before any work");
+    }
+
+    [Test]
+    public void WarningsQuotingFileContentsAreNeutralised()
+    {
+        // A label from the file reaches the convert warning through the name of a layer the target cannot hold.
+        string input = Path.Combine(Temp, "escapes.h5ad");
+        var x = DenseCellMatrix.From(new float[,] { { 1, 2 }, { 3, 4 } });
+        var data = CellDataset.FromMatrix(x, ["a", "b"], ["g1", "g2"]).WithLayer("raw\u001b[2J\u001b]0;pwned\u0007", x);
+        data.Write(input);
+
+        var r = Dcell.Run("convert", input, Path.Combine(Temp, "out.parquet"));
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        Assert.That(r.Error, Does.Contain("raw?[2J?]0;pwned?"));
+        Assert.That(r.Error.Replace("\n", ""), Does.Not.Match(@"[\u0000-\u001f\u007f-\u009f]"));
+    }
+
+    private static Dcell.Result RunAnyCommand(string[] args)
+    {
+        if (args[0] is not ("train" or "finetune")) return Dcell.Run(args);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = DigitalCell.Cli.Neural.NeuralProgram.Run(args, output, error);
+        return new Dcell.Result(code, output.ToString(), error.ToString());
     }
 
     [Test]

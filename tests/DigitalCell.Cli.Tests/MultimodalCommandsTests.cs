@@ -57,7 +57,7 @@ public class MultimodalCommandsTests : TempDirectoryTest
         string path = SharedData.File(Mimitou), outDir = Path.Combine(Temp, "split") + Path.DirectorySeparatorChar;
         var result = Dcell.Run("convert", path, outDir);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "hto.h5ad", "prot.h5ad", "rna.h5ad" }));
+        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { Sdk.IO.AtomicFile.OutputMarker, "hto.h5ad", "prot.h5ad", "rna.h5ad" }), "one folder swapped in whole, with its marker");
         var matches = PythonPeer.RunJson(SplitMatches, path, outDir.TrimEnd(Path.DirectorySeparatorChar));
         foreach (var m in matches.EnumerateObject()) Assert.That(m.Value.GetBoolean(), Is.True, m.Name);
     }

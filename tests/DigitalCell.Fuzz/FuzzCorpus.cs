@@ -12,7 +12,7 @@ namespace DigitalCell.Fuzz;
 
 /// <summary>
 /// A seeded generator of hostile inputs: valid files written by the SDK itself (h5ad plain and gzip, a 10x
-/// directory, wide Parquet, safetensors, a catalog manifest), then mutated: truncation, byte flips anywhere, in the
+/// directory, wide Parquet, safetensors, a catalog manifest, a .NET Interactive notebook), then mutated: truncation, byte flips anywhere, in the
 /// HDF5 superblock or next to a B-tree/heap/object-header signature, "shape bombs" (the numbers of cells, genes and
 /// stored values replaced by huge or negative ones wherever they are stored), and JSON type confusion. The same seed
 /// always yields the same cases.
@@ -47,6 +47,7 @@ public sealed class FuzzCorpus
             new SafeTensor("w", SafeTensorDType.F32, [Genes, 3], new byte[Genes * 3 * 4]),
             new SafeTensor("b", SafeTensorDType.F32, [3], new byte[12])], new Dictionary<string, string> { ["format"] = "pt" });
         _bases["manifest"] = Encoding.UTF8.GetBytes(Manifest);
+        _bases["notebook"] = Encoding.UTF8.GetBytes(Notebook);
     }
 
     /// <summary>Case <paramref name="index"/> of the campaign with <paramref name="seed"/>, its files written.</summary>
@@ -57,7 +58,7 @@ public sealed class FuzzCorpus
         Directory.CreateDirectory(dir);
         string outDir = Path.Combine(dir, "out");
         Directory.CreateDirectory(outDir);
-        switch (index % 6)
+        switch (index % 7)
         {
             case 0:
             case 1:
@@ -98,6 +99,13 @@ public sealed class FuzzCorpus
                 string input = Path.Combine(dir, "in.safetensors");
                 File.WriteAllBytes(input, bytes);
                 return new FuzzCase($"safetensors-{how}-{index:D5}", input, null, ["safetensors", input]);
+            }
+            case 5:
+            {
+                var (how, bytes) = rng.Next(3) == 0 ? MutateBytes(rng, _bases["notebook"]) : ("json", Encoding.UTF8.GetBytes(ConfuseJson(rng, Notebook)));
+                string input = Path.Combine(dir, "in.ipynb");
+                File.WriteAllBytes(input, bytes);
+                return new FuzzCase($"notebook-{how}-{index:D5}", input, null, ["notebook-read", input]);
             }
             default:
             {
@@ -279,6 +287,14 @@ public sealed class FuzzCorpus
         using (var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress)) gz.CopyTo(output);
         return output.ToArray();
     }
+
+    private const string Notebook = """
+        {"cells": [{"cell_type": "markdown", "id": "a1", "metadata": {}, "source": ["# Fuzz\n", "text"]},
+                   {"cell_type": "code", "execution_count": null, "id": "b2", "metadata": {"tags": ["parameters"], "dotnet_interactive": {"language": "csharp"}},
+                    "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}], "source": ["var x = 1;\n", "x"]}],
+         "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "C#"}},
+         "nbformat": 4, "nbformat_minor": 5}
+        """;
 
     private const string Manifest = """
         {"id": "fuzz2024", "title": "Fuzz", "description": "A manifest entry to mutate.",

@@ -36,19 +36,23 @@ public static class Program
             Console.Out.Flush();
             var error = new StringWriter();
             var watch = Stopwatch.StartNew();
-            int code = c.Arguments[0] == "safetensors" ? ReadSafeTensors(c.Arguments[1], error) : Cli.Program.Run(c.Arguments, TextWriter.Null, error);
+            int code = c.Arguments[0] is "safetensors" or "notebook-read" ? ReadWithoutCommand(c.Arguments[0], c.Arguments[1], error) : Cli.Program.Run(c.Arguments, TextWriter.Null, error);
             Console.Out.WriteLine($"END\t{c.Id}\t{code}\t{watch.ElapsedMilliseconds}\t{FuzzCampaign.Escape(error.ToString())}");
             Console.Out.Flush();
         }
         return 0;
     }
 
-    /// <summary>The model-weights reader has no command of its own; errors are reported the way dcell reports them.</summary>
-    private static int ReadSafeTensors(string path, TextWriter error)
+    /// <summary>
+    /// Readers without a read-only command of their own (model weights; notebooks, whose command would start the kernel
+    /// on every mutation that stays valid); errors are reported the way dcell reports them.
+    /// </summary>
+    private static int ReadWithoutCommand(string reader, string path, TextWriter error)
     {
         try
         {
-            SafeTensors.Read(path);
+            if (reader == "safetensors") SafeTensors.Read(path);
+            else Notebooks.NotebookDocument.Load(path);
             return 0;
         }
         catch (DigitalCellException e)

@@ -16,13 +16,14 @@ internal sealed class NeuralTrainingArguments
 {
     public Argument<string> Data { get; } = new("data") { Description = "Training dataset (X in the space to predict, e.g. log1p-normalised HVGs): " + CellDatasetFiles.SupportedFormats };
     public Option<string> Out { get; } = new("--out", "-o") { Description = "Model directory to write (model.safetensors + model-card.json).", Required = true };
+    public Option<bool> Force { get; } = OutputArguments.Force();
     public Option<string> Column { get; } = new("--perturbation-column") { Description = "obs column with perturbation labels.", DefaultValueFactory = _ => "perturbation" };
     public Option<string> Control { get; } = new("--control") { Description = "Label of control cells.", DefaultValueFactory = _ => "control" };
-    public Option<string> Split { get; } = new("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" };
+    public Option<string> Split { get; } = new Option<string>("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the split, initialisation and batches.", DefaultValueFactory = _ => 0 };
     public Option<int> Steps { get; } = new Option<int>("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps }.Within(1, 10_000_000);
     public Option<double> LearningRate { get; } = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new TrainingOptions().LearningRate }.Within(0, 10);
-    public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Device { get; } = new Option<string>("--device") { Description = "auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" }.CheckedBy(d => TorchRuntime.ParseDevice(d));
     public Option<string?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file written every --checkpoint-every steps; an existing one is resumed." };
     public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => new TrainingOptions().CheckpointEvery }.Within(1, 10_000_000);
 
@@ -32,15 +33,16 @@ internal sealed class NeuralTrainingArguments
     public void AddTo(Command command)
     {
         command.Add(Data);
-        foreach (Option option in new Option[] { Out, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
+        foreach (Option option in new Option[] { Out, Force, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
             command.Add(option);
     }
 
     public (PerturbationTrainingSet Set, PerturbationSplit Split) TrainingSet(ParseResult parse)
     {
+        AtomicFile.CheckReplaceable(parse.GetRequiredValue(Out), parse.GetValue(Force)); // before hours of training, not after
         var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(Data)), parse.GetValue(Subset) ?? [], []);
         var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control)) with { ContextColumn = parse.GetValue(Context) };
-        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(warning);
+        if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(Program.TerminalLine(warning));
         var spec = parse.GetRequiredValue(Split);
         var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
         return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: parse.GetRequiredValue(Data)), split);
@@ -54,7 +56,7 @@ internal sealed class NeuralTrainingArguments
     };
 
     /// <summary>Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model and its split.</summary>
-    public static int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split, string outDirectory,
+    public int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split,
         Action<IProgress<FitProgress>> train)
     {
         try
@@ -71,10 +73,11 @@ internal sealed class NeuralTrainingArguments
         catch (OperationCanceledException)
         {
             var resume = model.Options.CheckpointPath is { } c ? $"; run the same command again to resume from {c}" : "; pass --checkpoint to make training resumable";
-            parse.InvocationConfiguration.Error.WriteLine($"error: training interrupted{resume}");
+            parse.InvocationConfiguration.Error.WriteLine(Program.ErrorLine($"training interrupted{resume}"));
             return 130;
         }
-        model.Save(outDirectory);
+        string outDirectory = parse.GetRequiredValue(Out);
+        model.Save(outDirectory, parse.GetValue(Force));
         AtomicFile.AddToDirectory(outDirectory, "split.json", split.Save);
         var metric = model.Card.Metrics.TryGetValue("validation_mean_profile_mse", out var m) ? $", validation mean-profile MSE {m:G4}" : "";
         parse.InvocationConfiguration.Output.WriteLine($"Saved {model.Name} model ({model.Genes.Count} genes, {model.KnownTargets.Count} targets{metric}) to {outDirectory}");

@@ -37,7 +37,7 @@ public static class PredictCommand
                     csv.Append(Quote(labels[i])).Append(',')
                         .AppendJoin(',', prediction.Means.Row(i).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
                 AtomicFile.WriteAllText(parse.GetRequiredValue(output), csv.ToString());
-                foreach (var note in prediction.Notes) parse.InvocationConfiguration.Error.WriteLine($"note: {note}");
+                foreach (var note in prediction.Notes) parse.InvocationConfiguration.Error.WriteLine(Program.TerminalLine($"note: {note}"));
                 parse.InvocationConfiguration.Output.WriteLine($"Wrote {labels.Count} predicted profiles × {prediction.Genes.Count} genes to {parse.GetRequiredValue(output)}");
             }
             finally { (loaded as IDisposable)?.Dispose(); }

@@ -27,14 +27,14 @@ public static class BenchmarkCommand
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping, else non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
         var subset = DataArguments.SubsetOption();
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models };
-        var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models }.CheckedBy(CheckModels);
+        var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
-        var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
+        var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" }.CheckedBy(m => Metrics.Parse(m!));
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode }.CheckedBy(m => ScoringMode.Parse(m));
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
-        var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };
+        var force = OutputArguments.Force();
         var catalog = new CatalogArguments();
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
@@ -55,10 +55,18 @@ public static class BenchmarkCommand
         return command;
     }
 
+    /// <summary>Every model name must be a baseline or a neural spec; <see cref="Baselines.Create"/> names the known ones.</summary>
+    private static void CheckModels(string models)
+    {
+        foreach (var name in models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!NeuralPlugin.IsNeuralSpec(name)) Baselines.Create(name);
+    }
+
     /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
     internal static async Task<int> RunAsync(BenchmarkRequest request, DatasetCatalog catalog, Func<string, IPerturbationModel> createModel,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        AtomicFile.CheckReplaceable(request.Output, request.Force); // before the data load and the fits, not after
         var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
             request.Subsets ?? [], cancellationToken);
         return Run(loaded.Data, loaded.Schema, loaded.Id, request, createModel, output, error, cancellationToken, loaded.Notes);
@@ -76,7 +84,7 @@ public static class BenchmarkCommand
         IReadOnlyList<string>? provenance = null, Action<string>? moreFiles = null)
     {
         var figureFormats = FigureArguments.Parse(request.Figures);
-        if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(warning);
+        if (ContextColumns.Warning(dataset, schema) is string warning) error.WriteLine(Program.TerminalLine(warning));
         var chosenSplit = File.Exists(request.Split)
             ? PerturbationSplit.Load(request.Split)
             : PerturbationSplits.Parse(request.Split, dataset, schema, request.Seed) with { DataId = id };

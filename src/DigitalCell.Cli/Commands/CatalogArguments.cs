@@ -33,18 +33,28 @@ internal sealed class CatalogArguments
         Recursive = true,
     };
 
+    public Option<long?> MaxDownloadSize { get; } = new Option<long?>("--max-download-size")
+    {
+        Description = $"Most bytes a download whose manifest gives no size may have (default ${CatalogOptions.MaxDownloadSizeEnvironmentVariable}, else 20 GiB)",
+        Recursive = true,
+    }.AtLeast(1);
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { CacheDir, Mirror, ManifestDir, AllowInsecureMirror }) command.Add(option);
+        foreach (Option option in new Option[] { CacheDir, Mirror, ManifestDir, AllowInsecureMirror, MaxDownloadSize }) command.Add(option);
     }
 
     /// <summary>The catalog the parsed options describe.</summary>
-    public DatasetCatalog Open(ParseResult parse) => new(new CatalogOptions
+    public DatasetCatalog Open(ParseResult parse)
     {
-        CacheDirectory = parse.GetValue(CacheDir),
-        ManifestDirectories = parse.GetValue(ManifestDir) ?? [],
-        Mirror = parse.GetValue(Mirror),
-        AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
-    });
+        var options = new CatalogOptions
+        {
+            CacheDirectory = parse.GetValue(CacheDir),
+            ManifestDirectories = parse.GetValue(ManifestDir) ?? [],
+            Mirror = parse.GetValue(Mirror),
+            AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
+        };
+        return new(parse.GetValue(MaxDownloadSize) is { } max ? options with { MaxDownloadSize = max } : options);
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class CollectionArguments
         Description = "Tahoe-layout shards: the gene_metadata.parquet naming their tokens (default: looked for beside the shards).",
     };
 
-    public CollectionArguments() => GeneSpace.AcceptOnlyFromAmong("union", "intersection");
+    public CollectionArguments() => GeneSpace.OneOf("union", "intersection");
 
     /// <summary>Adds the argument and options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -13,17 +13,20 @@ public static class ConvertCommand
     {
         var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
         var output = new Argument<string>("output") { Description = "Where to write; the extension picks the format (no extension = 10x directory)." };
-        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input, output };
+        var force = OutputArguments.Force();
+        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input, output, force };
         command.SetAction(parse =>
         {
             string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
-            if (MultimodalFiles.TryConvert(from, to, parse.InvocationConfiguration.Output)) return 0;
+            bool replace = parse.GetValue(force);
+            if (MultimodalFiles.TryConvert(from, to, replace, parse.InvocationConfiguration.Output)) return 0;
             var target = CellDatasetFiles.DetectForWriting(to);
+            if (target == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, replace);
             var data = CellDataset.Read(from);
             var error = parse.InvocationConfiguration.Error;
             foreach (var loss in CellDatasetFiles.WhatWouldBeDropped(data, target))
-                error.WriteLine($"warning: {target} cannot hold {loss}; not written.");
-            data.Write(to);
+                error.WriteLine(Program.TerminalLine($"warning: {target} cannot hold {loss}; not written."));
+            data.Write(to, replace);
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} ({target}).");
             return 0;
         });

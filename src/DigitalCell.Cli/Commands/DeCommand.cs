@@ -20,13 +20,13 @@ public static class DeCommand
         var groupBy = new Option<string>("--groupby") { Description = "obs column holding the groups (e.g. perturbation).", Required = true };
         var reference = new Option<string>("--reference") { Description = "The reference group (e.g. control).", Required = true };
         var method = new Option<string>("--method") { Description = "wilcoxon or t-test.", DefaultValueFactory = _ => "wilcoxon" };
-        method.AcceptOnlyFromAmong("wilcoxon", "t-test");
+        method.OneOf("wilcoxon", "t-test");
         var convention = new Option<string>("--convention")
         {
             Description = "scanpy (no continuity correction, 1e-9 pseudocount, BH per group), cell-eval (pdex 0.2: continuity, ε = 0) or vcc2025 (pdex 0.1: continuity, FC clipped at 20, global BH).",
             DefaultValueFactory = _ => "scanpy",
         };
-        convention.AcceptOnlyFromAmong("scanpy", "cell-eval", "vcc2025");
+        convention.OneOf("scanpy", "cell-eval", "vcc2025");
         var output = new Option<string>("--out") { Description = "Result table: .csv or .parquet.", Required = true };
         var subset = DataArguments.SubsetOption();
         var command = new Command("de", "Differential expression of every group against a reference group (columns group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference).")

@@ -27,11 +27,13 @@ public static class DemoCommand
     {
         var output = new Option<string>("--output") { Description = "Folder for summary.json and the benchmark report.", DefaultValueFactory = _ => Path.Combine("out", "demo") };
         var catalogArguments = new CatalogArguments();
-        var command = new Command("demo", "Summarise a real perturbation screen (Papalexi 2021, THP-1 ECCITE-seq, via the catalog) and benchmark the baselines on it.") { output };
+        var force = OutputArguments.Force();
+        var command = new Command("demo", "Summarise a real perturbation screen (Papalexi 2021, THP-1 ECCITE-seq, via the catalog) and benchmark the baselines on it.") { output, force };
         catalogArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string folder = parse.GetRequiredValue(output);
+            AtomicFile.CheckReplaceable(folder, parse.GetValue(force));
             var error = parse.InvocationConfiguration.Error;
             var catalog = catalogArguments.Open(parse);
             string id = ChooseDataSet(catalog, error);
@@ -59,7 +61,7 @@ public static class DemoCommand
             console.MarkupLine($"[bold]{Markup.Escape(entry.Id)}[/] ({Markup.Escape(entry.Citation.ToString())}): {data.CellCount:N0} cells × {data.GeneCount:N0} genes, " +
                                $"{groups.Count(g => !g.Control)} perturbations, controls: {string.Join(", ", schema.ControlLabels)}");
             var table = new Table().AddColumn("Perturbation").AddColumn(new TableColumn("Cells").RightAligned()).AddColumn("Role");
-            foreach (var g in groups) table.AddRow(Markup.Escape(g.Label), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
+            foreach (var g in groups) table.AddRow(Markup.Escape(Program.TerminalLine(g.Label)), g.Cells.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), g.Control ? "control" : "knockout");
             console.Write(table);
 
             string summary = JsonSerializer.Serialize(new
@@ -72,7 +74,7 @@ public static class DemoCommand
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder), Sdk.Models.Baselines.Create,
+            return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force)), Sdk.Models.Baselines.Create,
                 parse.InvocationConfiguration.Output, error, cancellationToken,
                 moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
         });

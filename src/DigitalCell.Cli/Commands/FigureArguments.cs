@@ -8,11 +8,11 @@ namespace DigitalCell.Cli.Commands;
 internal static class FigureArguments
 {
     /// <summary>Creates the option.</summary>
-    public static Option<string> Create() => new("--figures")
+    public static Option<string> Create() => new Option<string>("--figures")
     {
         Description = "Comma-separated figure formats besides the interactive HTML: png, svg (drawn by headless Chromium)",
         DefaultValueFactory = _ => "html",
-    };
+    }.CheckedBy(value => Parse(value));
 
     /// <summary>Parses <c>png,svg</c> into formats; <c>html</c> is always written and may be listed.</summary>
     /// <exception cref="DigitalCellException">An unknown format.</exception>

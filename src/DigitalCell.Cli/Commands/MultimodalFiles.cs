@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DigitalCell.Sdk;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.IO.H5mu;
 
 namespace DigitalCell.Cli.Commands;
@@ -62,7 +63,7 @@ internal static class MultimodalFiles
     /// h5mu → h5mu (rewritten in the current layout, e.g. a muon 2020 file). Returns false when neither side is h5mu.
     /// </summary>
     /// <exception cref="DigitalCellException">An h5mu file would have to become a single-matrix format, or the input of a join is not a folder.</exception>
-    public static bool TryConvert(string from, string to, TextWriter output)
+    public static bool TryConvert(string from, string to, bool force, TextWriter output)
     {
         bool toFolder = Directory.Exists(to) || Path.EndsInDirectorySeparator(to) || !Path.GetFileName(to).Contains('.');
         if (IsH5mu(from) && IsH5mu(to))
@@ -76,9 +77,12 @@ internal static class MultimodalFiles
         {
             if (!toFolder)
                 throw new DigitalCellException(to, null, "an h5mu file holds several modalities: give a folder (e.g. out/) to receive one <modality>.h5ad per modality.");
+            AtomicFile.CheckReplaceable(to, force);
             var data = H5muFile.Read(from);
-            foreach (var file in H5muFile.WriteH5adFolder(data, to))
-                output.WriteLine($"Wrote {file}.");
+            // One folder swapped in whole, so a reverse join never picks up a stale or foreign .h5ad beside the new ones.
+            var written = new List<string>();
+            AtomicFile.WriteDirectory(to, temp => written.AddRange(H5muFile.WriteH5adFolder(data, temp).Select(f => Path.GetFileName(f))), force);
+            foreach (var file in written) output.WriteLine($"Wrote {Path.Combine(to, file)}.");
             return true;
         }
         if (IsH5mu(to))

@@ -64,7 +64,7 @@ public static class NotebookCommand
             else
             {
                 failed++;
-                console.Error.WriteLine($"FAILED  {path}: {result.Failure} (executed notebook: {target})");
+                console.Error.WriteLine(Program.TerminalLine($"FAILED  {path}: {result.Failure} (executed notebook: {target})"));
             }
         }
         return failed == 0 ? 0 : 1;

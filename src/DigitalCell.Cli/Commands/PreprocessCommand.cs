@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Catalog;
 using System.CommandLine;
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Preprocessing;
@@ -25,12 +26,33 @@ public static class PreprocessCommand
         var scale = new Option<double?>("--scale") { Description = "Standardise genes and clip to ±this value." };
         var pca = new Option<int?>("--pca") { Description = "Add this many principal components (obsm 'X_pca', varm 'PCs')." };
         var seed = new Option<int>("--seed") { Description = "Seed of the randomized PCA.", DefaultValueFactory = _ => 0 };
+        var force = OutputArguments.Force();
         var command = new Command("preprocess", "Normalise, log-transform, select variable genes, scale and run PCA.")
-            { input, output, normalize, log1p, hvg, flavor, subset, scale, pca, seed };
+            { input, output, normalize, log1p, hvg, flavor, subset, scale, pca, seed, force };
         command.SetAction(parse =>
         {
-            var data = CellDataset.Read(parse.GetRequiredValue(input));
-            var steps = new List<string>();
+            string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
+            if (CellDatasetFiles.DetectForWriting(to) == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, parse.GetValue(force));
+            var data = CellDataset.Read(from);
+            try
+            {
+                data = Apply(data, parse, out var steps);
+                data.Write(to, parse.GetValue(force));
+                parse.InvocationConfiguration.Output.WriteLine(
+                    $"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} after {(steps.Count == 0 ? "no step" : string.Join(", ", steps))}.");
+            }
+            catch (DigitalCellException e) when (e.FilePath is null)
+            {
+                // A step's error (NaN into PCA, too many components) names cells and genes, not the file they came from.
+                throw new DigitalCellException(from, null, e.Message, e);
+            }
+            return 0;
+        });
+        return command;
+
+        CellDataset Apply(CellDataset data, ParseResult parse, out List<string> steps)
+        {
+            steps = [];
             if (parse.GetValue(normalize) is { } target) { data = data.NormalizeTotal(target); steps.Add($"normalize_total({target:G})"); }
             if (parse.GetValue(log1p)) { data = data.Log1p(); steps.Add("log1p"); }
             if (parse.GetValue(hvg) is { } n)
@@ -41,12 +63,7 @@ public static class PreprocessCommand
             }
             if (parse.GetValue(scale) is { } max) { data = data.Scale(max); steps.Add($"scale({max:G})"); }
             if (parse.GetValue(pca) is { } k) { data = data.Pca(k, new PcaOptions { Seed = parse.GetValue(seed) }); steps.Add($"pca({k})"); }
-            string to = parse.GetRequiredValue(output);
-            data.Write(to);
-            parse.InvocationConfiguration.Output.WriteLine(
-                $"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} after {(steps.Count == 0 ? "no step" : string.Join(", ", steps))}.");
-            return 0;
-        });
-        return command;
+            return data;
+        }
     }
 }

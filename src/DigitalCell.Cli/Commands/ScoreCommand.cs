@@ -26,18 +26,21 @@ public static class ScoreCommand
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
         var subset = DataArguments.SubsetOption();
-        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
+        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" }.CheckedBy(m => Metrics.Parse(m));
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name }.CheckedBy(m => ScoringMode.Parse(m));
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var figures = FigureArguments.Create();
+        var force = OutputArguments.Force();
         var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention; writes results.csv and agg_results.csv like cell-eval).")
         {
-            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures,
+            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures, force,
         };
         command.SetAction(parse =>
         {
             var scoringMode = ScoringMode.Parse(parse.GetRequiredValue(mode));
+            string dir = parse.GetRequiredValue(output);
+            AtomicFile.CheckReplaceable(dir, parse.GetValue(force));
             string realPath = parse.GetRequiredValue(real), predPath = parse.GetRequiredValue(pred);
             var subsets = parse.GetValue(subset) ?? [];
             var notes = new List<string>();
@@ -48,7 +51,7 @@ public static class ScoreCommand
             var err = parse.InvocationConfiguration.Error;
             if (ContextColumns.Warning(realData, new PerturbationSchema(perturbationColumn, controlLabel) with { ContextColumn = contextColumn }) is string warning)
             {
-                err.WriteLine(warning);
+                err.WriteLine(Program.TerminalLine(warning));
                 notes.Add(warning);
             }
             // Systema's reference needs training data, which predictions made elsewhere do not come with.
@@ -65,11 +68,12 @@ public static class ScoreCommand
             }
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
             var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes);
-            string dir = parse.GetRequiredValue(output);
-            var written = report.SaveWithFigures(dir, FigureArguments.Parse(parse.GetRequiredValue(figures)));
+            var figureFormats = FigureArguments.Parse(parse.GetRequiredValue(figures));
+            int written = 0;
+            AtomicFile.WriteDirectory(dir, folder => written = report.SaveWithFigures(folder, figureFormats).Count, parse.GetValue(force));
             var o = parse.InvocationConfiguration.Output;
             ScoreReportConsole.Write(report, o);
-            o.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/).");
+            o.WriteLine($"Wrote {written} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/).");
             return 0;
         });
         return command;

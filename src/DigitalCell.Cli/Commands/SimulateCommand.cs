@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Collections;
 
 namespace DigitalCell.Cli.Commands;
@@ -18,11 +19,12 @@ public static class SimulateCommand
         var contexts = new Option<int>("--contexts") { Description = "Number of contexts (cell lines), each with its own controls.", DefaultValueFactory = _ => 2 };
         var shards = new Option<int>("--shards") { Description = "Number of shard files.", DefaultValueFactory = _ => 4 };
         var layout = new Option<string>("--layout") { Description = "h5ad, tahoe (Tahoe-100M's Parquet layout), wide or long (our Parquet layouts).", DefaultValueFactory = _ => "h5ad" };
-        layout.AcceptOnlyFromAmong("h5ad", "tahoe", "wide", "long");
+        layout.OneOf("h5ad", "tahoe", "wide", "long");
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Folder for the shards.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for the shards (replaced whole, so no stale shard of an earlier run stays).", Required = true };
+        var force = OutputArguments.Force();
         var command = new Command("simulate", "Write a synthetic (simulated, not real) perturbation screen as shards: cell_line and perturbation obs columns, NB counts.")
-            { cells, genes, perturbations, contexts, shards, layout, seed, output };
+            { cells, genes, perturbations, contexts, shards, layout, seed, output, force };
         command.SetAction(parse =>
         {
             var options = new SyntheticCollectionOptions
@@ -38,9 +40,11 @@ public static class SimulateCommand
                 },
             };
             string folder = parse.GetRequiredValue(output);
-            var written = SyntheticCollection.Write(folder, options);
+            AtomicFile.CheckReplaceable(folder, parse.GetValue(force));
+            int written = 0;
+            AtomicFile.WriteDirectory(folder, temp => written = SyntheticCollection.Write(temp, options).Count, parse.GetValue(force));
             parse.InvocationConfiguration.Output.WriteLine(
-                $"Wrote {written.Count} synthetic shards ({options.Cells} cells × {options.Genes} genes, {options.Perturbations} perturbations, {options.Contexts} contexts) to {folder}.");
+                $"Wrote {written} synthetic shards ({options.Cells} cells × {options.Genes} genes, {options.Perturbations} perturbations, {options.Contexts} contexts) to {folder}.");
             return 0;
         });
         return command;

@@ -33,8 +33,42 @@ public sealed record CatalogOptions
     /// <summary>How long a download may receive nothing before it is resumed on a new connection (default 60 s).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a request may wait for the server's response headers, connecting included (default 60 s).</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The default of <see cref="MaxDownloadSize"/>: 20 GiB, above the largest single file in the catalog.</summary>
+    public const long DefaultMaxDownloadSize = 20L << 30;
+
+    /// <summary>The environment variable that overrides <see cref="MaxDownloadSize"/> (bytes).</summary>
+    public const string MaxDownloadSizeEnvironmentVariable = "DIGITALCELL_MAX_DOWNLOAD";
+
+    /// <summary>
+    /// The most bytes a file whose manifest gives no size may have (a file with a size may have exactly that many):
+    /// a download that grows past it is stopped and deleted. Default <c>$DIGITALCELL_MAX_DOWNLOAD</c> when set, else 20 GiB.
+    /// </summary>
+    public long MaxDownloadSize { get; init; } = DefaultMaxDownloadSizeFromEnvironment;
+
+    /// <summary>The most bytes an archive may expand to (default 64 GiB).</summary>
+    public long MaxExtractedSize { get; init; } = 64L << 30;
+
+    /// <summary>
+    /// The most an archive may expand relative to its own size (default 100×): data compress a few-fold, a
+    /// decompression bomb a thousand-fold.
+    /// </summary>
+    public int MaxCompressionRatio { get; init; } = 100;
+
+    /// <summary>The most entries (files and folders) an archive may hold (default 100,000).</summary>
+    public int MaxArchiveEntries { get; init; } = 100_000;
+
     /// <summary>The HTTP client to use; null = a shared client created by the catalog.</summary>
     public HttpClient? HttpClient { get; init; }
+
+    private static long DefaultMaxDownloadSizeFromEnvironment =>
+        Environment.GetEnvironmentVariable(MaxDownloadSizeEnvironmentVariable) is { Length: > 0 } text
+            ? long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes > 0
+                ? bytes
+                : throw new DigitalCellException($"${MaxDownloadSizeEnvironmentVariable} must be a positive number of bytes, not '{text}'.")
+            : DefaultMaxDownloadSize;
 
     /// <summary>The default mirror: <c>$DIGITALCELL_MIRROR</c> when set and not empty, else null.</summary>
     public static string? DefaultMirror =>

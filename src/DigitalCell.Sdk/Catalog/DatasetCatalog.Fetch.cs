@@ -35,7 +35,7 @@ public sealed partial class DatasetCatalog
         if (file.IsArchive)
         {
             string target = ExtractionDirectory(entry, file);
-            if (!Directory.Exists(target)) ArchiveExtractor.Extract(result.Path, file.Format, target, ct);
+            if (!Directory.Exists(target)) ArchiveExtractor.Extract(result.Path, file.Format, target, ArchiveLimits.From(Options), ct);
         }
         return result;
     }
@@ -54,6 +54,7 @@ public sealed partial class DatasetCatalog
             throw new DigitalCellException(path, null,
                 $"sha256 mismatch for data set '{entry.Id}': expected {expected}, actual {actual}; " +
                 (outcome == FetchOutcome.FromMirror ? "the mirror holds another file of that name" : "delete the file and fetch again"));
+        if (expected is null) DeclaredFormat.Check(path, file.Format, ct);
         Pin(entry, file, path, actual, source);
         return new FetchedFile(file, path, actual, outcome, expected is null, source);
     }
@@ -65,6 +66,8 @@ public sealed partial class DatasetCatalog
             AllowInsecureMirror = Options.AllowInsecureMirror,
             MaxAttempts = Options.MaxAttempts,
             StallTimeout = Options.StallTimeout,
+            ResponseTimeout = Options.ResponseTimeout,
+            MaxDownloadSize = Options.MaxDownloadSize,
         };
         var pinned = _pins.Get(entry.Id, file.Name);
         string? expected = file.Sha256 ?? pinned?.Sha256;
@@ -74,6 +77,7 @@ public sealed partial class DatasetCatalog
             try
             {
                 var result = await downloader.DownloadAsync(location, path, expected, file.Size, progress, ct).ConfigureAwait(false);
+                if (expected is null) CheckFormatOrDelete(path, file, ct);
                 Pin(entry, file, path, result.Sha256, location);
                 return new FetchedFile(file, path, result.Sha256, FetchOutcome.Downloaded, expected is null, location);
             }
@@ -83,6 +87,20 @@ public sealed partial class DatasetCatalog
             }
         }
         throw FetchFailure(entry, file, path, failures);
+    }
+
+    /// <summary>Trust on first use only for a file that parses as its declared format; a download that does not is deleted.</summary>
+    private static void CheckFormatOrDelete(string path, DatasetFile file, CancellationToken ct)
+    {
+        try
+        {
+            DeclaredFormat.Check(path, file.Format, ct);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
 
     private IEnumerable<Uri> Locations(DatasetEntry entry, DatasetFile file)
@@ -111,7 +129,20 @@ public sealed partial class DatasetCatalog
     }
 
     private string ExtractionDirectory(DatasetEntry entry, DatasetFile file) =>
-        Path.Combine(DatasetDirectory(entry.Id), file.Format == "tar.gz" ? file.Name[..^".tar.gz".Length] : Path.GetFileNameWithoutExtension(file.Name));
+        Inside(DatasetDirectory(entry.Id), file.Format == "tar.gz" ? file.Name[..^".tar.gz".Length] : Path.GetFileNameWithoutExtension(file.Name), entry, "name");
+
+    /// <summary>
+    /// <paramref name="relative"/> joined to <paramref name="root"/>, refused unless it stays strictly inside: the
+    /// manifest is checked for <c>..</c> and absolute paths already, but the joined path is what gets read and pinned.
+    /// </summary>
+    private static string Inside(string root, string relative, DatasetEntry entry, string field)
+    {
+        string prefix = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(Path.Combine(prefix, relative));
+        if (!full.StartsWith(prefix, StringComparison.Ordinal) || full.Length == prefix.Length)
+            throw new DigitalCellException(entry.ManifestPath, field, $"'{relative}' leads outside the data set's folder {root}");
+        return full;
+    }
 
     /// <summary>The file to read as cells once fetched: the primary file (in the cache, else the mirror folder), or the
     /// <c>load</c> path inside its extracted archive.</summary>
@@ -127,7 +158,7 @@ public sealed partial class DatasetCatalog
         if (!primary.IsArchive) return path;
         string root = ExtractionDirectory(entry, primary);
         if (primary.Load is null) return root;
-        string exact = Path.Combine(root, primary.Load);
+        string exact = Inside(root, primary.Load, entry, "load");
         if (File.Exists(exact) || !Directory.Exists(root)) return exact;
         // Archives differ in whether they wrap their content in a top folder; fall back to the file name.
         return Directory.EnumerateFiles(root, Path.GetFileName(primary.Load), SearchOption.AllDirectories).FirstOrDefault()

@@ -78,7 +78,7 @@ public sealed partial class DatasetCatalog
         var entry = Get(id);
         var file = entry.Files.FirstOrDefault(f => f.Name == fileName)
                    ?? throw new DigitalCellException($"Data set '{id}' has no file '{fileName}'; its files are {string.Join(", ", entry.Files.Select(f => f.Name))}.");
-        return Path.Combine(DatasetDirectory(entry.Id), file.Name);
+        return Inside(DatasetDirectory(entry.Id), file.Name, entry, "name");
     }
 
     /// <summary>True when every file of the data set is in the cache.</summary>
@@ -157,7 +157,8 @@ public sealed partial class DatasetCatalog
     }
 
     /// <summary>Files of one data set (or of every data set) that are in the cache or the mirror folder, hashed and
-    /// compared with the manifest's checksum or the pin; files with neither are pinned now (trust on first use).</summary>
+    /// compared with the manifest's checksum or the pin; files with neither are pinned now (trust on first use) when
+    /// they parse as their declared format, else a <see cref="DigitalCellException"/> names the file.</summary>
     public async Task<IReadOnlyList<FileVerification>> VerifyAsync(string? id = null, CancellationToken cancellationToken = default)
     {
         var entries = id is null ? Entries : [Get(id)];
@@ -172,6 +173,7 @@ public sealed partial class DatasetCatalog
                     results.Add(new FileVerification(entry.Id, file, FilePath(entry.Id, file.Name), VerificationStatus.Missing, expected, null));
                     continue;
                 }
+                if (expected is null) DeclaredFormat.Check(path, file.Format, cancellationToken);
                 string actual = await Sha256File.ComputeAsync(path, cancellationToken).ConfigureAwait(false);
                 var status = expected is null ? VerificationStatus.PinnedOnFirstUse
                     : actual == expected ? VerificationStatus.Verified : VerificationStatus.Mismatch;

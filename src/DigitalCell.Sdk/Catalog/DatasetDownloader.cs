@@ -10,6 +10,10 @@ namespace DigitalCell.Sdk.Catalog;
 /// resumed with an HTTP Range request (guarded by If-Range with the server's ETag, so a changed file restarts from
 /// zero), checked against the expected size and SHA-256, and only then renamed to its final name. A checksum
 /// mismatch deletes the partial file. A cut connection keeps it, so the next attempt (or the next run) resumes.
+/// Every transfer has ceilings: the response headers must arrive within <see cref="ResponseTimeout"/>, the body may not
+/// pause longer than <see cref="StallTimeout"/>, and it is abandoned as soon as it grows past the known size (the
+/// manifest's, else the server's Content-Length, else <see cref="MaxDownloadSize"/>). A partial file is resumed only
+/// when the server that wrote it gave a validator (ETag or Last-Modified); anything else restarts from zero.
 /// </summary>
 public sealed class DatasetDownloader
 {
@@ -30,6 +34,15 @@ public sealed class DatasetDownloader
     /// (default 60 s). Large hosts (CELLxGENE's CDN, Zenodo) sometimes stall mid-file without closing the connection.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a request may wait for the server's response headers, connecting included (default 60 s). A server
+    /// that accepts the connection but never answers fails with an error after this long instead of hanging.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most bytes a file without a manifest size may have, whatever the server announces (default 20 GiB).</summary>
+    public long MaxDownloadSize { get; init; } = CatalogOptions.DefaultMaxDownloadSize;
 
     /// <summary>The suffix of the in-progress file kept next to the destination for resuming.</summary>
     public const string PartialSuffix = ".partial";
@@ -105,17 +118,21 @@ public sealed class DatasetDownloader
     {
         string validatorFile = partial + ".validator";
         long have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
-        if (have > 0 && expectedSize is not null && have >= expectedSize) return true; // already complete; verification decides
-        using var request = new HttpRequestMessage(HttpMethod.Get, source);
-        if (have > 0)
+        // Only bytes this downloader wrote, from a server that named its version, are worth keeping: a partial file
+        // without a validator (planted, or left by a server that gave none) or longer than the file restarts from zero.
+        if (have > 0 && (!File.Exists(validatorFile) || have > expectedSize))
         {
-            request.Headers.Range = new RangeHeaderValue(have, null);
-            // If-Range makes the server send the whole new file (200) instead of a range of a changed one.
-            if (File.Exists(validatorFile)) request.Headers.TryAddWithoutValidation("If-Range", await File.ReadAllTextAsync(validatorFile, ct).ConfigureAwait(false));
+            DeletePartial(partial);
+            have = 0;
         }
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (have > 0 && have == expectedSize) return true; // already complete; verification decides
+        using var response = await SendAsync(source, have > 0 ? (have, await File.ReadAllTextAsync(validatorFile, ct).ConfigureAwait(false)) : null, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && have > 0)
-            return true; // the partial file already holds every byte
+        {
+            // The server does not recognise the kept bytes as a prefix of its file: start again rather than trust them.
+            DeletePartial(partial);
+            return await TransferAsync(source, partial, name, expectedSize, progress, ct).ConfigureAwait(false);
+        }
         if (!response.IsSuccessStatusCode)
             throw new DigitalCellException(source.ToString(), null, $"server answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
 
@@ -128,13 +145,54 @@ public sealed class DatasetDownloader
         else File.Delete(validatorFile);
 
         long? length = response.Content.Headers.ContentLength;
-        long? total = length is null ? expectedSize : have + length;
+        long? announced = length is null ? null : have + length;
+        if (announced > (expectedSize ?? MaxDownloadSize))
+        {
+            DeletePartial(partial);
+            throw new DigitalCellException(source.ToString(), null, expectedSize is not null
+                ? $"the server announces {announced:N0} bytes, but the file should have {expectedSize:N0}; nothing was downloaded"
+                : $"the server announces {announced:N0} bytes, more than the {MaxDownloadSize:N0}-byte ceiling for files of unknown size " +
+                  $"(raise it with --max-download-size or ${CatalogOptions.MaxDownloadSizeEnvironmentVariable})");
+        }
+        long limit = expectedSize ?? announced ?? MaxDownloadSize;
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using var file = new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
-        long received = await CopyAsync(body, file, name, have, total, progress, ct, StallTimeout).ConfigureAwait(false);
+        long received;
+        await using (var file = new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            received = await CopyAsync(body, file, name, have, expectedSize ?? announced, progress, ct, StallTimeout, limit).ConfigureAwait(false);
+        if (received < 0)
+        {
+            DeletePartial(partial);
+            throw new DigitalCellException(source.ToString(), null, expectedSize is not null || announced is not null
+                ? $"the server sent more than the expected {limit:N0} bytes; the download was stopped and deleted"
+                : $"the file grew past the {limit:N0}-byte ceiling for files of unknown size; the download was stopped and deleted " +
+                  $"(raise it with --max-download-size or ${CatalogOptions.MaxDownloadSizeEnvironmentVariable})");
+        }
         if (length is not null && received - have < length)
-            throw new IOException($"connection closed after {received:N0} of {total:N0} bytes");
+            throw new IOException($"connection closed after {received:N0} of {announced:N0} bytes");
         return append;
+    }
+
+    /// <summary>Sends the request (a range request when resuming) and waits at most <see cref="ResponseTimeout"/> for the headers.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri source, (long From, string Validator)? resume, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, source);
+        if (resume is { } r)
+        {
+            request.Headers.Range = new RangeHeaderValue(r.From, null);
+            // If-Range makes the server send the whole new file (200) instead of a range of a changed one.
+            request.Headers.TryAddWithoutValidation("If-Range", r.Validator);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ResponseTimeout);
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new DigitalCellException(source.ToString(), null,
+                $"no answer from the server within {ResponseTimeout.TotalSeconds:0.#} s (connected, but no response headers arrived)", new TimeoutException(e.Message, e));
+        }
     }
 
     private static async Task CopyLocalAsync(Uri source, string partial, string name, IProgress<DownloadProgress>? progress, CancellationToken ct)
@@ -146,8 +204,9 @@ public sealed class DatasetDownloader
         await CopyAsync(input, output, name, 0, input.Length, progress, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Copies until the input ends; returns the byte count, or -1 as soon as it would pass <paramref name="limit"/>.</summary>
     private static async Task<long> CopyAsync(Stream input, Stream output, string name, long start, long? total,
-        IProgress<DownloadProgress>? progress, CancellationToken ct, TimeSpan? stallTimeout = null)
+        IProgress<DownloadProgress>? progress, CancellationToken ct, TimeSpan? stallTimeout = null, long limit = long.MaxValue)
     {
         byte[] buffer = new byte[BufferSize];
         long received = start;
@@ -155,7 +214,7 @@ public sealed class DatasetDownloader
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         while (true)
         {
-            if (stallTimeout is { } limit) stall.CancelAfter(limit);
+            if (stallTimeout is { } pause) stall.CancelAfter(pause);
             int n;
             try
             {
@@ -166,6 +225,7 @@ public sealed class DatasetDownloader
                 throw new IOException($"no data for {stallTimeout!.Value.TotalSeconds:0.#} s after {received:N0} bytes (stalled connection)");
             }
             if (n == 0) break;
+            if (received + n > limit) return -1;
             await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
             received += n;
             progress?.Report(new DownloadProgress(name, received, total));

@@ -92,6 +92,10 @@ public static class DatasetManifest
 
     private static IEnumerable<(string Path, string Problem)> CheckRules(JsonElement root, string? expectedId)
     {
+        // Titles, citations and labels are printed by `dcell datasets`: no terminal escapes or bidi overrides in them.
+        foreach (var (path, text) in Strings(root, "$"))
+            if (text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+                yield return (path, "contains a control or format character (a terminal escape?)");
         string id = root.GetProperty("id").GetString()!;
         if (expectedId is not null && id != expectedId)
             yield return ("$.id", $"id '{id}' must equal the file name '{expectedId}.json' without extension");
@@ -102,8 +106,10 @@ public static class DatasetManifest
             string name = file.GetProperty("name").GetString()!;
             if (!names.Add(name)) yield return ($"$.files[{i}].name", $"file name '{name}' appears twice");
             string format = file.GetProperty("format").GetString()!;
-            if (file.TryGetProperty("load", out _) && format is not ("zip" or "tar.gz"))
+            if (file.TryGetProperty("load", out var load) && format is not ("zip" or "tar.gz"))
                 yield return ($"$.files[{i}].load", $"'load' names a file inside an archive, but the format is {format}");
+            if (load.ValueKind == JsonValueKind.String && load.GetString()!.Split('/').Any(part => part is "" or "." or ".."))
+                yield return ($"$.files[{i}].load", $"'{load.GetString()}' must be a relative path inside the archive without '.', '..' or empty parts");
             i++;
         }
     }
@@ -148,6 +154,15 @@ public static class DatasetManifest
                 OptionalString(schema, "geneIdColumn")),
             ManifestPath: source);
     }
+
+    /// <summary>Every string value in <paramref name="element"/> with its JSON path.</summary>
+    private static IEnumerable<(string Path, string Text)> Strings(JsonElement element, string path) => element.ValueKind switch
+    {
+        JsonValueKind.String => [(path, element.GetString()!)],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value, $"{path}.{p.Name}")),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany((e, i) => Strings(e, $"{path}[{i}]")),
+        _ => [],
+    };
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 

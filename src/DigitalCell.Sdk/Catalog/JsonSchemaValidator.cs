@@ -6,7 +6,8 @@ namespace DigitalCell.Sdk.Catalog;
 /// <summary>
 /// Validates JSON against the subset of JSON Schema (draft 2020-12) that <c>datasets-manifest/schema.json</c> uses:
 /// <c>type</c> (one name or a list), <c>required</c>, <c>properties</c>, <c>additionalProperties: false</c>,
-/// <c>enum</c>, <c>pattern</c>, <c>items</c>, <c>minItems</c>, <c>minLength</c> and <c>minimum</c>. Any other keyword
+/// <c>enum</c>, <c>pattern</c>, <c>items</c>, <c>minItems</c>, <c>minLength</c>, <c>minimum</c> and <c>maximum</c>;
+/// an <c>integer</c> must also fit in 64 bits (the SDK reads it as a <see cref="long"/>). Any other keyword
 /// in the schema is an error rather than silently ignored, so the schema cannot drift past what is checked.
 /// </summary>
 internal sealed class JsonSchemaValidator
@@ -14,7 +15,7 @@ internal sealed class JsonSchemaValidator
     private static readonly HashSet<string> Supported =
     [
         "$schema", "title", "description", "type", "required", "properties", "additionalProperties",
-        "enum", "pattern", "items", "minItems", "minLength", "minimum",
+        "enum", "pattern", "items", "minItems", "minLength", "minimum", "maximum",
     ];
 
     private readonly JsonElement _schema;
@@ -50,7 +51,7 @@ internal sealed class JsonSchemaValidator
     {
         if (schema.TryGetProperty("type", out var type) && !MatchesType(type, value))
         {
-            errors.Add((path, $"expected {Describe(type)}, found {Kind(value)}"));
+            errors.Add((path, $"expected {Describe(type)}, found {Kind(value)}{(value.ValueKind == JsonValueKind.Number ? " " + value.GetRawText() : "")}"));
             return;
         }
         // Keywords other than type constrain only values of their own kind (JSON Schema semantics), so a null
@@ -67,8 +68,12 @@ internal sealed class JsonSchemaValidator
                     errors.Add((path, $"'{s}' does not match the pattern {pattern.GetString()}"));
                 break;
             case JsonValueKind.Number:
-                if (schema.TryGetProperty("minimum", out var minimum) && value.GetDouble() < minimum.GetDouble())
+                if (schema.TryGetProperty("type", out var numberType) && AllowsOnlyIntegers(numberType) && !value.TryGetInt64(out _))
+                    errors.Add((path, $"{value.GetRawText()} is not a whole number between {long.MinValue} and {long.MaxValue}"));
+                else if (schema.TryGetProperty("minimum", out var minimum) && value.GetDouble() < minimum.GetDouble())
                     errors.Add((path, $"{value.GetRawText()} is below the minimum {minimum.GetRawText()}"));
+                else if (schema.TryGetProperty("maximum", out var maximum) && value.GetDouble() > maximum.GetDouble())
+                    errors.Add((path, $"{value.GetRawText()} is above the maximum {maximum.GetRawText()}"));
                 break;
             case JsonValueKind.Array:
                 int count = value.GetArrayLength();
@@ -118,6 +123,11 @@ internal sealed class JsonSchemaValidator
         "integer" => value.ValueKind == JsonValueKind.Number && Math.Floor(value.GetDouble()) == value.GetDouble(),
         _ => throw new DigitalCellException($"JSON schema type '{name}' is not supported by the manifest validator."),
     };
+
+    private static bool AllowsOnlyIntegers(JsonElement type) =>
+        type.ValueKind == JsonValueKind.Array
+            ? type.EnumerateArray().Any(t => t.GetString() == "integer") && !type.EnumerateArray().Any(t => t.GetString() == "number")
+            : type.GetString() == "integer";
 
     private static string Describe(JsonElement type) =>
         type.ValueKind == JsonValueKind.Array ? string.Join(" or ", type.EnumerateArray().Select(t => t.GetString())) : type.GetString()!;

@@ -22,14 +22,21 @@ internal sealed class PinStore(string path)
         lock (_gate)
         {
             var pins = Read();
-            return pins[Key(id, fileName)] is JsonObject o
-                ? new FilePin(
-                    (string)o["sha256"]!,
-                    (bool?)o["pinnedOnFirstUse"] ?? false,
-                    (long?)o["size"] ?? -1,
-                    (long?)o["modifiedTicks"] ?? -1,
-                    (string?)o["source"])
-                : null;
+            try
+            {
+                return pins[Key(id, fileName)] is JsonObject o
+                    ? new FilePin(
+                        (string)o["sha256"]!,
+                        (bool?)o["pinnedOnFirstUse"] ?? false,
+                        (long?)o["size"] ?? -1,
+                        (long?)o["modifiedTicks"] ?? -1,
+                        (string?)o["source"])
+                    : null;
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+            {
+                throw Corrupt($"the pin of {Key(id, fileName)} has a value of the wrong type ({e.Message})", e);
+            }
         }
     }
 
@@ -57,13 +64,18 @@ internal sealed class PinStore(string path)
         if (!File.Exists(path)) return [];
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path))?["pins"]?.DeepClone() as JsonObject ?? [];
+            return JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject root
+                ? root["pins"]?.DeepClone() as JsonObject ?? []
+                : throw Corrupt("the checksum pin file is not a JSON object", null);
         }
         catch (JsonException e)
         {
-            throw new DigitalCellException(path, null, $"the checksum pin file is not valid JSON ({e.Message}); delete it to re-pin on the next fetch", e);
+            throw Corrupt($"the checksum pin file is not valid JSON ({e.Message})", e);
         }
     }
+
+    private DigitalCellException Corrupt(string problem, Exception? inner) =>
+        new(path, null, $"{problem}; delete it to re-pin on the next fetch", inner);
 
     private static string Key(string id, string fileName) => $"{id}/{fileName}";
 }

@@ -61,8 +61,7 @@ public static class AtomicFile
         Directory.CreateDirectory(parent);
         using var outputLock = OutputLock.Acquire(full);
         RemoveStaleTemporaries(parent, Path.GetFileName(full), olderThan: TimeSpan.Zero);
-        if (!force && ForeignEntry(full) is { } foreign)
-            throw new DigitalCellException(full, null, $"the folder exists and holds '{foreign}', which dcell did not write; choose a new or empty folder, or pass --force to replace it.");
+        CheckReplaceable(full, force);
         string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(temp);
         try
@@ -76,6 +75,18 @@ public static class AtomicFile
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Throws when <see cref="WriteDirectory"/> would refuse <paramref name="path"/> (a folder or file holding what no
+    /// earlier run wrote), so a long command can refuse its output before it starts working rather than after.
+    /// </summary>
+    /// <exception cref="DigitalCellException">The folder holds files this SDK did not write and <paramref name="force"/> is not set.</exception>
+    public static void CheckReplaceable(string path, bool force = false)
+    {
+        string full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        if (!force && ForeignEntry(full) is { } foreign)
+            throw new DigitalCellException(full, null, $"the folder exists and holds '{foreign}', which dcell did not write; choose a new or empty folder, or pass --force to replace it.");
     }
 
     /// <summary>

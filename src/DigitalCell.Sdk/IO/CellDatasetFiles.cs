@@ -96,13 +96,15 @@ public static class CellDatasetFiles
     extension(CellDataset data)
     {
         /// <summary>Writes the dataset atomically, choosing the format from the path (see <see cref="DetectForWriting"/>).</summary>
-        /// <exception cref="DigitalCellException">Unknown format or a value the format cannot hold.</exception>
-        public void Write(string path)
+        /// <param name="path">The file, or the folder of a 10x directory.</param>
+        /// <param name="force">Replace an existing 10x folder even when it holds files this SDK did not write.</param>
+        /// <exception cref="DigitalCellException">Unknown format, a value the format cannot hold, or a folder holding other files.</exception>
+        public void Write(string path, bool force = false)
         {
             switch (DetectForWriting(path))
             {
                 case CellDataFormat.H5ad: H5ad.H5adFile.Write(data, path); break;
-                case CellDataFormat.TenXDirectory: TenX.TenXMatrix.Write(data, path); break;
+                case CellDataFormat.TenXDirectory: TenX.TenXMatrix.Write(data, path, force); break;
                 case CellDataFormat.ParquetWide: ParquetCells.WriteWide(data, path); break;
                 case CellDataFormat.ParquetLong: ParquetCells.WriteLong(data, path); break;
                 default: throw new ArgumentOutOfRangeException(nameof(path));

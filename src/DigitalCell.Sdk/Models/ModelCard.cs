@@ -89,8 +89,21 @@ public sealed record ModelCard(string Name, string Architecture)
     public static ModelCard FromJson(string json, string source = FileName)
     {
         JsonObject root;
-        try { root = JsonNode.Parse(json) as JsonObject ?? throw new DigitalCellException(source, null, "a model card must be a JSON object."); }
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new DigitalCellException(source, null, "a model card must be a JSON object."); }
         catch (JsonException e) { throw new DigitalCellException(source, null, $"not valid JSON: {e.Message}", e); }
+        try
+        {
+            return FromJson(root, source);
+        }
+        // JsonNode's typed accessors throw these for a value of another JSON type (a name that is a number, a date that is not one).
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new DigitalCellException(source, null, $"malformed model card: {e.Message}", e);
+        }
+    }
+
+    private static ModelCard FromJson(JsonObject root, string source)
+    {
         string Required(string key) => root[key]?.GetValue<string>() ?? throw new DigitalCellException(source, key, "required field missing.");
         var hp = new Dictionary<string, object>(StringComparer.Ordinal);
         if (root["hyperparameters"] is JsonObject h)

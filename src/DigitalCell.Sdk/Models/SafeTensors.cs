@@ -36,7 +36,8 @@ public static class SafeTensors
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength).TrimEnd(' ')) as JsonObject
+            // Duplicate tensor names are a JsonException here, not an ArgumentException when the object is first read.
+            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength).TrimEnd(' '), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new DigitalCellException(source, "header", "header is not a JSON object");
         }
         catch (JsonException e) { throw new DigitalCellException(source, "header", $"header is not valid JSON ({e.Message})", e); }

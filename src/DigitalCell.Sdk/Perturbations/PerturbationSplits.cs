@@ -147,19 +147,29 @@ public static class PerturbationSplits
     /// <exception cref="DigitalCellException">The spec is not one of these forms.</exception>
     public static PerturbationSplit Parse(string spec, CellDataset data, PerturbationSchema schema, int seed)
     {
-        ArgumentNullException.ThrowIfNull(spec);
+        CheckSpec(spec);
         var parts = spec.Split(':');
-        double Number(int i, double fallback) => parts.Length > i
-            ? double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-                : throw new DigitalCellException($"Split '{spec}': '{parts[i]}' is not a number.")
-            : fallback;
+        double Number(int i, double fallback) => parts.Length > i ? double.Parse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture) : fallback;
         return parts[0].ToLowerInvariant() switch
         {
             "unseen" => UnseenPerturbations(data, schema, Number(1, 0.2), Number(2, 0.0), seed),
             "gears" => GearsSimulation(data, schema, Number(1, 0.75), Number(2, 0.75), 0.1, seed),
-            "context" => UnseenContext(data, schema, parts.Length > 1 ? parts[1].Split(',') : null, 0.0, seed),
-            _ => throw new DigitalCellException($"Unknown split '{spec}'. Use unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES[:SEEN2_TRAIN]] or context[:NAME,...]."),
+            _ => UnseenContext(data, schema, parts.Length > 1 ? parts[1].Split(',') : null, 0.0, seed),
         };
+    }
+
+    /// <summary>Checks the form of a spec <see cref="Parse"/> takes without needing the data, so a command line can be refused before any work.</summary>
+    /// <exception cref="DigitalCellException">An unknown strategy (the message lists the known ones) or a fraction that is not a number.</exception>
+    public static void CheckSpec(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var parts = spec.Split(':');
+        if (parts[0].ToLowerInvariant() is not ("unseen" or "gears" or "context"))
+            throw new DigitalCellException($"Unknown split '{spec}'. Use unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES[:SEEN2_TRAIN]] or context[:NAME,...].");
+        if (parts[0].ToLowerInvariant() == "context") return;
+        foreach (var part in parts.Skip(1))
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                throw new DigitalCellException($"Split '{spec}': '{part}' is not a number.");
     }
 
     private static IEnumerable<string> Labels(CellDataset data, PerturbationSchema schema) => ColumnStrings(data, schema.PerturbationColumn);

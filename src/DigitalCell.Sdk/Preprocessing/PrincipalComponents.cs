@@ -18,10 +18,12 @@ public static class PrincipalComponents
     /// <c>variance</c> and <c>variance_ratio</c>. Signs follow sklearn's <c>svd_flip</c>: in each component the cell
     /// with the largest absolute score is positive.
     /// </summary>
+    /// <exception cref="DigitalCellException">NaN or ∞ in X, named by cell and gene.</exception>
     public static CellDataset Pca(this CellDataset data, int components = 50, PcaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new PcaOptions();
+        NonFiniteValues.Reject(data, "PCA", "NaN/∞ have no principal components (drop or impute them first).");
         bool useHvg = options.UseHighlyVariable ?? data.Var.Contains("highly_variable");
         int[] genes = useHvg ? HighlyVariable(data) : Enumerable.Range(0, data.GeneCount).ToArray();
         var x = genes.Length == data.GeneCount ? data.X : data.X.SelectColumns(genes);
@@ -44,6 +46,7 @@ public static class PrincipalComponents
     }
 
     /// <summary>The PCA of <paramref name="x"/> (cells × genes) itself.</summary>
+    /// <exception cref="DigitalCellException">Too many components, or NaN/∞ in <paramref name="x"/> (named by row and column).</exception>
     public static PcaResult Fit(CellMatrix x, int components, PcaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -52,6 +55,8 @@ public static class PrincipalComponents
         int maxK = Math.Min(n, p);
         if (components <= 0 || components > maxK)
             throw new DigitalCellException($"PCA: asked for {components} components but a {n} × {p} matrix has at most {maxK}.");
+        if (NonFiniteValues.First(x) is var (row, column, value))
+            throw new DigitalCellException($"PCA: the matrix is {value} at row {row}, column {column}; NaN/∞ have no principal components (drop or impute them first).");
         int l = Math.Min(maxK, components + Math.Max(0, options.Oversampling));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1 };
         var moments = GeneMoments.Compute(x);

@@ -38,7 +38,7 @@ public static class ExpressionScale
     public static CellDataset EnsureLogNormalized(CellDataset data, string which, out string note)
     {
         ArgumentNullException.ThrowIfNull(data);
-        RejectNonFinite(data, which);
+        NonFiniteValues.Reject(data, $"{which} data", "NaN/∞ values cannot be scored (drop or impute them first).");
         if (LooksLikeCounts(data.X))
         {
             note = $"{which}: X looked like counts (whole numbers); normalised to the median library size and log1p-transformed (cell-eval convention).";
@@ -55,17 +55,5 @@ public static class ExpressionScale
             throw new DigitalCellException($"{which} data: X has fractional values in [{min}, {max}], which is neither counts nor log1p-normalised expression (expected 0 ≤ x < 15, cell-eval's rule).");
         note = $"{which}: X used as stored (log1p-normalised, values in [{min:0.###}, {max:0.###}]).";
         return data;
-    }
-
-    private static void RejectNonFinite(CellDataset data, string which)
-    {
-        var row = new float[data.GeneCount];
-        for (int r = 0; r < data.CellCount; r++)
-        {
-            data.X.CopyRow(r, row);
-            int g = Array.FindIndex(row, v => !float.IsFinite(v));
-            if (g >= 0)
-                throw new DigitalCellException($"{which} data: X is {row[g]} at cell '{data.CellNames[r]}', gene '{data.GeneNames[g]}'; NaN/∞ values cannot be scored (drop or impute them first).");
-        }
     }
 }

@@ -19,6 +19,15 @@ internal static class CatalogTestSupport
         return bytes;
     }
 
+    /// <summary>Deterministic tab-separated text of about <paramref name="length"/> bytes (a file that parses as tsv).</summary>
+    public static byte[] TextBytes(int length, int seed = 1)
+    {
+        var random = new Random(seed);
+        var text = new System.Text.StringBuilder("gene\tvalue\n");
+        while (text.Length < length) text.Append($"G{random.Next(100_000)}\t{random.Next(1000)}\n");
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     /// <summary>A closed local port: connections are refused at once, standing in for "no network" without touching it.</summary>
     public const string UnreachableBase = "https://127.0.0.1:1/";
 

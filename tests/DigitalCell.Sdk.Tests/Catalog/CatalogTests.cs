@@ -139,10 +139,10 @@ public class CatalogTests
     [Test]
     public async Task A_file_without_a_known_checksum_is_pinned_on_first_use_and_checked_afterwards()
     {
-        byte[] content = FixtureBytes(70_000, seed: 11);
-        WriteEntry(_manifests, "tofu", "tofu.h5ad", "h5ad", sha256: null, size: null);
+        byte[] content = TextBytes(70_000, seed: 11);
+        WriteEntry(_manifests, "tofu", "tofu.tsv", "tsv", sha256: null, size: null);
         await using var server = new FixtureServer();
-        server.File("tofu/tofu.h5ad", content);
+        server.File("tofu/tofu.tsv", content);
 
         var first = await LocalCatalog(server).FetchAsync("tofu");
 
@@ -151,13 +151,13 @@ public class CatalogTests
         Assert.That(file.PinnedOnFirstUse, Is.True);
         Assert.That(file.Sha256, Is.EqualTo(Sha256Hex(content)));
         var pins = JsonNode.Parse(File.ReadAllText(Path.Combine(_cache, "pins.json")))!;
-        Assert.That((string?)pins["pins"]!["tofu/tofu.h5ad"]!["sha256"], Is.EqualTo(Sha256Hex(content)));
+        Assert.That((string?)pins["pins"]!["tofu/tofu.tsv"]!["sha256"], Is.EqualTo(Sha256Hex(content)));
 
         // A new catalog (a later run) trusts the pin: verification passes, a tampered file is caught.
         var later = LocalCatalog(server);
         Assert.That((await later.VerifyAsync("tofu")).Single().Status, Is.EqualTo(VerificationStatus.Verified));
-        Assert.That(later.ExpectedSha256("tofu", "tofu.h5ad"), Is.EqualTo(Sha256Hex(content)));
-        File.WriteAllBytes(file.Path, FixtureBytes(70_000, seed: 12));
+        Assert.That(later.ExpectedSha256("tofu", "tofu.tsv"), Is.EqualTo(Sha256Hex(content)));
+        File.WriteAllBytes(file.Path, TextBytes(70_000, seed: 12));
         var tampered = (await later.VerifyAsync("tofu")).Single();
         Assert.That(tampered.Status, Is.EqualTo(VerificationStatus.Mismatch));
         Assert.That(tampered.ToString(), Does.Contain($"expected {Sha256Hex(content)}"));
@@ -215,10 +215,10 @@ public class CatalogTests
     [Test]
     public async Task A_file_placed_by_hand_is_accepted_and_pinned()
     {
-        WriteEntry(_manifests, "byhand", "byhand.h5ad", "h5ad", null, null);
+        WriteEntry(_manifests, "byhand", "byhand.json", "json", null, null);
         var catalog = LocalCatalog();
-        byte[] content = FixtureBytes(5_000, seed: 16);
-        string path = catalog.FilePath("byhand", "byhand.h5ad");
+        byte[] content = "{\"genes\": [\"IFNGR1\", \"STAT1\"]}"u8.ToArray();
+        string path = catalog.FilePath("byhand", "byhand.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, content);
 
@@ -226,7 +226,47 @@ public class CatalogTests
 
         Assert.That(result.Files.Single().Outcome, Is.EqualTo(FetchOutcome.AlreadyCached));
         Assert.That(result.Files.Single().PinnedOnFirstUse, Is.True);
-        Assert.That(catalog.ExpectedSha256("byhand", "byhand.h5ad"), Is.EqualTo(Sha256Hex(content)));
+        Assert.That(catalog.ExpectedSha256("byhand", "byhand.json"), Is.EqualTo(Sha256Hex(content)));
+    }
+
+    [TestCase("h5ad")]
+    [TestCase("zip")]
+    [TestCase("tsv")]
+    [TestCase("json")]
+    public async Task Zeros_without_a_checksum_are_neither_kept_nor_pinned(string format)
+    {
+        // Issue 12: a server answering 400 MB of zeros for a file without checksum had them pinned as the data set.
+        byte[] zeros = new byte[4 << 20];
+        string name = "zeros." + format;
+        WriteEntry(_manifests, "zeros", name, format, sha256: null, size: null);
+        await using var server = new FixtureServer();
+        server.File("zeros/" + name, zeros);
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => LocalCatalog(server).FetchAsync("zeros"));
+
+        Assert.That(error!.Message, Does.Contain($"does not look like {format}").And.Contain("not trusted or pinned"));
+        Assert.That(File.Exists(Path.Combine(_cache, "pins.json")), Is.False, "nothing pinned");
+        Assert.That(Directory.EnumerateFileSystemEntries(Path.Combine(_cache, "datasets", "zeros")), Is.Empty, "nothing kept");
+    }
+
+    [Test]
+    public async Task A_real_h5ad_without_a_checksum_is_pinned_and_zeros_placed_by_hand_are_not()
+    {
+        WriteEntry(_manifests, "real", "real.h5ad", "h5ad", null, null);
+        var catalog = LocalCatalog();
+        string path = catalog.FilePath("real", "real.h5ad");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, new byte[100_000]);
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => catalog.FetchAsync("real"));
+        Assert.That(error!.FilePath, Is.EqualTo(path));
+        Assert.That(error.Message, Does.Contain("no HDF5 signature"));
+        Assert.That(catalog.ExpectedSha256("real", "real.h5ad"), Is.Null);
+
+        File.Copy(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), path, overwrite: true);
+        var result = await catalog.FetchAsync("real");
+        Assert.That(result.Files.Single().PinnedOnFirstUse, Is.True);
+        Assert.That(catalog.ExpectedSha256("real", "real.h5ad"), Is.EqualTo(Sha256Hex(File.ReadAllBytes(path))));
     }
 
     [Test]

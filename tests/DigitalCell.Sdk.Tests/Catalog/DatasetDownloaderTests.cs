@@ -177,19 +177,104 @@ public class DatasetDownloaderTests
     }
 
     [Test]
-    public async Task A_complete_partial_file_left_by_a_crash_is_verified_without_downloading_again()
+    public async Task A_partial_file_without_a_validator_is_not_trusted_but_downloaded_again_from_zero()
     {
+        // Issue 12: a planted, complete-looking .partial was answered 416 and accepted as the file.
         byte[] content = FixtureBytes(30_000, seed: 10);
         await using var server = new FixtureServer();
         server.File("done.bin", content);
         string destination = Path.Combine(_dir, "done.bin");
-        File.WriteAllBytes(destination + DatasetDownloader.PartialSuffix, content);
+        File.WriteAllBytes(destination + DatasetDownloader.PartialSuffix, new byte[30_000]);
 
-        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("done.bin"), destination, Sha256Hex(content));
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("done.bin"), destination);
 
-        Assert.That(server.Requests.Single().Headers["range"], Is.EqualTo("bytes=30000-"), "answered 416: nothing left to send");
-        Assert.That(result.Resumed, Is.True);
+        Assert.That(server.Requests.Single().Headers.ContainsKey("range"), Is.False, "no validator: the kept bytes are not resumed");
+        Assert.That(result.Resumed, Is.False);
         Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content));
+    }
+
+    [Test]
+    public async Task A_416_answer_to_a_resume_restarts_from_zero_rather_than_accepting_the_kept_bytes()
+    {
+        byte[] content = FixtureBytes(30_000, seed: 20);
+        await using var server = new FixtureServer();
+        server.File("planted.bin", content);
+        string destination = Path.Combine(_dir, "planted.bin");
+        File.WriteAllBytes(destination + DatasetDownloader.PartialSuffix, new byte[40_000]);
+        File.WriteAllText(destination + DatasetDownloader.PartialSuffix + ".validator", "\"v1\"");
+
+        var result = await LocalMirrorDownloader().DownloadAsync(server.Url("planted.bin"), destination);
+
+        Assert.That(server.Requests.Select(r => r.Headers.GetValueOrDefault("range")), Is.EqualTo(new[] { "bytes=40000-", null }));
+        Assert.That(result.Resumed, Is.False);
+        Assert.That(File.ReadAllBytes(destination), Is.EqualTo(content), "the server's bytes, not the planted ones");
+    }
+
+    [Test]
+    public async Task A_server_that_never_sends_headers_fails_after_the_response_timeout()
+    {
+        await using var server = new FixtureServer();
+        server.Silent("silent.bin");
+        var downloader = new DatasetDownloader(Http) { AllowInsecureMirror = true, ResponseTimeout = TimeSpan.FromMilliseconds(500) };
+        string destination = Path.Combine(_dir, "silent.bin");
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => downloader.DownloadAsync(server.Url("silent.bin"), destination));
+
+        Assert.That(error!.Message, Does.Contain("no answer from the server within 0.5 s"));
+        Assert.That(error.Message, Does.Contain(server.Url("silent.bin").ToString()));
+        Assert.That(server.Requests, Has.Count.EqualTo(1), "a silent server is not asked again");
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_body_longer_than_the_known_size_is_stopped_at_that_size()
+    {
+        // Issue 12: a 135 KB entry was read in full (200 MB) before its size was compared.
+        const long expected = 135_000;
+        await using var server = new FixtureServer();
+        server.Endless("big.bin"); // no Content-Length: only the byte count can stop it
+        var progress = new Recorder();
+        string destination = Path.Combine(_dir, "big.bin");
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => LocalMirrorDownloader().DownloadAsync(server.Url("big.bin"), destination, null, expected, progress));
+
+        Assert.That(error!.Message, Does.Contain("more than the expected 135,000 bytes"));
+        Assert.That(progress.Reports.Max(r => r.BytesReceived), Is.LessThanOrEqualTo(expected));
+        Assert.That(server.BytesSent, Is.LessThan(64L << 20), "the connection was dropped, not drained (socket buffers hold a few MB)");
+        Assert.That(server.Requests, Has.Count.EqualTo(1), "not retried");
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty, "the partial download is deleted");
+    }
+
+    [Test]
+    public async Task A_content_length_above_the_known_size_is_refused_before_reading()
+    {
+        await using var server = new FixtureServer();
+        server.Endless("announced.bin", contentLength: 200L << 20);
+        var progress = new Recorder();
+        string destination = Path.Combine(_dir, "announced.bin");
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => LocalMirrorDownloader().DownloadAsync(server.Url("announced.bin"), destination, null, 135_000, progress));
+
+        Assert.That(error!.Message, Does.Contain("announces 209,715,200 bytes").And.Contain("should have 135,000"));
+        Assert.That(progress.Reports, Is.Empty, "not a byte of the body was read");
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_file_of_unknown_size_stops_at_the_ceiling()
+    {
+        const long ceiling = 1 << 20;
+        await using var server = new FixtureServer();
+        server.Endless("unknown.bin");
+        var progress = new Recorder();
+        var downloader = new DatasetDownloader(Http) { AllowInsecureMirror = true, MaxDownloadSize = ceiling };
+        string destination = Path.Combine(_dir, "unknown.bin");
+
+        var error = await Assert.ThrowsAsync<DigitalCellException>(() => downloader.DownloadAsync(server.Url("unknown.bin"), destination, progress: progress));
+
+        Assert.That(error!.Message, Does.Contain("past the 1,048,576-byte ceiling").And.Contain(CatalogOptions.MaxDownloadSizeEnvironmentVariable));
+        Assert.That(progress.Reports.Max(r => r.BytesReceived), Is.LessThanOrEqualTo(ceiling));
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
     }
 
     [Test]

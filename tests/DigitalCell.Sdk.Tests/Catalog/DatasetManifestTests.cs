@@ -55,7 +55,61 @@ public class DatasetManifestTests
         ("year as text", e => e["citation"]!["year"] = "2019"),
         ("file name with folder", e => e["files"]![0]!["name"] = "../escape.h5ad"),
         ("negative size", e => e["files"]![0]!["size"] = -1),
+        ("year far ahead", e => e["citation"]!["year"] = 99_999_999_999),
     ];
+
+    /// <summary>Numbers JSON Schema calls integers but a 64-bit reader cannot hold (issue 12: they ended in `internal error`).</summary>
+    [TestCase("$.files[0].size", "1e30")]
+    [TestCase("$.files[0].size", "-9223372036854775809")]
+    [TestCase("$.files[0].size", "18446744073709551616")]
+    [TestCase("$.files[0].size", "1.5")]
+    [TestCase("$.files[0].size", "-1")]
+    [TestCase("$.citation.year", "4294967296")]
+    [TestCase("$.citation.year", "1e300")]
+    public void A_number_out_of_range_names_the_file_and_the_field(string field, string number)
+    {
+        string json = File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json"));
+        var entry = JsonNode.Parse(json)!.AsObject();
+        string marker = "\"__number__\"";
+        if (field == "$.citation.year") entry["citation"]!["year"] = "__number__";
+        else entry["files"]![0]!["size"] = "__number__";
+
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(entry.ToJsonString().Replace(marker, number), "fuzz.json"));
+
+        Assert.That(error!.FilePath, Is.EqualTo("fuzz.json"));
+        Assert.That(error.Element, Is.EqualTo(field));
+        Assert.That(error.Message, Does.Contain(number));
+    }
+
+    [TestCase("$.title", "\u001b[2J\u001b]0;pwned\u0007")]
+    [TestCase("$.citation.authors[0]", "A.\u202eevil")]
+    public void A_string_with_terminal_escapes_is_refused(string field, string text)
+    {
+        var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "norman2019.json")))!.AsObject();
+        if (field == "$.title") entry["title"] = text;
+        else entry["citation"]!["authors"]![0] = text;
+
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(entry.ToJsonString(), "escapes.json"));
+
+        Assert.That(error!.Element, Is.EqualTo(field));
+        Assert.That(error.Message, Does.Contain("control or format character"));
+    }
+
+    [TestCase("../../outside.h5ad")]
+    [TestCase("bundle/../../outside.h5ad")]
+    [TestCase("./train.h5")]
+    [TestCase("bundle//train.h5")]
+    [TestCase("/etc/passwd")]
+    public void A_load_path_leaving_the_archive_is_refused(string load)
+    {
+        var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestDirectory, "vcc2025-h1.json")))!.AsObject();
+        entry["files"]![0]!["load"] = load;
+
+        var error = Assert.Throws<DigitalCellException>(() => DatasetManifest.Parse(entry.ToJsonString(), "evil.json"));
+
+        Assert.That(error!.FilePath, Is.EqualTo("evil.json"));
+        Assert.That(error.Element, Is.EqualTo("$.files[0].load"));
+    }
 
     [Test]
     public void Our_validator_and_python_jsonschema_reject_the_same_broken_entries()

@@ -54,6 +54,31 @@ internal sealed class FixtureServer : IAsyncDisposable
         });
     }
 
+    /// <summary>Reads the request at <paramref name="path"/> and never answers (the connection stays open until the server stops).</summary>
+    public void Silent(string path) => Route(path, (_, _, ct) => Task.Delay(Timeout.Infinite, ct));
+
+    /// <summary>
+    /// Answers 200 at <paramref name="path"/> and sends bytes until the client hangs up, announcing
+    /// <paramref name="contentLength"/> (or no length: the body ends when the connection closes). <see cref="BytesSent"/> counts them.
+    /// </summary>
+    public void Endless(string path, long? contentLength = null) => Route(path, async (_, stream, ct) =>
+    {
+        var headers = new List<string> { "Content-Type: application/octet-stream", "ETag: \"endless\"" };
+        if (contentLength is not null) headers.Add($"Content-Length: {contentLength}");
+        await WriteHeadAsync(stream, "HTTP/1.1 200 OK", headers, ct);
+        byte[] chunk = new byte[65_536];
+        while (Interlocked.Read(ref _bytesSent) < (contentLength ?? long.MaxValue))
+        {
+            await stream.WriteAsync(chunk, ct);
+            Interlocked.Add(ref _bytesSent, chunk.Length);
+        }
+    });
+
+    private long _bytesSent;
+
+    /// <summary>Bytes an <see cref="Endless"/> route managed to write before the client hung up.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
     public static async Task WriteStatusAsync(Stream stream, int code, string reason, CancellationToken ct)
     {
         byte[] body = Encoding.ASCII.GetBytes(reason);

@@ -23,6 +23,16 @@ public class SafeTensorsHeaderTests
     [TestCase("""{"w":{"dtype":"7","shape":[4],"data_offsets":[0,16]}}""", "unsupported dtype '7'")]
     [TestCase("""{"w":{"dtype":"F32","shape":[4],"data_offsets":{"a":1}}}""", "malformed header entry")]
     [TestCase("""{"__metadata__":{"k":[1]},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", "malformed header entry")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[1e30],"data_offsets":[0,16]}}""", "malformed header entry")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,16]}}""", "malformed header entry")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,4096]}}""", "lie outside the 16 data bytes")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[16,0]}}""", "lie outside the 16 data bytes")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[-16,0]}}""", "lie outside the 16 data bytes")]
+    [TestCase("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", "header")]
+    [TestCase("""{"w":{"dtype":"F64","shape":[4],"data_offsets":[0,16]}}""", "needs 32")]
+    [TestCase("""{"w":{"dtype":null,"shape":[4],"data_offsets":[0,16]}}""", "unsupported dtype")]
+    [TestCase("""{"w":{"dtype":"F32","shape":null,"data_offsets":[0,16]}}""", "missing 'shape'")]
+    [TestCase("""{"w":[1,2]}""", "not a JSON object")]
     public void HostileHeaderIsAnErrorNamingFileAndTensor(string header, string problem)
     {
         var e = Assert.Throws<DigitalCellException>(() => SafeTensors.Parse(File(header, 16), "model.safetensors"))!;

@@ -13,6 +13,23 @@ public class PreprocessingTests
         DenseCellMatrix.From(new float[,] { { 1, 3, 0 }, { 0, 0, 0 }, { 2, 2, 4 } }).ToSparse(),
         geneNames: ["MT-CO1", "ACTB", "GAPDH"]);
 
+    [TestCase(float.NaN, true)]
+    [TestCase(float.PositiveInfinity, true)]
+    [TestCase(float.NegativeInfinity, false)]
+    public void PcaOfNonFiniteValuesNamesTheFirstCellAndGene(float bad, bool sparse)
+    {
+        // Issue 12: NaN/Inf reached the SVD and ended in `internal error`. Two bad values: the first in row order is named.
+        var values = new float[,] { { 1, 3, 0 }, { 0, 2, 1 }, { 2, bad, 4 }, { bad, 1, 1 } };
+        var x = DenseCellMatrix.From(values);
+        var data = CellDataset.FromMatrix(sparse ? x.ToSparse() : x, cellNames: ["c0", "c1", "c2", "c3"], geneNames: ["MT-CO1", "ACTB", "GAPDH"]);
+
+        var error = Assert.Throws<DigitalCellException>(() => data.Pca(2));
+        Assert.That(error!.Message, Does.StartWith($"PCA: X is {bad} at cell 'c2' (row 2), gene 'ACTB' (column 1)"));
+
+        var direct = Assert.Throws<DigitalCellException>(() => PrincipalComponents.Fit(data.X, 2));
+        Assert.That(direct!.Message, Does.StartWith($"PCA: the matrix is {bad} at row 2, column 1"));
+    }
+
     [Test]
     public void NormalizeTotalScalesEachCellToTheTargetAndLeavesEmptyCellsAtZero()
     {

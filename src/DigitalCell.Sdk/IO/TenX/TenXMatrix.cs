@@ -63,7 +63,10 @@ public static class TenXMatrix
     /// <c>gene_ids</c> when present (else the var index), types from <c>feature_types</c> (else <c>Gene Expression</c>).
     /// Other annotations, layers and embeddings have no place in this format and are not written.
     /// </summary>
-    public static void Write(CellDataset data, string directory)
+    /// <param name="data">The dataset.</param>
+    /// <param name="directory">The folder to write; an existing one is replaced only when an earlier run wrote it.</param>
+    /// <param name="force">Replace an existing folder even when it holds files this SDK did not write.</param>
+    public static void Write(CellDataset data, string directory, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -78,7 +81,7 @@ public static class TenXMatrix
             TabSeparated.WriteGzip(Path.Combine(temp, "features.tsv.gz"), data.GeneCount,
                 g => [ids[g], data.GeneNames[g], types?[g] ?? DefaultFeatureType]);
             TabSeparated.WriteGzip(Path.Combine(temp, "barcodes.tsv.gz"), data.CellCount, c => [data.CellNames[c]]);
-        });
+        }, force);
     }
 
     /// <summary>Reads a Cell Ranger HDF5 matrix (<c>filtered_feature_bc_matrix.h5</c>, Cell Ranger 3+ or the Cell Ranger 2 per-genome layout).</summary>
