@@ -28,6 +28,8 @@ public sealed class ScoringInputBuilder
     private readonly ScoringUnit[] _units;
     private readonly Side _realSide;
     private int[][]? _topDe;
+    private ScoringCells? _realCells;
+    private Vcc2026Reference? _vcc2026;
 
     /// <summary>Validates the real dataset and prepares what every prediction is compared with.</summary>
     /// <param name="real">Observed cells (log1p-normalised X).</param>
@@ -95,14 +97,18 @@ public sealed class ScoringInputBuilder
         var pred = new Side(predicted, _column, predLabels, predContexts, _control, _units, "predicted");
         var needs = metrics.Aggregate(MetricNeeds.Means, (all, m) => all | m.Needs);
         bool de = needs.HasFlag(MetricNeeds.DifferentialExpression), cells = needs.HasFlag(MetricNeeds.Cells);
+        if (cells) _realCells ??= _realSide.Cells();
+        // The anchors read the real data alone: built once, shared by every model scored against it.
+        if (needs.HasFlag(MetricNeeds.Vcc2026Anchors)) _vcc2026 ??= new Vcc2026Reference(_units, _real.GeneNames, _realCells!);
         return new ScoringInput(_units, _real.GeneNames, _realSide.Means, pred.Means, _realSide.ControlMeans, pred.ControlMeans)
         {
             RealDifferentialExpression = de ? _realSide.DifferentialExpression(_mode) : null,
             PredictedDifferentialExpression = de ? pred.DifferentialExpression(_mode) : null,
-            RealCells = cells ? _realSide.Cells() : null,
+            RealCells = cells ? _realCells : null,
             PredictedCells = cells ? pred.Cells() : null,
             TopDifferentiallyExpressedGenes = needs.HasFlag(MetricNeeds.TopDifferentiallyExpressedGenes) ? TopDe() : null,
             PerturbedReference = PerturbedReference,
+            Vcc2026Reference = _vcc2026,
         };
     }
 
