@@ -65,11 +65,15 @@ internal sealed class Vcc2026Group
     /// </summary>
     public double Jackknife => _jackknife ??= ComputeJackknife();
 
-    /// <summary>Copies cell <paramref name="row"/>'s counts (expm1 of the stored log1p values) into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Copies cell <paramref name="row"/>'s counts (expm1 of the stored log1p values) into <paramref name="destination"/>.
+    /// A model's negative prediction reads as 0: the brief rejects negative counts, and a negative sum would make the
+    /// log profile undefined.
+    /// </summary>
     public void ReadCounts(int row, float[] destination)
     {
         _cells.CopyRow(row, destination);
-        for (int g = 0; g < destination.Length; g++) destination[g] = (float)double.ExpM1(destination[g]);
+        for (int g = 0; g < destination.Length; g++) destination[g] = (float)Math.Max(0, double.ExpM1(destination[g]));
     }
 
     private double ComputeJackknife()
