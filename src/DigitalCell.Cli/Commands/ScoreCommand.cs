@@ -57,10 +57,9 @@ public static class ScoreCommand
             foreach (var (name, path) in new[] { ("prediction", predPath), ("baseline", parse.GetValue(baseline)) })
             {
                 if (path is null) continue;
-                if (!Console.IsErrorRedirected) err.WriteLine($"scoring {name}…"); // progress only on a terminal: piped stderr keeps one error line
                 var predicted = ExpressionScale.EnsureLogNormalized(DataArguments.Subset(CellDataset.Read(path), subsets, []), name, out string note);
                 notes.Add(note);
-                scores.Add(Scorer.Score(name, builder.Build(predicted, chosen), chosen, scoringMode));
+                scores.Add(TerminalProgress.Run(err, $"scoring {name}", progress => Scorer.Score(name, builder.Build(predicted, chosen, progress), chosen, scoringMode)));
             }
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
             var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes);

@@ -20,11 +20,17 @@ public sealed class Vcc2026Reference
     /// <summary>The brief's <c>n_splits</c>.</summary>
     public const int Splits = 5;
 
+    /// <summary>The step name of the progress reports: one unit per context's baseline and per replicate split.</summary>
+    public const string ProgressStep = "VCC 2026 anchors";
+
     private readonly (int[] Rows, Vcc2026Panel Panel, Vcc2026Side Side)[] _contexts;
 
-    internal Vcc2026Reference(IReadOnlyList<ScoringUnit> units, IReadOnlyList<string> genes, ScoringCells real, int seed = 0, CancellationToken cancellationToken = default)
+    internal Vcc2026Reference(IReadOnlyList<ScoringUnit> units, IReadOnlyList<string> genes, ScoringCells real,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var anchors = new List<Vcc2026Anchor>();
+        int contexts = units.Select(u => u.Context).Distinct().Count(), done = 0;
+        void Done() => progress?.Report(new WorkProgress(ProgressStep, ++done, contexts * (1 + Splits)));
         _contexts = units.Select((u, i) => (u, i)).GroupBy(x => x.u.Context).Select(group =>
         {
             var rows = group.Select(x => x.i).ToArray();
@@ -33,6 +39,7 @@ public sealed class Vcc2026Reference
             var side = new Vcc2026Side(rows.Select(i => new Vcc2026Group(real.Perturbations[i])).ToArray(), control);
             cancellationToken.ThrowIfCancellationRequested();
             var baseline = Vcc2026Evaluation.Evaluate(panel, side, new Vcc2026Side(BaselineGroups(side), control));
+            Done();
             var replicates = Enumerable.Range(0, Splits).Select(s =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -42,7 +49,9 @@ public sealed class Vcc2026Reference
                     unitsA[k] = Half(real.Perturbations[rows[k]], s, group.Key, units[rows[k]].Perturbation, out unitsB[k]);
                 var sideA = new Vcc2026Side(unitsA, controlA);
                 var sideB = new Vcc2026Side(unitsB, controlB);
-                return Vcc2026Evaluation.Evaluate(panel, sideB, sideA, nmaeGate: side.DifferentialExpression(panel.FilteredGenes, genes));
+                var values = Vcc2026Evaluation.Evaluate(panel, sideB, sideA, nmaeGate: side.DifferentialExpression(panel.FilteredGenes, genes));
+                Done();
+                return values;
             }).ToArray();
             foreach (var metric in Vcc2026Metrics.Names)
             {
