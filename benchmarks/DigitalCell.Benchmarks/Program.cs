@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "gene-priors" => DigitalCell.Benchmarks.GenePriorsBenchmark.Run(args[1..]),
     "prior-models" => DigitalCell.Benchmarks.PriorModelsEvaluation.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
+    "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -29,5 +30,6 @@ static int Usage()
     Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,norman,kang] [out]   prior models vs every baseline on real data, CIs over seeds");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
+    Console.WriteLine("  score-stages DIR [vcc2026|vcc|mean]   dcell score's steps timed (wall and CPU) on make_score_inputs.py's pair");
     return 0;
 }

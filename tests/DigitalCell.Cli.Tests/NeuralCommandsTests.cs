@@ -67,6 +67,41 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void ATrainingRunInterruptedInOneProcessAndResumedInAnotherEqualsAnUninterruptedRun()
+    {
+        // Process 1 is stopped by SIGINT after its first checkpoint; process 2 resumes from the checkpoint file; process 3
+        // trains straight through. Batches and the schedule depend only on (seed, step), never on the process.
+        var data = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        string checkpoint = Path.Combine(Temp, "run.ckpt.safetensors");
+        string[] Args(string name, bool resumable) => ["train", data, "--out", Path.Combine(Temp, name), "--steps", "120", "--seed", "0", "--device", "cpu",
+            .. resumable ? new[] { "--checkpoint", checkpoint, "--checkpoint-every", "3" } : []];
+
+        string plugin = Path.Combine(AppContext.BaseDirectory, "dcell-neural.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in Args("interrupted", resumable: true).Prepend(plugin)) start.ArgumentList.Add(a);
+        using (var first = System.Diagnostics.Process.Start(start)!)
+        {
+            var output = first.StandardOutput.ReadToEndAsync();
+            var error = first.StandardError.ReadToEndAsync();
+            while (!File.Exists(checkpoint) && !first.HasExited) Thread.Sleep(10);
+            using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) signal.WaitForExit();
+            first.WaitForExit();
+            if (first.ExitCode == 0) Assert.Inconclusive("the first run finished its 120 steps before the signal arrived; nothing was resumed");
+            Assert.That(first.ExitCode, Is.EqualTo(130), output.Result + error.Result);
+            Assert.That(error.Result, Does.Contain("resume"));
+        }
+        Assert.That(File.Exists(checkpoint), "the interrupted run left its checkpoint");
+        Assert.That(Directory.Exists(Path.Combine(Temp, "interrupted")), Is.False, "an interrupted run writes no model");
+
+        var resumed = Dcell.Run(Args("resumed", resumable: true));
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        var straight = Dcell.Run(Args("straight", resumable: false));
+        Assert.That(straight.ExitCode, Is.EqualTo(0), straight.Error);
+        Assert.That(File.ReadAllBytes(Path.Combine(Temp, "resumed", "model.safetensors")),
+            Is.EqualTo(File.ReadAllBytes(Path.Combine(Temp, "straight", "model.safetensors"))), "resumed weights differ from the uninterrupted run's");
+    }
+
+    [Test]
     public void FinetuneFromAMissingModelIsAOneLineError()
     {
         var r = NeuralDcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");
