@@ -49,6 +49,7 @@ public static class Program
         root.Subcommands.Add(PseudobulkMergeCommand.Create());
         root.Subcommands.Add(PartitionCommand.Create());
         root.Subcommands.Add(PartitionDeCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 
