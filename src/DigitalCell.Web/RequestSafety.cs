@@ -71,7 +71,9 @@ internal static class RequestSafety
         }
         finally
         {
-            logger.LogInformation("{Method} {Path} → {Status} in {Milliseconds:0.0} ms", http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
+            // Health is polled by probes and by the page while starting: logged only at debug level.
+            logger.Log(http.Request.Path.StartsWithSegments("/api/v1/health") ? LogLevel.Debug : LogLevel.Information,
+                "{Method} {Path} → {Status} in {Milliseconds:0.0} ms", http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
         }
     }
 

@@ -8,6 +8,7 @@ using DigitalCell.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 
 namespace DigitalCell.Web.Tests;
 
@@ -61,6 +62,7 @@ internal static class ServedPlatform
         var app = WebPlatform.Build(options ?? new WebPlatformOptions { Port = 0 }, sources, builder =>
         {
             if (testServer) builder.WebHost.UseTestServer();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning); // a request line per call would drown the test output
         });
         await app.StartAsync();
         return app;

@@ -159,7 +159,7 @@
     await Plotly.react("top-genes", [
       { type: "bar", orientation: "h", name: "down", y: down.map((g) => g.gene), x: down.map((g) => g.delta), marker: { color: "#2166ac" } },
       { type: "bar", orientation: "h", name: "up", y: up.map((g) => g.gene), x: up.map((g) => g.delta), marker: { color: "#b2182b" } },
-    ], { margin: { t: 10, l: 90 }, xaxis: { title: { text: "predicted − control (log1p)" } }, yaxis: { automargin: true, tickfont: { size: 9 } } }, { displaylogo: false });
+    ], { margin: { t: 10, l: 90 }, xaxis: { title: { text: "predicted − control (log1p)" } }, yaxis: { automargin: true, dtick: 1, tickfont: { size: 9 } } }, { displaylogo: false });
     $("top-genes").dataset.rendered = a.perturbation;
 
     const programs = a.program_scores.filter((p) => p.before !== null && p.after !== null)
@@ -168,7 +168,7 @@
     await Plotly.react("programs", [
       { type: "bar", orientation: "h", name: "control", y: names, x: programs.map((p) => p.before), marker: { color: "#999" } },
       { type: "bar", orientation: "h", name: "predicted", y: names, x: programs.map((p) => p.after), marker: { color: "#d00" } },
-    ], { barmode: "group", margin: { t: 10, l: 200 }, yaxis: { automargin: true, tickfont: { size: 9 } }, xaxis: { title: { text: "ulm t" } } }, { displaylogo: false });
+    ], { barmode: "group", margin: { t: 10, l: 200 }, yaxis: { automargin: true, dtick: 1, tickfont: { size: 9 } }, xaxis: { title: { text: "ulm t" } } }, { displaylogo: false });
 
     if (a.measured) {
       const dm = a.measured.measured_mean.map((v, i) => v - a.control_mean[i]);
