@@ -18,6 +18,11 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     private const int CachedAnswers = 512;
     private const int MaxPerturbationLength = 200;
     private readonly ConcurrentDictionary<string, PredictResponse> _cache = new(StringComparer.Ordinal);
+    private readonly Lazy<(string Library, IReadOnlyList<WeightedGene> Network)[]> _programs = new(() => state.Priors is not GenePriors priors ? [] :
+    [
+        ("PROGENy", priors.Progeny.Entries),
+        ("Hallmark", priors.Hallmark.Sets.SelectMany(s => s.Genes.Select(g => new WeightedGene(s.Name, g, 1))).ToArray()),
+    ]);
 
     /// <summary>The answer to <paramref name="request"/>.</summary>
     /// <exception cref="ApiProblem">The request names something not served, or asks for what the model cannot do.</exception>
@@ -98,7 +103,8 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     private PredictResponse Answer(ServedModel model, ServedContext context, Perturbation perturbation, PerturbationMode mode, int seed, CancellationToken cancellationToken)
     {
         var dataset = model.Dataset;
-        var controlCells = dataset.Data.X.SelectRows(context.Controls);
+        // With one context the model's own training controls are the context's controls; otherwise it is told which.
+        var controlCells = dataset.Contexts.Count == 1 ? null : context.ControlCells.Value;
         var prediction = model.Predict([perturbation], new PredictionContext(context.Value, 0, seed, controlCells));
         cancellationToken.ThrowIfCancellationRequested();
         var genes = prediction.Genes;
@@ -156,11 +162,8 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
 
     private static int[] MeasuredCells(ServedDataset dataset, ServedContext context, Perturbation perturbation)
     {
-        var labels = dataset.Labels;
-        var matches = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var label in labels.Distinct(StringComparer.Ordinal))
-            if (!dataset.Schema.IsControlLabel(label) && Perturbation.Parse(label, dataset.Schema).Key == perturbation.Key) matches.Add(label);
-        return matches.Count == 0 ? [] : context.Cells.Where(i => matches.Contains(labels[i])).ToArray();
+        var cells = dataset.CellsOf(perturbation.Key);
+        return cells.Length == 0 ? [] : cells.Intersect(context.Cells).Order().ToArray();
     }
 
     private IReadOnlyList<ProgramScore> ProgramScores(IReadOnlyList<string> genes, double[] control, double[] predicted, double[]? measured, List<string> notes)
@@ -174,11 +177,12 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
         var profiles = new CellDataset(new DenseCellMatrix(rows.Length, genes.Count, values),
             new AnnotationTable("obs", names[..rows.Length]), new AnnotationTable("var", genes.ToArray()));
         var scores = new List<ProgramScore>();
-        foreach (var (library, score) in new (string, Func<CellDataset, SourceActivity>)[] { ("PROGENy", d => d.PathwayActivity(priors)), ("Hallmark", d => d.HallmarkActivity(priors)) })
+        foreach (var (library, network) in _programs.Value)
         {
             try
             {
-                var activity = score(profiles);
+                // decoupler's ulm, as PathwayActivity / HallmarkActivity compute it, on networks built once.
+                var activity = profiles.Ulm(network, 5, priors.Genes);
                 for (int s = 0; s < activity.Sources.Count; s++)
                     scores.Add(new ProgramScore(library, activity.Sources[s], Finite(activity.Values[0, s]), Finite(activity.Values[1, s]), measured is null ? null : Finite(activity.Values[2, s])));
             }

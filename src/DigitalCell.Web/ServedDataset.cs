@@ -13,6 +13,7 @@ namespace DigitalCell.Web;
 internal sealed class ServedDataset
 {
     private readonly Dictionary<string, ServedContext> _contexts;
+    private readonly Dictionary<string, int[]> _cellsByKey;
 
     private ServedDataset(ServedData source, CellDataset normalized, string scaleNote, IReadOnlyList<ServedContext> contexts, Embedding embedding)
     {
@@ -26,6 +27,10 @@ internal sealed class ServedDataset
         foreach (var context in contexts) foreach (int cell in context.Cells) contextOf[cell] = context.Label;
         EmbeddingContexts = embedding.Cells.Select(i => contextOf[i] ?? "(no controls)").ToArray();
         Labels = PerturbationLabels(normalized, source.Schema.PerturbationColumn);
+        _cellsByKey = Enumerable.Range(0, normalized.CellCount).Where(i => !source.Schema.IsControlLabel(Labels[i]))
+            .GroupBy(i => Labels[i], StringComparer.Ordinal)
+            .GroupBy(g => Perturbation.Parse(g.Key, source.Schema).Key, StringComparer.Ordinal)
+            .ToDictionary(k => k.Key, k => k.SelectMany(g => g).Order().ToArray(), StringComparer.Ordinal);
         Targets = Labels.Distinct(StringComparer.Ordinal).Select(l => Perturbation.Parse(l, source.Schema))
             .Where(p => !p.IsControl).SelectMany(p => p.Targets).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray();
     }
@@ -60,6 +65,9 @@ internal sealed class ServedDataset
     /// <summary>The genes perturbed somewhere in the data set.</summary>
     public IReadOnlyList<string> Targets { get; }
 
+    /// <summary>Positions of the cells perturbed as <paramref name="key"/> (<see cref="Perturbation.Key"/>: A+B and B+A alike); empty when not measured.</summary>
+    public int[] CellsOf(string key) => _cellsByKey.GetValueOrDefault(key, []);
+
     /// <summary>The context with this value (null or empty for a data set without a context column), or null when unknown.</summary>
     public ServedContext? Context(string? value) => _contexts.GetValueOrDefault(value ?? "");
 
@@ -78,7 +86,8 @@ internal sealed class ServedDataset
             if (controls.Length == 0) continue; // a context without controls has no reference to predict against
             string? value = contextValues is null ? null : group.Key;
             string label = value ?? source.CellContext ?? "all cells";
-            contexts.Add(new ServedContext(source.Schema.ContextColumn, value, label, cells, controls, ColumnMeans(data.X, controls)));
+            contexts.Add(new ServedContext(source.Schema.ContextColumn, value, label, cells, controls, ColumnMeans(data.X, controls))
+                { ControlCells = new Lazy<CellMatrix>(() => data.X.SelectRows(controls)) });
         }
         if (contexts.Count == 0)
             throw new DigitalCellException($"Data set '{source.Id}': no control cells (labels {string.Join(", ", source.Schema.ControlLabels)} in column '{source.Schema.PerturbationColumn}'); there is nothing to predict against.");
@@ -118,7 +127,11 @@ internal sealed class ServedDataset
 /// <param name="Cells">Positions of the context's cells.</param>
 /// <param name="Controls">Positions of its control cells.</param>
 /// <param name="ControlMean">Mean log1p expression of the controls, per gene.</param>
-internal sealed record ServedContext(string? Column, string? Value, string Label, int[] Cells, int[] Controls, double[] ControlMean);
+internal sealed record ServedContext(string? Column, string? Value, string Label, int[] Cells, int[] Controls, double[] ControlMean)
+{
+    /// <summary>The control cells' expression (rows of the log1p X), for models told which controls to predict against.</summary>
+    public required Lazy<CellMatrix> ControlCells { get; init; }
+}
 
 /// <summary>
 /// The first two principal components of a seeded sample of cells (log1p X, all genes, randomized PCA of the SDK), kept with
