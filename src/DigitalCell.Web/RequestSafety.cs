@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace DigitalCell.Web;
 
 /// <summary>
-/// The middleware every request passes: a request id (logged, echoed in <c>X-Request-Id</c> and in error bodies),
+/// The middleware every request passes: a request id (ASP.NET Core's, in every log line's scope; echoed in <c>X-Request-Id</c> and in error bodies),
 /// security headers, the API key for <c>/api/v1</c>, and the error policy — refusals become their 4xx with a JSON body,
 /// a cancelled or timed-out request 504, and only a bug 500 (logged with the request id, no detail sent).
 /// </summary>
@@ -37,7 +37,6 @@ internal static class RequestSafety
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        using var scope = logger.BeginScope("request {RequestId}", id);
         try
         {
             if (options.ApiKey is string key && http.Request.Path.StartsWithSegments("/api/v1") && !http.Request.Path.StartsWithSegments("/api/v1/health")
