@@ -84,6 +84,12 @@ internal sealed class PlatformState
             _failure = "start-up failed: " + e.Message;
             logger.LogError("{Failure}", _failure);
         }
+        catch (Exception e)
+        {
+            // A bug, not bad input: health must still say that start-up stopped rather than "loading" for ever.
+            _failure = $"start-up failed with an internal error ({e.GetType().Name}); see the server log.";
+            logger.LogError(e, "Start-up failed");
+        }
     }
 
     /// <summary>The served data sets and models, fixed once ready.</summary>
