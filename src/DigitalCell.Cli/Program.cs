@@ -51,6 +51,7 @@ public static class Program
         root.Subcommands.Add(PseudobulkMergeCommand.Create());
         root.Subcommands.Add(PartitionCommand.Create(query.SelectCells));
         root.Subcommands.Add(PartitionDeCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

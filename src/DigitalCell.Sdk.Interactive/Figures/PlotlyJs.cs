@@ -4,7 +4,7 @@ namespace DigitalCell.Sdk.Figures;
 /// plotly.js (3.7.0, MIT), embedded in this assembly so pages, notebooks and image export draw figures offline; read
 /// once per process and shared by every writer.
 /// </summary>
-internal static class PlotlyJs
+public static class PlotlyJs
 {
     /// <summary>The version embedded.</summary>
     public const string Version = "3.7.0";

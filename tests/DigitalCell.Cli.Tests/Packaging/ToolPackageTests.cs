@@ -108,6 +108,56 @@ public class ToolPackageTests
         Assert.That(stderr.Trim(), Does.StartWith("error: `dcell query` needs the dcell-query plug-in").And.Contain("dotnet tool install --global DigitalCell.Cli.Query --prerelease"));
     }
 
+    [Test]
+    public void The_installed_dcell_serves_the_page_and_a_prediction()
+    {
+        // The tool resolves the ASP.NET Core shared framework and carries the page and plotly.js as resources.
+        int port = FreePort();
+        var start = new ProcessStartInfo(Path.Combine(_tools, "dcell")) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (string a in new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", "papalexi2021-thp1-subset", "--models", "linear",
+                     "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(_root, "cache") })
+            start.ArgumentList.Add(a);
+        start.Environment["DOTNET_ROOT"] = DotnetRoot;
+        using var server = Process.Start(start)!;
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!Ready(http))
+            {
+                Assert.That(server.HasExited, Is.False, "dcell serve exited");
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "dcell serve did not become ready in 2 minutes");
+                Thread.Sleep(200);
+            }
+            Assert.That(http.GetStringAsync("/").Result, Does.Contain("<script src=\"/app.js\""));
+            Assert.That(http.GetByteArrayAsync("/plotly.min.js").Result, Has.Length.GreaterThan(1_000_000));
+            var answer = http.PostAsync("/api/v1/predict", new StringContent("{\"perturbation\": \"STAT1\"}", System.Text.Encoding.UTF8, "application/json")).Result;
+            Assert.That((int)answer.StatusCode, Is.EqualTo(200), answer.Content.ReadAsStringAsync().Result);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+        }
+    }
+
+    private static bool Ready(HttpClient http)
+    {
+        try { return http.GetAsync("/api/v1/health").Result.IsSuccessStatusCode; }
+        catch (AggregateException) { return false; } // not listening yet
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static string Dotnet => Path.Combine(DotnetRoot, "dotnet");
 
     /// <summary>The dotnet installation running these tests (…/shared/Microsoft.NETCore.App/&lt;version&gt;/ → its root).</summary>

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace DigitalCell.Web;
+
+/// <summary>The <c>/api/v1</c> routes. Every id in a route or query is looked up among the served ones; none reaches the file system.</summary>
+internal static class ApiEndpoints
+{
+    /// <summary>The rate-limiter policy that bounds concurrent model calls.</summary>
+    public const string ModelCalls = "model-calls";
+
+    /// <summary>Maps the routes onto <paramref name="app"/>.</summary>
+    public static void Map(IEndpointRouteBuilder app, PlatformState state, Predictor predictor, WebPlatformOptions options)
+    {
+        var api = app.MapGroup("/api/v1");
+
+        api.MapGet("/health", () => state.IsReady
+                ? Results.Ok(new HealthBody("ready", state.Status, state.StartSeconds))
+                : Results.Json(new HealthBody(state.Failed ? "failed" : "starting", state.Status, null), statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithName("health").WithSummary("200 once data sets are loaded and models fitted; 503 before (or when start-up failed).")
+            .Produces<HealthBody>().Produces<HealthBody>(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/models", () => Ready(state).Models.GroupBy(m => m.Id).Select(g => new ModelBody(g.Key, g.First().Model.Card.Description,
+                g.First().Model.Card.Architecture, g.Select(m => new FittedModelBody(m.Dataset.Id, m.Sha, m.Modes.Select(Mode).ToArray(), m.Vocabulary.Count)).ToArray())).ToArray())
+            .WithName("models").WithSummary("The served models, each with the data sets it is fitted on, its sha and modes.");
+
+        api.MapGet("/models/{id}/genes", (string id, string? dataset, string? prefix, int? limit) =>
+            {
+                var snapshot = Ready(state);
+                var data = dataset is null ? snapshot.Datasets[0] : snapshot.Dataset(dataset) ?? throw new ApiProblem(404, $"Unknown data set '{Predictor.Clip(dataset)}'.", "dataset");
+                var model = snapshot.Model(id, data) ?? throw new ApiProblem(404, $"Model '{Predictor.Clip(id)}' is not served on '{data.Id}'.", "id");
+                int take = Math.Clamp(limit ?? 20, 1, 100);
+                string start = (prefix ?? "").Trim();
+                // Perturbed genes first: they are the ones with a measured answer to compare with.
+                return model.Vocabulary.Where(g => g.StartsWith(start, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(g => data.Targets.Contains(g, StringComparer.Ordinal) ? 0 : 1).ThenBy(g => g.Length).ThenBy(g => g, StringComparer.Ordinal)
+                    .Take(take).ToArray();
+            })
+            .WithName("genes").WithSummary("Gene autocomplete: the model's vocabulary starting with prefix (case-insensitive), perturbed genes first.");
+
+        api.MapGet("/datasets", () => Ready(state).Datasets.Select(d => new DatasetBody(d.Id, d.Source.Title, d.Data.CellCount, d.Data.GeneCount,
+                d.Labels.Distinct(StringComparer.Ordinal).Count(l => !d.Schema.IsControlLabel(l)), d.Schema.ContextColumn, Mode(d.Schema.DefaultMode), d.ScaleNote)).ToArray())
+            .WithName("datasets").WithSummary("The served data sets.");
+
+        api.MapGet("/datasets/{id}/contexts", (string id) => Dataset(state, id).Contexts
+                .Select(c => new ContextBody(c.Column, c.Value, c.Label, c.Cells.Length, c.Controls.Length)).ToArray())
+            .WithName("contexts").WithSummary("The data set's contexts (cell line, type, donor) from the schema's context column; one when it has none.");
+
+        api.MapGet("/datasets/{id}/embedding", (string id) =>
+            {
+                var data = Dataset(state, id);
+                var e = data.Embedding;
+                return new EmbeddingBody(e.X, e.Y, e.Cells.Select(i => data.Labels[i]).ToArray(),
+                    data.EmbeddingContexts, e.VarianceRatio);
+            })
+            .WithName("embedding").WithSummary("PCA (first two components) of a seeded sample of the data set's cells, with each cell's perturbation and context.");
+
+        api.MapPost("/predict", async (HttpContext http) =>
+            {
+                Ready(state);
+                var request = await ReadJson<PredictRequest>(http, options);
+                return Results.Json(predictor.Predict(request, http.RequestAborted), WebPlatform.Json);
+            })
+            .Accepts<PredictRequest>("application/json").Produces<PredictResponse>().Produces<ErrorBody>(400)
+            .WithName("predict").WithSummary("The predicted response of a context's cells to a gene or a pair, with top genes, program scores and the measurement where there is one.")
+            .RequireRateLimiting(ModelCalls);
+
+        api.MapGet("/predict.csv", (HttpContext http) => Download(http, state, predictor, "csv", "text/csv", ResultDownloads.Csv))
+            .WithName("predict-csv").WithSummary("The prediction of the query (as in a permalink) as CSV, one row per gene.").RequireRateLimiting(ModelCalls);
+
+        api.MapGet("/predict.h5ad", (HttpContext http) => Download(http, state, predictor, "h5ad", "application/x-hdf5", ResultDownloads.H5ad))
+            .WithName("predict-h5ad").WithSummary("The prediction of the query as h5ad: control, predicted and measured mean profiles as rows.").RequireRateLimiting(ModelCalls);
+    }
+
+    private static IResult Download(HttpContext http, PlatformState state, Predictor predictor, string extension, string contentType, Func<PredictResponse, byte[]> write)
+    {
+        var snapshot = Ready(state);
+        var request = Predictor.FromQuery(http.Request.Query, snapshot.Dataset(http.Request.Query["dataset"]) ?? snapshot.Datasets[0]);
+        var answer = predictor.Predict(request, http.RequestAborted);
+        return Results.File(write(answer), contentType, ResultDownloads.FileName(answer, extension));
+    }
+
+    /// <summary>Reads a JSON body of at most the configured size; malformed, oversized or mistyped bodies are 4xx naming the fault.</summary>
+    private static async Task<T> ReadJson<T>(HttpContext http, WebPlatformOptions options)
+    {
+        if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            throw new ApiProblem(415, "Send the request as JSON (Content-Type: application/json).");
+        if (http.Request.ContentLength > options.MaxRequestBytes)
+            throw new ApiProblem(413, $"The request body is {http.Request.ContentLength} bytes; at most {options.MaxRequestBytes}.");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > options.MaxRequestBytes) throw new ApiProblem(413, $"The request body is over {options.MaxRequestBytes} bytes.");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), WebPlatform.Json)
+                ?? throw new ApiProblem(400, "The request body is JSON null; send an object.");
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json names the path ($.perturbation) and the position; the message has no server detail.
+            throw new ApiProblem(400, "The request body is not a valid request: " + e.Message, e.Path);
+        }
+    }
+
+    private static PlatformState.Snapshot Ready(PlatformState state) =>
+        state.IsReady ? state.Current : throw new ApiProblem(503, $"Not ready: {state.Status}. Poll /api/v1/health.");
+
+    private static ServedDataset Dataset(PlatformState state, string id)
+    {
+        var snapshot = Ready(state);
+        return snapshot.Dataset(id) ?? throw new ApiProblem(404, $"Unknown data set '{Predictor.Clip(id)}'.", "id",
+            Sdk.Perturbations.ClosestNames.For(id, snapshot.Datasets.Select(d => d.Id)));
+    }
+
+    private static string Mode(Sdk.Perturbations.PerturbationMode mode) => mode switch
+    {
+        Sdk.Perturbations.PerturbationMode.Knockout => "ko",
+        Sdk.Perturbations.PerturbationMode.CRISPRi => "crispri",
+        Sdk.Perturbations.PerturbationMode.CRISPRa => "crispra",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>Readiness.</summary>
+public sealed record HealthBody(string Status, string Detail, double? StartSeconds);
+
+/// <summary>A served model.</summary>
+public sealed record ModelBody(string Id, string? Description, string Architecture, IReadOnlyList<FittedModelBody> Fitted);
+
+/// <summary>A model fitted on one data set.</summary>
+public sealed record FittedModelBody(string Dataset, string Sha, IReadOnlyList<string> Modes, int VocabularySize);
+
+/// <summary>A served data set.</summary>
+public sealed record DatasetBody(string Id, string? Title, int Cells, int Genes, int Perturbations, string? ContextColumn, string Mode, string ScaleNote);
+
+/// <summary>A context of a data set.</summary>
+public sealed record ContextBody(string? Column, string? Value, string Label, int Cells, int ControlCells);
+
+/// <summary>The embedding of a sample of cells.</summary>
+public sealed record EmbeddingBody(double[] X, double[] Y, IReadOnlyList<string> Perturbation, IReadOnlyList<string> Context, double[] VarianceRatio);

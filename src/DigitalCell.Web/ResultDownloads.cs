@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
+
+namespace DigitalCell.Web;
+
+/// <summary>An answer as a file: CSV (one row per gene) or h5ad (the control, predicted and measured mean profiles as cells).</summary>
+internal static class ResultDownloads
+{
+    /// <summary>CSV: <c>gene,control_mean,predicted_mean,delta,measured_mean</c>, invariant culture.</summary>
+    public static byte[] Csv(PredictResponse answer)
+    {
+        var text = new StringBuilder("gene,control_mean,predicted_mean,delta,measured_mean\n");
+        var measured = answer.Measured?.MeasuredMean;
+        for (int g = 0; g < answer.Genes.Count; g++)
+        {
+            text.Append(CsvField(answer.Genes[g])).Append(',')
+                .Append(Number(answer.ControlMean[g])).Append(',')
+                .Append(Number(answer.PredictedMean[g])).Append(',')
+                .Append(Number(answer.PredictedMean[g] - answer.ControlMean[g])).Append(',')
+                .Append(measured is null ? "" : Number(measured[g])).Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>
+    /// h5ad: one row per profile (<c>control</c>, <c>predicted</c>, <c>measured</c> where measured), obs columns <c>profile</c>,
+    /// <c>perturbation</c>, <c>model</c>, <c>model_sha</c>; uns <c>dcell_serve</c> with the permalink. Written by the SDK's
+    /// writer to a temporary file of the server's own naming, read back and deleted.
+    /// </summary>
+    public static byte[] H5ad(PredictResponse answer)
+    {
+        var rows = new List<(string Name, IReadOnlyList<double> Values)> { ("control", answer.ControlMean), ("predicted", answer.PredictedMean) };
+        if (answer.Measured is { } m) rows.Add(("measured", m.MeasuredMean));
+        int genes = answer.Genes.Count;
+        var values = new float[rows.Count * genes];
+        for (int r = 0; r < rows.Count; r++)
+            for (int g = 0; g < genes; g++) values[r * genes + g] = (float)rows[r].Values[g];
+        string[] names = rows.Select(r => r.Name).ToArray();
+        var obs = new AnnotationTable("obs", names, [
+            new StringColumn("profile", names),
+            new StringColumn("perturbation", names.Select(n => n == "control" ? "control" : answer.Perturbation).ToArray()),
+            new StringColumn("model", names.Select(_ => answer.Model).ToArray()),
+            new StringColumn("model_sha", names.Select(_ => answer.ModelSha).ToArray()),
+        ]);
+        var uns = new Dictionary<string, object>
+        {
+            ["dcell_serve"] = new Dictionary<string, object>
+            {
+                ["dataset"] = answer.Dataset, ["context"] = answer.ContextLabel, ["mode"] = answer.Mode,
+                ["seed"] = (long)answer.Seed, ["permalink"] = answer.Permalink,
+            },
+        };
+        var data = new CellDataset(new DenseCellMatrix(rows.Count, genes, values), obs, new AnnotationTable("var", answer.Genes.ToArray()), uns: uns);
+        string path = Path.Combine(Path.GetTempPath(), $"dcell-serve-{Guid.NewGuid():N}.h5ad");
+        try
+        {
+            data.Write(path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A file name for the answer, from served ids only (never from free text).</summary>
+    public static string FileName(PredictResponse answer, string extension)
+    {
+        string safe = new(answer.Perturbation.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' ? c : '_').ToArray());
+        return $"{answer.Model}_{safe}_{answer.Mode}.{extension}";
+    }
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string CsvField(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}

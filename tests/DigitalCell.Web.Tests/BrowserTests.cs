@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+
+namespace DigitalCell.Web.Tests;
+
+/// <summary>
+/// The page in a real browser: Playwright .NET driving Debian's Chromium (/usr/bin/chromium, no browser download) against
+/// the platform on a loopback port, with the Papalexi THP-1 screen.
+/// </summary>
+[NonParallelizable]
+public sealed class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Test]
+    public async Task An_ifngr1_knockout_in_thp1_cells_shows_the_apis_top_genes_and_the_permalink_reproduces_it()
+    {
+        if (!File.Exists(Chromium)) Assert.Ignore($"{Chromium} is not installed (apt-get install chromium); the browser test needs it.");
+        var server = await ServedPlatform.LoopbackAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1300 } });
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
+        page.PageError += (_, error) => problems.Add(error);
+
+        await page.GotoAsync(server.ToString());
+        await page.WaitForSelectorAsync("body[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await page.SelectOptionAsync("#dataset", ServedPlatform.Papalexi);
+        var contexts = await page.Locator("#context option").AllTextContentsAsync();
+        string thp1 = contexts.Single(c => c.StartsWith("THP-1", StringComparison.Ordinal));
+        await page.SelectOptionAsync("#context", new SelectOptionValue { Label = thp1 });
+        await page.FillAsync("#gene", "IFNGR1");
+        await page.SelectOptionAsync("#mode", "ko");
+        await page.ClickAsync("#predict");
+        await page.WaitForSelectorAsync("#top-genes[data-rendered='IFNGR1']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.WaitForSelectorAsync("body[data-state=shown]");
+
+        var shownUp = await page.Locator("#top-up li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)");
+        var shownDown = await page.Locator("#top-down li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)");
+        using var api = new HttpClient { BaseAddress = server };
+        var response = await api.PostAsJsonAsync("/api/v1/predict", new { dataset = ServedPlatform.Papalexi, context = (object?)null, perturbation = "IFNGR1", mode = "ko" }, WebPlatform.Json);
+        var answer = (await response.Content.ReadFromJsonAsync<PredictResponse>(WebPlatform.Json))!;
+        Assert.That(shownUp, Is.EqualTo(answer.TopUp.Select(g => g.Gene)));
+        Assert.That(shownDown, Is.EqualTo(answer.TopDown.Select(g => g.Gene)));
+        // The bar chart itself: plotly drew one bar per listed gene, labelled with the genes.
+        Assert.That(await page.Locator("#top-genes .bars path").CountAsync(), Is.EqualTo(answer.TopUp.Count + answer.TopDown.Count));
+        var ticks = await page.Locator("#top-genes .ytick text").AllTextContentsAsync();
+        Assert.That(ticks, Does.Contain(answer.TopDown[0].Gene).And.Contain(answer.TopUp[0].Gene));
+        Assert.That(await page.Locator("#measured .points path").CountAsync(), Is.EqualTo(answer.Genes.Count), "measured vs predicted: one point per gene");
+        string screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dcell-serve-ifngr1.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        TestContext.AddTestAttachment(screenshot, "the page after the IFNGR1 knockout");
+
+        // The permalink reproduces the view in a fresh page.
+        string permalink = await page.GetAttributeAsync("#permalink", "href") ?? "";
+        Assert.That(permalink, Does.Contain("sha=" + answer.ModelSha));
+        var again = await browser.NewPageAsync();
+        await again.GotoAsync(new Uri(server, permalink).ToString());
+        await again.WaitForSelectorAsync("body[data-state=shown]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.That(await again.Locator("#top-down li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)"), Is.EqualTo(shownDown));
+        Assert.That(await again.InputValueAsync("#gene"), Is.EqualTo("IFNGR1"));
+
+        Assert.That(problems, Is.Empty, "no script errors and no Content-Security-Policy violations");
+    }
+}
