@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.GeneKnowledge;
 using DigitalCell.Sdk.Models;
