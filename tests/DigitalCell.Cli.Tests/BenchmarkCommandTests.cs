@@ -57,6 +57,25 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void ScoreInVcc2026ModeScoresTheSixMetricsAgainstTheAnchors()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p);
+        string dir = Path.Combine(Temp, "vcc2026");
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--mode", "vcc2026", "--bootstrap", "20", "--out", dir);
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output, Does.Contain("VCC 2026 score").And.Contain("de_wilcoxon_lfc_nmae"));
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
+        Assert.That(report["summaries"]!.AsArray().Select(s => s!["metric"]!.GetValue<string>()), Is.EqualTo(new[]
+        {
+            "pds_cosine", "expr_mse_unbiased_capped_norm", "de_wilcoxon_direction_fidelity_yield_raw", "de_wilcoxon_direction_reach_raw",
+            "de_wilcoxon_sig_jaccard", "de_wilcoxon_lfc_nmae",
+        }));
+        Assert.That(report["anchors"]!.AsArray(), Has.Count.EqualTo(6), "one baseline/replicate pair per metric (one context)");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Does.Contain("Anchors").And.Contain("split-half replicate"));
+        Assert.That(report["rankings"]![0]!["overall_score_unclipped"], Is.Not.Null);
+    }
+
+    [Test]
     public void ScoreReadsCellEvalNamedFilesWithoutFlagsAndWritesCellEvalsTables()
     {
         // cell-eval's defaults: obs column target_gene, control non-targeting; a combination label keeps its '+' in JSON.

@@ -31,7 +31,7 @@ public static class DeCommand
         var subset = DataArguments.SubsetOption();
         var command = new Command("de", "Differential expression of every group against a reference group (columns group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference).")
             { input, groupBy, reference, method, convention, subset, output };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             string to = parse.GetRequiredValue(output);
             bool parquet = to.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
@@ -45,11 +45,12 @@ public static class DeCommand
             };
             if (parse.GetValue(method) == "t-test") options = options with { Method = DifferentialExpressionMethod.TTest };
             var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(input)), parse.GetValue(subset) ?? [], []);
-            var result = data.DifferentialExpression(parse.GetRequiredValue(groupBy), parse.GetRequiredValue(reference), options);
+            var result = TerminalProgress.Run(parse.InvocationConfiguration.Error, DifferentialExpressionAnalysis.ProgressStep, progress =>
+                data.DifferentialExpression(parse.GetRequiredValue(groupBy), parse.GetRequiredValue(reference), options, progress, cancellationToken));
             if (parquet) result.WriteParquet(to); else result.WriteCsv(to);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"Tested {result.Groups.Count} groups × {result.Genes.Count} genes against '{result.Reference}' ({result.ReferenceCellCount} cells); wrote {to}.");
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -26,8 +26,8 @@ public static class ScoreCommand
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
         var subset = DataArguments.SubsetOption();
-        var metrics = new Option<string>("--metrics") { Description = "vcc, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K)", DefaultValueFactory = _ => "full" };
-        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions) or vcc2025 (2025 leaderboard)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
+        var metrics = new Option<string?>("--metrics") { Description = "vcc, vcc2026, mean, de, full or comma-separated metric names (overlap_at_K, precision_at_K, top_K_accuracy for any K); default full, or vcc2026 in --mode vcc2026" };
+        var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions), vcc2025 (2025 leaderboard) or vcc2026 (the 2026 six-metric suite, scaled against the context-mean baseline and the split-half replicate)", DefaultValueFactory = _ => ScoringMode.CellEval.Name };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => 1000 }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var figures = FigureArguments.Create();
@@ -52,16 +52,15 @@ public static class ScoreCommand
                 notes.Add(warning);
             }
             // Systema's reference needs training data, which predictions made elsewhere do not come with.
-            var chosen = Metrics.Parse(parse.GetRequiredValue(metrics)).Where(m => !m.Needs.HasFlag(MetricNeeds.PerturbedReference)).ToArray();
+            var chosen = (parse.GetValue(metrics) is string spec ? Metrics.Parse(spec) : scoringMode.DefaultMetrics ?? Metrics.Full).Where(m => !m.Needs.HasFlag(MetricNeeds.PerturbedReference)).ToArray();
             var builder = new ScoringInputBuilder(realData, perturbationColumn, controlLabel, scoringMode, contextColumn);
             var scores = new List<ModelScores>();
             foreach (var (name, path) in new[] { ("prediction", predPath), ("baseline", parse.GetValue(baseline)) })
             {
                 if (path is null) continue;
-                if (!Console.IsErrorRedirected) err.WriteLine($"scoring {name}…"); // progress only on a terminal: piped stderr keeps one error line
                 var predicted = ExpressionScale.EnsureLogNormalized(DataArguments.Subset(CellDataset.Read(path), subsets, []), name, out string note);
                 notes.Add(note);
-                scores.Add(Scorer.Score(name, builder.Build(predicted, chosen), chosen, scoringMode));
+                scores.Add(TerminalProgress.Run(err, $"scoring {name}", progress => Scorer.Score(name, builder.Build(predicted, chosen, progress), chosen, scoringMode)));
             }
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
             var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes);

@@ -15,9 +15,10 @@ internal static class ScoreReportConsole
             .Title($"{Markup.Escape(report.Mode.Name)} mode, mean over {report.ModelScores[0].Input.Perturbations.Count} perturbations, (n/N) where fewer are defined (95% CIs in report.md)");
         table.AddColumn(new TableColumn("metric").NoWrap());
         foreach (var m in models) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
-        if (report.Options.BaselineModel is string baseline)
+        if (report.Anchors.Count > 0 || report.Options.BaselineModel is not null)
         {
-            table.AddRow(new[] { $"[bold]score vs {Markup.Escape(baseline)}[/]" }.Concat(report.Rankings.Select(r => $"[bold]{ScoreReport.Format(r.OverallScore)}[/]")).ToArray());
+            string label = report.Anchors.Count > 0 ? "VCC 2026 score" : $"score vs {report.Options.BaselineModel}";
+            table.AddRow(new[] { $"[bold]{Markup.Escape(label)}[/]" }.Concat(report.Rankings.Select(r => $"[bold]{ScoreReport.Format(r.OverallScore)}[/]")).ToArray());
             table.AddRow(new[] { "  unclipped" }.Concat(report.Rankings.Select(r => ScoreReport.Format(r.OverallScoreUnclipped))).ToArray());
         }
         foreach (var metric in report.Metrics)

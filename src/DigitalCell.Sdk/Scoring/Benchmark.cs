@@ -28,7 +28,7 @@ public sealed class Benchmark
     private readonly PerturbationSchema _schema;
     private readonly PerturbationSplit _split;
     private readonly List<IPerturbationModel> _models = [];
-    private IReadOnlyList<Metric> _metrics = Default;
+    private IReadOnlyList<Metric>? _metrics;
     private ScoringMode _mode = ScoringMode.CellEval;
     private ScoreReportOptions _options = new();
     private readonly List<string> _provenance = [];
@@ -65,7 +65,7 @@ public sealed class Benchmark
         return this;
     }
 
-    /// <summary>Chooses the metrics (default <see cref="Default"/>).</summary>
+    /// <summary>Chooses the metrics (default <see cref="Default"/>, or the VCC 2026 six in <see cref="ScoringMode.Vcc2026"/>).</summary>
     public Benchmark Metrics(IEnumerable<Metric> metrics)
     {
         _metrics = metrics.ToArray();
@@ -100,6 +100,7 @@ public sealed class Benchmark
     {
         if (_models.Count == 0) throw new DigitalCellException("Benchmark: add at least one model with .Models(...).");
         var models = _models.ToList();
+        var metrics = _metrics ?? _mode.DefaultMetrics ?? Default;
         if (_options.BaselineModel == "cell-mean" && models.All(m => m.Name != "cell-mean")) models.Add(Baselines.CellMean());
 
         progress?.Report(new BenchmarkProgress("prepare", null, 0, models.Count));
@@ -131,11 +132,11 @@ public sealed class Benchmark
             var predicted = PredictedDataset(predictions.Select(p => new ContextPrediction(p.Context, p.Prediction, p.ControlRows)).ToArray(),
                 realTest, CellCounts(realTest, units, contextColumn), control, _schema.PerturbationColumn, contextColumn);
             progress?.Report(new BenchmarkProgress("score", model.Name, i, models.Count));
-            scores.Add(Scorer.Score(model.Name, builder.Build(predicted, _metrics), _metrics, _mode));
+            scores.Add(Scorer.Score(model.Name, builder.Build(predicted, metrics), metrics, _mode));
         }
         progress?.Report(new BenchmarkProgress("done", null, models.Count, models.Count));
         var counts = CellCounts(realTest, units, contextColumn);
-        return ScoreReport.Create(scores, _metrics, _mode, _options).WithProvenance(_split, _split.DataId ?? _data.Source,
+        return ScoreReport.Create(scores, metrics, _mode, _options).WithProvenance(_split, _split.DataId ?? _data.Source,
             [
                 scaleNote,
                 .. _provenance,

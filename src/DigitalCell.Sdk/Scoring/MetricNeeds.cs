@@ -21,4 +21,7 @@ public enum MetricNeeds
 
     /// <summary>Systema's perturbed reference: the mean of the training perturbations' centroids.</summary>
     PerturbedReference = 16,
+
+    /// <summary>The VCC 2026 reference: counts of every cell, the reference DE, and each context's baseline and split-half replicate anchors.</summary>
+    Vcc2026Anchors = 32,
 }

@@ -198,23 +198,24 @@ public static class Metrics
     /// <exception cref="DigitalCellException">Unknown name; the message lists the known ones.</exception>
     public static Metric ByName(string name)
     {
-        var known = Full.FirstOrDefault(m => m.Name == name);
+        var known = Full.Concat(Vcc2026Metrics.All).FirstOrDefault(m => m.Name == name);
         if (known is not null) return known;
         foreach (var (prefix, suffix, make) in new (string, string, Func<int, Metric>)[]
                  { ("overlap_at_", "", OverlapAt), ("precision_at_", "", PrecisionAt), ("top_", "_accuracy", TopKAccuracy) })
             if (name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal)
                 && int.TryParse(name.AsSpan(prefix.Length, name.Length - prefix.Length - suffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k > 0)
                 return make(k);
-        throw new DigitalCellException($"Unknown metric '{name}'. Known: {string.Join(", ", Full.Select(m => m.Name))}.");
+        throw new DigitalCellException($"Unknown metric '{name}'. Known: {string.Join(", ", Full.Concat(Vcc2026Metrics.All).Select(m => m.Name))}.");
     }
 
     /// <summary>
-    /// Resolves a profile or comma-separated list: <c>vcc</c>, <c>mean</c> (mean-profile metrics), <c>de</c>, <c>full</c>,
+    /// Resolves a profile or comma-separated list: <c>vcc</c>, <c>vcc2026</c>, <c>mean</c> (mean-profile metrics), <c>de</c>, <c>full</c>,
     /// or metric names.
     /// </summary>
     public static IReadOnlyList<Metric> Parse(string spec) => spec.Trim().ToLowerInvariant() switch
     {
         "vcc" => VirtualCellChallenge,
+        "vcc2026" => Vcc2026Metrics.All,
         "mean" or "anndata" => MeanProfile,
         "de" => DifferentialExpression,
         "full" => Full,

@@ -47,6 +47,11 @@ public sealed partial class ScoreReport
                 ["ci_low"] = Number(s.CiLow), ["ci_high"] = Number(s.CiHigh), ["count"] = s.Count, ["undefined"] = s.Undefined, ["total"] = s.Total,
                 ["scaled"] = Number(s.Scaled), ["scaled_unclipped"] = Number(s.ScaledUnclipped),
             }).ToArray()),
+            ["anchors"] = new JsonArray(Anchors.Select(a => (JsonNode)new JsonObject
+            {
+                ["context"] = a.Context, ["metric"] = a.Metric, ["baseline"] = Number(a.Baseline), ["replicate"] = Number(a.Replicate),
+                ["replicate_sd"] = Number(a.ReplicateStandardDeviation), ["perturbations"] = a.Perturbations,
+            }).ToArray()),
             ["group_means"] = new JsonObject(GroupMeans().Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonObject(
                 g.Value.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)new JsonObject(m.Value.Select(v => KeyValuePair.Create(v.Key, Number(v.Value)))))))))),
             ["per_perturbation"] = new JsonArray(ModelScores.Select(m => (JsonNode)new JsonObject

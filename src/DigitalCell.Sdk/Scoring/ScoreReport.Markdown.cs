@@ -52,7 +52,12 @@ public sealed partial class ScoreReport
     }
 
     /// <summary>The label of the overall score column.</summary>
-    public string OverallLabel => Options.BaselineModel is null ? "overall score" : $"overall score (vs {Options.BaselineModel})";
+    public string OverallLabel => Anchors.Count > 0 ? "VCC 2026 score (vs baseline and replicate)"
+        : Options.BaselineModel is null ? "overall score" : $"overall score (vs {Options.BaselineModel})";
+
+    /// <summary>The VCC 2026 anchors of the scored data (empty outside <see cref="ScoringMode.Vcc2026"/>).</summary>
+    public IReadOnlyList<Vcc2026Anchor> Anchors =>
+        Mode.ScaledByAnchors && ModelScores[0].Input.Vcc2026Reference is { } reference ? reference.Anchors : Array.Empty<Vcc2026Anchor>();
 
     /// <summary>The names of the metrics the overall score averages.</summary>
     public IReadOnlyList<string> OverallMetricNames => (Options.OverallMetrics ?? Array.Empty<Metric>()).Select(m => m.Name).ToArray();
@@ -65,7 +70,16 @@ public sealed partial class ScoreReport
         if (Split is not null)
             yield return $"Split: {Split.Strategy}, seed {Split.Seed}: {Split.Train.Count} train, {Split.Validation.Count} validation, {Split.Test.Count} test perturbations" +
                          $" (test: {string.Join(", ", Split.Test)})";
-        if (Options.BaselineModel is not null)
+        if (Anchors.Count > 0)
+        {
+            yield return $"VCC 2026 score: mean over {string.Join(", ", OverallMetricNames)} of s = (u − b)/(r − b), each the mean over contexts, " +
+                         "with b the context-mean baseline and r the split-half replicate (5 seeded splits); unclipped except expr_mse_unbiased_capped_norm " +
+                         "(clamped to [0, 1]) and de_wilcoxon_lfc_nmae (floored at −6) as the brief says; the fully unclamped mean is reported next to it.";
+            foreach (var context in Anchors.GroupBy(a => a.Context))
+                yield return $"Anchors{(context.Key is null ? "" : $" of context {context.Key}")} ({context.First().Perturbations} perturbations), b / r ± sd over splits: " +
+                             string.Join("; ", context.Select(a => $"{a.Metric} {Format(a.Baseline, "0.000")} / {Format(a.Replicate, "0.000")} ± {Format(a.ReplicateStandardDeviation, "0.000")}"));
+        }
+        else if (Options.BaselineModel is not null)
             yield return $"Overall score: mean over {string.Join(", ", OverallMetricNames)} of the improvement over `{Options.BaselineModel}`, " +
                          "(u − b)/(1 − b) or 1 − u/b, clipped at 0 (Virtual Cell Challenge); the unclipped mean is reported next to it.";
         foreach (var note in Notes) yield return note;

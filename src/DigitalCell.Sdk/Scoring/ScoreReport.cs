@@ -106,7 +106,7 @@ public sealed partial class ScoreReport
 
         var means = scores.ToDictionary(s => s.Model, s => metrics.ToDictionary(m => m.Name, m => Numerics.MeanOfDefined(s.Values[m.Name])));
         var baseline = options.BaselineModel is string b && means.TryGetValue(b, out var bm) ? bm : null;
-        var overallMetrics = (options.OverallMetrics ?? DefaultOverall(metrics)).ToArray();
+        var overallMetrics = (options.OverallMetrics ?? DefaultOverall(metrics, mode)).ToArray();
 
         var summaries = new List<MetricSummary>();
         foreach (var s in scores)
@@ -116,29 +116,47 @@ public sealed partial class ScoreReport
                 var (low, high) = metric.IsPerPerturbation
                     ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, options.Seed + index, options.ConfidenceLevel)
                     : (null, null);
+                bool anchored = mode.ScaledByAnchors && Vcc2026Metrics.IsVcc2026(metric) && s.Input.Vcc2026Reference is not null;
                 bool scale = baseline is not null && metric.Best != MetricBest.None;
                 double user = means[s.Model][metric.Name] ?? double.NaN, reference = baseline?[metric.Name] ?? double.NaN;
                 summaries.Add(new MetricSummary(s.Model, metric.Name, metric.Best, means[s.Model][metric.Name], StandardDeviation(values),
-                    low, high, values.Count(Numerics.IsDefined), scale ? OverallScore.Scaled(user, reference, metric.Best) : null)
+                    low, high, values.Count(Numerics.IsDefined),
+                    anchored ? s.Input.Vcc2026Comparison(metric.Name).Scaled(metric.Name, clamp: true) : scale ? OverallScore.Scaled(user, reference, metric.Best) : null)
                 {
                     Undefined = values.Count(v => v is double d && double.IsNaN(d)),
                     Total = values.Length,
-                    ScaledUnclipped = scale ? OverallScore.Unclipped(user, reference, metric.Best) : null,
+                    ScaledUnclipped = anchored ? s.Input.Vcc2026Comparison(metric.Name).Scaled(metric.Name, clamp: false)
+                        : scale ? OverallScore.Unclipped(user, reference, metric.Best) : null,
                 });
             }
 
-        var rankings = Rank(scores, metrics, means, baseline, overallMetrics);
+        Func<string, (double? Score, double? Unclipped)> overall = mode.ScaledByAnchors
+            ? model => AnchoredOverall(summaries, model, overallMetrics)
+            : model => baseline is null ? (null, null)
+                : (OverallScore.Compute(means[model], baseline, overallMetrics), OverallScore.ComputeUnclipped(means[model], baseline, overallMetrics));
+        var rankings = Rank(scores, metrics, means, overall);
         return new ScoreReport(mode, metrics, scores, summaries, rankings, options with { OverallMetrics = overallMetrics });
     }
 
-    private static IReadOnlyList<Metric> DefaultOverall(IReadOnlyList<Metric> metrics)
+    /// <summary>
+    /// VCC 2026: the equal-weight mean of the anchored metrics' scaled scores (each already the mean over contexts of
+    /// (u − b)/(r − b)); null when none was scaled.
+    /// </summary>
+    private static (double? Score, double? Unclipped) AnchoredOverall(List<MetricSummary> summaries, string model, IReadOnlyList<Metric> overallMetrics)
     {
+        var rows = summaries.Where(x => x.Model == model && x.Scaled is not null && overallMetrics.Any(m => m.Name == x.Metric)).ToArray();
+        return rows.Length == 0 ? (null, null) : (rows.Average(r => r.Scaled!.Value), rows.Average(r => r.ScaledUnclipped!.Value));
+    }
+
+    private static IReadOnlyList<Metric> DefaultOverall(IReadOnlyList<Metric> metrics, ScoringMode mode)
+    {
+        if (mode.ScaledByAnchors && metrics.Any(Vcc2026Metrics.IsVcc2026)) return metrics.Where(Vcc2026Metrics.IsVcc2026).ToArray();
         var vcc = Scoring.Metrics.VirtualCellChallenge;
         return vcc.All(v => metrics.Any(m => m.Name == v.Name)) ? vcc : metrics.Where(m => m.Best != MetricBest.None).ToArray();
     }
 
     private static List<ModelRanking> Rank(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics,
-        Dictionary<string, Dictionary<string, double?>> means, Dictionary<string, double?>? baseline, IReadOnlyList<Metric> overallMetrics)
+        Dictionary<string, Dictionary<string, double?>> means, Func<string, (double? Score, double? Unclipped)> overall)
     {
         var ranks = scores.ToDictionary(s => s.Model, _ => new Dictionary<string, int>(StringComparer.Ordinal));
         foreach (var metric in metrics.Where(m => m.Best != MetricBest.None))
@@ -152,11 +170,10 @@ public sealed partial class ScoreReport
             foreach (var s in scores)
                 ranks[s.Model][metric.Name] = 1 + scores.Count(o => Better(Key(o.Model), Key(s.Model)));
         }
-        return scores.Select(s => new ModelRanking(s.Model,
-                baseline is null ? null : OverallScore.Compute(means[s.Model], baseline, overallMetrics),
+        return scores.Select(s => new ModelRanking(s.Model, overall(s.Model).Score,
                 ranks[s.Model].Count == 0 ? double.NaN : ranks[s.Model].Values.Average(), ranks[s.Model])
             {
-                OverallScoreUnclipped = baseline is null ? null : OverallScore.ComputeUnclipped(means[s.Model], baseline, overallMetrics),
+                OverallScoreUnclipped = overall(s.Model).Unclipped,
             })
             .OrderByDescending(r => r.OverallScore ?? double.NegativeInfinity).ThenBy(r => r.MeanRank).ToList();
     }
@@ -188,7 +205,7 @@ public sealed record ScoreReportOptions(string? BaselineModel = "cell-mean", int
 /// <param name="CiLow">Lower bootstrap percentile bound of the mean.</param>
 /// <param name="CiHigh">Upper bootstrap percentile bound of the mean.</param>
 /// <param name="Count">Perturbations with a defined value: the perturbations the mean covers.</param>
-/// <param name="Scaled">Scaled improvement over the baseline, clipped at 0 (VCC convention).</param>
+/// <param name="Scaled">Scaled improvement over the baseline, clipped at 0 (VCC 2025 convention); in VCC 2026 mode (u − b)/(r − b) against the context anchors with the brief's member clamps.</param>
 public sealed record MetricSummary(string Model, string Metric, MetricBest Best, double? Mean, double? StandardDeviation, double? CiLow, double? CiHigh, int Count, double? Scaled)
 {
     /// <summary>Perturbations whose value is NaN (undefined, e.g. a correlation with a constant prediction); kept per perturbation, left out of the mean.</summary>

@@ -103,6 +103,16 @@ public sealed class ScoringInput
     /// <summary>Predicted cells per perturbation and control, for the E-distance metric.</summary>
     public ScoringCells? PredictedCells { get; init; }
 
+    /// <summary>The VCC 2026 reference and anchors of the real data, for <see cref="Vcc2026Metrics"/>.</summary>
+    public Vcc2026Reference? Vcc2026Reference { get; init; }
+
+    /// <summary>This prediction's VCC 2026 values, computed once for the six metrics.</summary>
+    internal Vcc2026Comparison Vcc2026Comparison(string metric) =>
+        _vcc2026 ??= Require(Vcc2026Reference, "the VCC 2026 reference (baseline and replicate anchors)", metric)
+            .Compare(Require(PredictedCells, "predicted cells", metric));
+
+    private Vcc2026Comparison? _vcc2026;
+
     /// <summary>Δ_real(p) = real mean − real control of p's context.</summary>
     public double[] RealDelta(int p) => Subtract(RealMeans[p], RealControls[p]);
 

@@ -28,6 +28,8 @@ public sealed class ScoringInputBuilder
     private readonly ScoringUnit[] _units;
     private readonly Side _realSide;
     private int[][]? _topDe;
+    private ScoringCells? _realCells;
+    private Vcc2026Reference? _vcc2026;
 
     /// <summary>Validates the real dataset and prepares what every prediction is compared with.</summary>
     /// <param name="real">Observed cells (log1p-normalised X).</param>
@@ -73,8 +75,11 @@ public sealed class ScoringInputBuilder
     public double[]? PerturbedReference { get; init; }
 
     /// <summary>Builds the comparison of <paramref name="predicted"/> with the real data for the given metrics.</summary>
+    /// <param name="predicted">The predicted cells.</param>
+    /// <param name="metrics">The metrics to prepare for.</param>
+    /// <param name="progress">Receives the progress of the long steps (differential expression, the VCC 2026 anchors).</param>
     /// <exception cref="DigitalCellException">Gene names or order differ, labels differ, or the prediction lacks control cells.</exception>
-    public ScoringInput Build(CellDataset predicted, IReadOnlyList<Metric> metrics)
+    public ScoringInput Build(CellDataset predicted, IReadOnlyList<Metric> metrics, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -95,14 +100,18 @@ public sealed class ScoringInputBuilder
         var pred = new Side(predicted, _column, predLabels, predContexts, _control, _units, "predicted");
         var needs = metrics.Aggregate(MetricNeeds.Means, (all, m) => all | m.Needs);
         bool de = needs.HasFlag(MetricNeeds.DifferentialExpression), cells = needs.HasFlag(MetricNeeds.Cells);
+        if (cells) _realCells ??= _realSide.Cells();
+        // The anchors read the real data alone: built once, shared by every model scored against it.
+        if (needs.HasFlag(MetricNeeds.Vcc2026Anchors)) _vcc2026 ??= new Vcc2026Reference(_units, _real.GeneNames, _realCells!, progress: progress);
         return new ScoringInput(_units, _real.GeneNames, _realSide.Means, pred.Means, _realSide.ControlMeans, pred.ControlMeans)
         {
-            RealDifferentialExpression = de ? _realSide.DifferentialExpression(_mode) : null,
-            PredictedDifferentialExpression = de ? pred.DifferentialExpression(_mode) : null,
-            RealCells = cells ? _realSide.Cells() : null,
+            RealDifferentialExpression = de ? _realSide.DifferentialExpression(_mode, progress) : null,
+            PredictedDifferentialExpression = de ? pred.DifferentialExpression(_mode, progress) : null,
+            RealCells = cells ? _realCells : null,
             PredictedCells = cells ? pred.Cells() : null,
             TopDifferentiallyExpressedGenes = needs.HasFlag(MetricNeeds.TopDifferentiallyExpressedGenes) ? TopDe() : null,
             PerturbedReference = PerturbedReference,
+            Vcc2026Reference = _vcc2026,
         };
     }
 
@@ -196,7 +205,7 @@ public sealed class ScoringInputBuilder
             return results;
         }
 
-        public IReadOnlyList<DifferentialExpressionTable> DifferentialExpression(ScoringMode mode)
+        public IReadOnlyList<DifferentialExpressionTable> DifferentialExpression(ScoringMode mode, IProgress<WorkProgress>? progress)
         {
             if (_de is not null) return _de;
             var options = mode.GlobalFdr ? DifferentialExpressionOptions.Vcc2025 : DifferentialExpressionOptions.CellEval;
@@ -205,7 +214,7 @@ public sealed class ScoringInputBuilder
             return _de = PerContext((data, units) =>
             {
                 var labels = units.Select(u => u.Perturbation).ToArray();
-                var result = data.DifferentialExpression(_column, _control, options with { Groups = labels });
+                var result = data.DifferentialExpression(_column, _control, options with { Groups = labels }, progress);
                 return labels.Select(p => { var g = result.For(p); return new DifferentialExpressionTable(g.Log2FoldChange, g.AdjustedPValue); }).ToArray();
             });
         }

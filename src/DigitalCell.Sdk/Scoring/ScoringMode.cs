@@ -9,6 +9,8 @@ namespace DigitalCell.Sdk.Scoring;
 /// clipped to 20 / 1/20 when one side is zero.</item>
 /// <item><see cref="CellEval"/> — current cell-eval (≥ 0.6 with pdex ≥ 0.2): signed effects, BH per perturbation,
 /// log2 fold change with ε = 0 (±∞ for one-sided zeros, 0 for 0/0).</item>
+/// <item><see cref="Vcc2026"/> — the Virtual Cell Challenge 2026 suite (cell-eval2, rule_version 3): six metrics on counts
+/// (<see cref="Vcc2026Metrics"/>), each scaled against its context's baseline and split-half replicate.</item>
 /// </list>
 /// </summary>
 /// <param name="Name">Mode id used on the command line and in reports (<c>vcc2025</c>, <c>cell-eval</c>).</param>
@@ -26,12 +28,32 @@ public sealed record ScoringMode(string Name, bool SignedDiscrimination, bool Gl
     public static ScoringMode CellEval { get; } = new("cell-eval", SignedDiscrimination: true, GlobalFdr: false, ClippedFoldChange: false,
         "Current cell-eval: PDS on signed Δ, BH per perturbation, log2 fold change with ε = 0 (cell-eval 0.8.1, pdex 0.2.5).");
 
-    /// <summary>The modes by name.</summary>
-    public static IReadOnlyList<ScoringMode> All { get; } = [CellEval, Vcc2025];
+    /// <summary>
+    /// The Virtual Cell Challenge 2026 suite: <see cref="Vcc2026Metrics.All"/> by default, each scaled by
+    /// s = (u − b)/(r − b) against the context-mean baseline b and the split-half replicate r instead of a baseline model.
+    /// Other metrics scored in this mode follow the cell-eval definitions.
+    /// </summary>
+    public static ScoringMode Vcc2026 { get; } = new("vcc2026", SignedDiscrimination: true, GlobalFdr: false, ClippedFoldChange: false,
+        "Virtual Cell Challenge 2026: six metrics on counts (pds_cosine, expr_mse_unbiased_capped_norm, DE direction fidelity, reach, significant-set Jaccard, lfc NMAE), each scaled (u − b)/(r − b) against the context-mean baseline and the split-half replicate (cell-eval2 0.15, rule_version 3).")
+    {
+        ScaledByAnchors = true,
+    };
 
-    /// <summary>Parses <c>vcc2025</c> or <c>cell-eval</c> (case-insensitive).</summary>
+    /// <summary>
+    /// True: metrics with VCC 2026 anchors are scaled by (u − b)/(r − b) per context and the overall score averages
+    /// them; false: metrics are scaled against a baseline model's means.
+    /// </summary>
+    public bool ScaledByAnchors { get; init; }
+
+    /// <summary>The metrics scored when none are chosen: the VCC 2026 six in <see cref="Vcc2026"/>, else null (the caller's default).</summary>
+    public IReadOnlyList<Metric>? DefaultMetrics => ScaledByAnchors ? Vcc2026Metrics.All : null;
+
+    /// <summary>The modes by name.</summary>
+    public static IReadOnlyList<ScoringMode> All { get; } = [CellEval, Vcc2025, Vcc2026];
+
+    /// <summary>Parses <c>cell-eval</c>, <c>vcc2025</c> or <c>vcc2026</c> (case-insensitive).</summary>
     /// <exception cref="DigitalCellException">Unknown name.</exception>
     public static ScoringMode Parse(string name) =>
         All.FirstOrDefault(m => string.Equals(m.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new DigitalCellException($"Unknown scoring mode '{name}'. Use {string.Join(" or ", All.Select(m => m.Name))}.");
+        ?? throw new DigitalCellException($"Unknown scoring mode '{name}'. Use {string.Join(", ", All.Select(m => m.Name))}.");
 }

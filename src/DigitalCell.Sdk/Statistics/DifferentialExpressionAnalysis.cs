@@ -10,27 +10,37 @@ public static class DifferentialExpressionAnalysis
     /// <paramref name="reference"/>, gene by gene. X is assumed log1p-normalised (fold changes go back to count space
     /// with expm1); the tests themselves are valid on any scale.
     /// </summary>
+    /// <param name="data">The cells.</param>
+    /// <param name="groupBy">The obs column of the groups.</param>
+    /// <param name="reference">The reference group.</param>
+    /// <param name="options">Test, corrections and fold-change convention.</param>
+    /// <param name="progress">Receives the genes tested (about 100 reports in all).</param>
+    /// <param name="cancellationToken">Stops the test between genes.</param>
     /// <exception cref="DigitalCellException">The column is missing, the reference or a requested group is not among its labels.</exception>
     public static DifferentialExpressionResult DifferentialExpression(this CellDataset data, string groupBy, string reference,
-        DifferentialExpressionOptions? options = null)
+        DifferentialExpressionOptions? options = null, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return Run(data.X, CellGroups.FromObs(data.Obs, [groupBy]), data.GeneNames.ToArray(), reference,
-            options ?? new DifferentialExpressionOptions(), $"obs column '{groupBy}'");
+            options ?? new DifferentialExpressionOptions(), $"obs column '{groupBy}'", progress, cancellationToken);
     }
 
     /// <summary>The same test on a matrix with one label per cell (null = left out) and gene names.</summary>
     public static DifferentialExpressionResult Run(CellMatrix x, IReadOnlyList<string?> labels, IReadOnlyList<string> genes,
-        string reference, DifferentialExpressionOptions? options = null)
+        string reference, DifferentialExpressionOptions? options = null, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (labels.Count != x.RowCount) throw new DigitalCellException($"Differential expression: {labels.Count} labels for {x.RowCount} cells.");
         if (genes.Count != x.ColumnCount) throw new DigitalCellException($"Differential expression: {genes.Count} gene names for {x.ColumnCount} genes.");
-        return Run(x, CellGroups.FromLabels(labels), genes.ToArray(), reference, options ?? new DifferentialExpressionOptions(), "the labels");
+        return Run(x, CellGroups.FromLabels(labels), genes.ToArray(), reference, options ?? new DifferentialExpressionOptions(), "the labels",
+            progress, cancellationToken);
     }
 
+    /// <summary>The step name of the progress reports.</summary>
+    public const string ProgressStep = "differential expression";
+
     private static DifferentialExpressionResult Run(CellMatrix x, CellGroups groups, string[] genes, string reference,
-        DifferentialExpressionOptions options, string labelSource)
+        DifferentialExpressionOptions options, string labelSource, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
         int referenceCode = groups.IndexOf(reference);
         if (referenceCode < 0)
@@ -61,12 +71,17 @@ public static class DifferentialExpressionAnalysis
 
         // Per-gene work wants each gene's values contiguous: transpose once (CSR → CSC) instead of gathering per gene.
         var byGene = (x as SparseCellMatrix ?? x.ToSparse()).Transpose();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1 };
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
+        };
+        long genesDone = 0;
         Parallel.For(0, genes.Length, parallel,
             () => new GeneWorkspace(sizes.Length),
             (gene, _, workspace) =>
             {
                 workspace.TestGene(byGene, gene, cellSlot, sizes, options, results);
+                WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
                 return workspace;
             },
             _ => { });

@@ -10,7 +10,8 @@ using DigitalCell.Tests.Shared;
 namespace DigitalCell.Sdk.Tests.Scoring;
 
 /// <summary>
-/// Every perturbation data set of the mirror × every split kind that applies × every scoring mode × every baseline:
+/// Every perturbation data set of the mirror × every split kind that applies × every scoring mode (cell-eval, vcc2025,
+/// and vcc2026 with its six metrics) × every baseline:
 /// no run may fail inside, and every value is finite, not applicable (null) or NaN — and each NaN is counted in its
 /// summary. The runs that used to end in Math.Sign(NaN) (Papalexi seed 1, Norman gears, Kang contexts) are among them.
 /// </summary>
@@ -51,7 +52,7 @@ public class EveryDatasetBenchmarkTests
             {
                 var report = Benchmark.On(data, c.Schema, split)
                     .Models(Baselines.Names.Select(Baselines.Create).ToArray())
-                    .Metrics(metrics).Mode(mode).Options(new ScoreReportOptions(BootstrapSamples: 20))
+                    .Metrics(mode.DefaultMetrics ?? metrics).Mode(mode).Options(new ScoreReportOptions(BootstrapSamples: 20))
                     .Run();
                 foreach (var s in report.ModelScores)
                     foreach (var (metric, values) in s.Values)
@@ -61,6 +62,9 @@ public class EveryDatasetBenchmarkTests
                         Assert.That(summary.Undefined, Is.EqualTo(values.Count(v => v is double d && double.IsNaN(d))), $"{c} {spec} {mode.Name} {s.Model} {metric}: NaN counted");
                         Assert.That(summary.Count + summary.Undefined + values.Count(v => v is null), Is.EqualTo(summary.Total));
                     }
+                if (mode.ScaledByAnchors)
+                    foreach (var r in report.Rankings)
+                        Assert.That(r.OverallScoreUnclipped, Is.Not.Null, $"{c} {spec} {r.Model}: a VCC 2026 score (finite, or NaN where an anchor is undefined)");
                 int undefined = report.Summaries.Sum(x => x.Undefined);
                 if (undefined > 0) TestContext.Out.WriteLine($"{c} {spec} {mode.Name}: {undefined} undefined values, counted");
             }

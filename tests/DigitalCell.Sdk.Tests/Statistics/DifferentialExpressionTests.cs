@@ -208,4 +208,33 @@ public class DifferentialExpressionTests
         }
         finally { File.Delete(path); }
     }
+
+    [Test]
+    public void ProgressCountsEveryGeneInAboutAHundredReports()
+    {
+        const int genes = 1000;
+        var x = new float[6, genes];
+        for (int c = 0; c < 6; c++) for (int g = 0; g < genes; g++) x[c, g] = (c * 7 + g * 13) % 5;
+        var data = Dataset(x, "g", "g", "g", "ctrl", "ctrl", "ctrl");
+        var reports = new System.Collections.Concurrent.ConcurrentBag<WorkProgress>();
+        data.DifferentialExpression("condition", "ctrl", progress: new Collect(reports));
+        Assert.That(reports.Max(r => r.Completed), Is.EqualTo(genes));
+        Assert.That(reports, Has.All.Matches<WorkProgress>(r => r!.Total == genes && r.Step == DifferentialExpressionAnalysis.ProgressStep));
+        Assert.That(reports, Has.Count.InRange(100, 101), "one report per 1 % of the genes, not one per gene");
+    }
+
+    [Test]
+    public void ACancelledTestStopsWithOperationCanceled()
+    {
+        var data = Dataset(new float[,] { { 1 }, { 2 }, { 2 }, { 3 } }, "g", "g", "ctrl", "ctrl");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.That(() => data.DifferentialExpression("condition", "ctrl", cancellationToken: cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    /// <summary>Collects reports on the reporting thread (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class Collect(System.Collections.Concurrent.ConcurrentBag<WorkProgress> into) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value) => into.Add(value);
+    }
 }
