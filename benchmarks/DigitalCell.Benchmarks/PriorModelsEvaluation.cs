@@ -50,8 +50,14 @@ internal static class PriorModelsEvaluation
                 {
                     var models = Models(priors, t.Extra, t.Transfer, ablation: ablation && task == "papalexi" && mode == ScoringMode.CellEval);
                     if (task == "papalexi-lopo") models = models.Select(model => (IPerturbationModel)new LeaveOneOutModel(model)).ToList();
-                    var report = Benchmark.On(t.Data, t.Schema, split).Models([.. models]).Mode(mode)
-                        .Options(new ScoreReportOptions(BootstrapSamples: bootstrap, Seed: 0)).Run();
+                    var benchmark = Benchmark.On(t.Data, t.Schema, split).Models([.. models]).Mode(mode)
+                        .Options(new ScoreReportOptions(BootstrapSamples: bootstrap, Seed: 0));
+                    // VCC 2026 scores its own six metrics (anchored); the correlations are kept beside them.
+                    if (mode.ScaledByAnchors) benchmark = benchmark.Metrics([.. Vcc2026Metrics.All, Metrics.PearsonDelta, Metrics.PearsonDeltaPerturbedReference, Metrics.Mae]);
+                    var report = benchmark.Run();
+                    // The VCC 2026 anchors and per-metric scaled scores are in the full report; keep the first split's.
+                    if (mode.ScaledByAnchors && label == t.Splits[0].Item1)
+                        File.WriteAllText(Path.ChangeExtension(output, null) + $"-{task}-{mode.Name}-first-split.md", report.ToMarkdown());
                     foreach (var model in report.Models)
                     {
                         Add(values, model, "vcc_score", report.Rankings.Single(r => r.Model == model).OverallScore);
