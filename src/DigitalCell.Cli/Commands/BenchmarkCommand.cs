@@ -27,7 +27,7 @@ public static class BenchmarkCommand
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping, else non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
         var subset = DataArguments.SubsetOption();
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models }.CheckedBy(CheckModels);
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, linear-transfer:CATALOG-ID (perturbation embedding learned on that screen), neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models }.CheckedBy(CheckModels);
         var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
         var metrics = new Option<string?>("--metrics") { Description = "vcc, vcc2026, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction; the VCC 2026 six in --mode vcc2026)" }.CheckedBy(m => Metrics.Parse(m!));

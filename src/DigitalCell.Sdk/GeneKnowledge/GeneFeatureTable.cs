@@ -75,13 +75,17 @@ public sealed class GeneFeatureTable
 
         if (options.Blocks.HasFlag(GenePriorBlocks.GoSpectral) || options.Blocks.HasFlag(GenePriorBlocks.Coverage))
         {
-            var graph = GoGraph.Build(priors.GoBiologicalProcess, ids, options.GoMinimumJaccard, options.GoNeighbours);
-            var (_, embedding) = graph.SpectralEmbedding(options.GoSpectralDimensions, options.Seed, cancellationToken);
-            Add(GenePriorBlocks.GoSpectral, "go_spectral", GenePriors.GoBiologicalProcessFile,
-                graph.Genes.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => embedding[x.i], StringComparer.Ordinal), options.GoSpectralDimensions);
+            var spectral = priors.Derived(("go_spectral", options.GoMinimumJaccard, options.GoNeighbours, options.GoSpectralDimensions, options.Seed), () =>
+            {
+                var graph = GoGraph.Build(priors.GoBiologicalProcess, ids, options.GoMinimumJaccard, options.GoNeighbours);
+                var (_, embedding) = graph.SpectralEmbedding(options.GoSpectralDimensions, options.Seed, cancellationToken);
+                return graph.Genes.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => embedding[x.i], StringComparer.Ordinal);
+            });
+            Add(GenePriorBlocks.GoSpectral, "go_spectral", GenePriors.GoBiologicalProcessFile, spectral, options.GoSpectralDimensions);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var (asTf, asTarget) = RegulonEmbedding(priors.Dorothea.WithConfidence(options.RegulonConfidence), ids, options.RegulonDimensions, options.Seed, cancellationToken);
+        var (asTf, asTarget) = priors.Derived(("regulons", options.RegulonConfidence, options.RegulonDimensions, options.Seed), () =>
+            Tuple.Create(RegulonEmbedding(priors.Dorothea.WithConfidence(options.RegulonConfidence), ids, options.RegulonDimensions, options.Seed, cancellationToken))).Item1;
         Add(GenePriorBlocks.RegulonAsTf, "regulon_tf", GenePriors.DorotheaFile, asTf, options.RegulonDimensions);
         Add(GenePriorBlocks.RegulonAsTarget, "regulon_target", GenePriors.DorotheaFile, asTarget, options.RegulonDimensions);
 

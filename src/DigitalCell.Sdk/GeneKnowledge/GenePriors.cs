@@ -43,6 +43,12 @@ public sealed class GenePriors
     private readonly Lazy<GeneIdentifierMap> _ids;
     private readonly Lazy<ScGptVocabulary> _scgpt;
     private readonly ConcurrentDictionary<GeneFeatureOptions, Lazy<GeneFeatureTable>> _features = new();
+    // The two expensive derivations, shared by every block selection with the same settings (an ablation derives them once).
+    private readonly ConcurrentDictionary<object, Lazy<object>> _derived = new();
+
+    /// <summary>A derived part of the prior table, computed once per <paramref name="key"/> (its settings).</summary>
+    internal T Derived<T>(object key, Func<T> derive) where T : class =>
+        (T)_derived.GetOrAdd(key, _ => new Lazy<object>(() => derive())).Value;
 
     private GenePriors(string directory)
     {

@@ -32,7 +32,10 @@ public static class Baselines
     /// <summary>The linear model with the perturbation embedding from gene priors.</summary>
     public static PriorLinearModel LinearPrior(PriorModelOptions? options = null) => new(options);
 
-    /// <summary>The names accepted by <see cref="Create"/>.</summary>
+    /// <summary>The linear model with the perturbation embedding learned on another screen (<paramref name="source"/>).</summary>
+    public static LinearTransferModel LinearTransfer(TransferSource source, PriorModelOptions? options = null) => new(source, options);
+
+    /// <summary>The names accepted by <see cref="Create"/> (besides <c>linear-transfer:CATALOG-ID</c>, which names its source screen).</summary>
     public static IReadOnlyList<string> Names { get; } = ["control-mean", "cell-mean", "non-control-mean", "linear", "additive", "crispr-mean", "linear-prior", "prior-ridge", "prior-mlp"];
 
     /// <summary>Creates a baseline by its report name (as used by <c>dcell benchmark --models</c>).</summary>
@@ -48,7 +51,8 @@ public static class Baselines
         "linear-prior" => LinearPrior(),
         "prior-ridge" => PriorRidge(),
         "prior-mlp" => PriorMlp(),
-        _ => throw new DigitalCellException($"Unknown baseline '{name}'. Known: {string.Join(", ", Names)}."),
+        var n when n.StartsWith("linear-transfer", StringComparison.Ordinal) => LinearTransferModel.FromName(name.Trim()),
+        _ => throw new DigitalCellException($"Unknown baseline '{name}'. Known: {string.Join(", ", Names)}, linear-transfer:CATALOG-ID."),
     };
 
     /// <summary>Registers the loaders of every baseline with <see cref="PerturbationModels"/>.</summary>
@@ -61,6 +65,7 @@ public static class Baselines
         PerturbationModels.Register(AdditiveModel.Architecture, AdditiveModel.Load);
         PerturbationModels.Register(CrisprMeanModel.Architecture, CrisprMeanModel.Load);
         PerturbationModels.Register(PriorLinearModel.Architecture, PriorLinearModel.Load);
+        PerturbationModels.Register(LinearTransferModel.Architecture, LinearTransferModel.Load);
         PerturbationModels.Register(PriorRidgeModel.Architecture, PriorRidgeModel.Load);
         PerturbationModels.Register(PriorMlpModel.Architecture, PriorMlpModel.Load);
     }

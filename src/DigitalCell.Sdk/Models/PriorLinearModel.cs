@@ -9,7 +9,7 @@ namespace DigitalCell.Sdk.Models;
 /// the screen never measured. G is the paper's (PCA of the training pseudobulk), the fit its bilinear ridge
 /// W = (GᵀG + λI)⁻¹ GᵀỸPᵀ (PPᵀ + λI)⁻¹, with the control as a condition of zero embedding and zero change.
 /// </summary>
-public sealed class PriorLinearModel : PriorModel
+public class PriorLinearModel : PriorModel
 {
     /// <summary>The architecture id in the model card.</summary>
     public const string Architecture = "prior/linear";
@@ -20,10 +20,14 @@ public sealed class PriorLinearModel : PriorModel
     /// <summary>Creates an unfitted linear-prior model.</summary>
     /// <param name="options">Priors and blocks.</param>
     /// <param name="ridge">λ on both sides (paper default 0.1).</param>
-    public PriorLinearModel(PriorModelOptions? options = null, double ridge = 0.1) : base("linear-prior", Architecture,
-        "Linear model of Ahlmann-Eltze, Huber & Anders 2025 with the perturbation embedding P from gene priors (plus the data PCA embedding).", options)
+    public PriorLinearModel(PriorModelOptions? options = null, double ridge = 0.1) : this("linear-prior", Architecture,
+        "Linear model of Ahlmann-Eltze, Huber & Anders 2025 with the perturbation embedding P from gene priors (plus the data PCA embedding).", options, ridge) { }
+
+    /// <summary>Creates an unfitted bilinear model whose subclass chooses the perturbation embedding.</summary>
+    private protected PriorLinearModel(string name, string architecture, string description, PriorModelOptions? options, double ridge)
+        : base(name, architecture, description, options)
     {
-        if (!(ridge >= 0)) throw new DigitalCellException($"linear-prior: ridge must be ≥ 0, got {ridge}.");
+        if (!(ridge >= 0)) throw new DigitalCellException($"{name}: ridge must be ≥ 0, got {ridge}.");
         Ridge = ridge;
         Card = Card with { Hyperparameters = new Dictionary<string, object> { ["ridge"] = ridge } };
     }
@@ -64,11 +68,11 @@ public sealed class PriorLinearModel : PriorModel
     }
 
     private protected override IEnumerable<NamedTensor> MapParameters() =>
-        [new("gene_map", [_center.Length, Features.Dimensions], _map), new("center", [_center.Length], _center)];
+        [new("gene_map", [_center.Length, InputDimensions], _map), new("center", [_center.Length], _center)];
 
     private protected override void RestoreMap(IReadOnlyDictionary<string, NamedTensor> tensors, string path)
     {
         _center = Vector(tensors, "center", Genes.Length, path);
-        _map = Vector(tensors, "gene_map", Genes.Length * Features.Dimensions, path);
+        _map = Vector(tensors, "gene_map", Genes.Length * InputDimensions, path);
     }
 }

@@ -29,6 +29,7 @@ public abstract class PriorModel : BaselineModel
     {
         var table = Options.Table();
         _features = PriorGeneFeatures.Fit(table, profiles, Options.PcaDimensions);
+        PrepareInputs();
         var x = profiles.Perturbations.Select(p => Inputs(p.Perturbation)).ToArray();
         var y = profiles.Perturbations.Select(p => p.Delta).ToArray(); // each against its own context's controls
         var hyper = new Dictionary<string, object>(Card.Hyperparameters);
@@ -36,6 +37,12 @@ public abstract class PriorModel : BaselineModel
         foreach (var (k, v) in FitMap(x, y)) hyper[k] = v;
         Card = Card with { Hyperparameters = hyper };
     }
+
+    /// <summary>Readies what <see cref="Inputs"/> reads beyond the prior features (called once per fit, after them).</summary>
+    private protected virtual void PrepareInputs() { }
+
+    /// <summary>Length of <see cref="Inputs"/> (by default the prior features').</summary>
+    private protected virtual int InputDimensions => Features.Dimensions;
 
     /// <summary>The model's input for a perturbation (by default the summed target features).</summary>
     private protected virtual double[] Inputs(Perturbation perturbation) => Features.Of(perturbation.Targets);
