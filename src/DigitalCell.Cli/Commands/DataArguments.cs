@@ -3,6 +3,7 @@ using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Records;
 
 namespace DigitalCell.Cli.Commands;
 
@@ -37,18 +38,24 @@ internal static class DataArguments
             var dataset = Subset(CellDataset.Read(data), subsets, notes);
             var (column, label) = PerturbationConventions.Resolve(dataset, perturbationColumn, control);
             var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
-            return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
+            string name = Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar));
+            return new LoadedData(dataset, schema, name, notes, InputRecord.Of(name, data, SubsetText(subsets), cancellationToken));
         }
         var entry = catalog.Get(data);
         var fetched = await catalog.FetchAsync(entry.Id, null, cancellationToken);
         var catalogNotes = new List<string>();
-        var mapped = Subset(entry.ApplySchema(CellDataset.Read(fetched.DataPath)), subsets, catalogNotes);
+        var read = entry.ApplySchema(CellDataset.Read(fetched.DataPath), fetched.Files.First(f => f.File == entry.PrimaryFile).Sha256);
+        var input = DatasetSchemaApplication.CatalogInput(read, SubsetText(subsets))!;
+        var mapped = Subset(read, subsets, catalogNotes);
         var entrySchema = entry.PerturbationSchema;
         if (perturbationColumn is not null) entrySchema = entrySchema with { PerturbationColumn = perturbationColumn };
         if (control is not null) entrySchema = entrySchema with { ControlLabels = [control] };
         if (contextColumn is not null) entrySchema = entrySchema with { ContextColumn = contextColumn };
-        return new LoadedData(mapped, entrySchema, entry.Id, catalogNotes);
+        return new LoadedData(mapped, entrySchema, entry.Id, catalogNotes, input);
     }
+
+    /// <summary>The <c>--subset</c> values as one line for <see cref="InputRecord.Subset"/> (applied in order), or null when none.</summary>
+    public static string? SubsetText(IReadOnlyList<string> subsets) => subsets.Count == 0 ? null : string.Join("; ", subsets);
 
     /// <summary>Applies each <c>--subset</c> in turn, adding one provenance line per subset to <paramref name="notes"/>.</summary>
     public static CellDataset Subset(CellDataset data, IReadOnlyList<string> subsets, List<string> notes)
@@ -64,5 +71,5 @@ internal static class DataArguments
     }
 }
 
-/// <summary>A loaded data set, its schema, its id for reports, and how it was subset.</summary>
-internal sealed record LoadedData(CellDataset Data, PerturbationSchema Schema, string Id, IReadOnlyList<string> Notes);
+/// <summary>A loaded data set, its schema, its id for reports, how it was subset, and its provenance input record.</summary>
+internal sealed record LoadedData(CellDataset Data, PerturbationSchema Schema, string Id, IReadOnlyList<string> Notes, InputRecord Input);
