@@ -49,6 +49,8 @@ public static class Program
         root.Subcommands.Add(PseudobulkMergeCommand.Create());
         root.Subcommands.Add(PartitionCommand.Create());
         root.Subcommands.Add(PartitionDeCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create((args, output, error, cancellationToken) => Run(CreateRootCommand(neural), args, output, error, cancellationToken)));
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 

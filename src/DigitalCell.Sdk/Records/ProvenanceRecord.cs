@@ -43,7 +43,7 @@ public sealed record ProvenanceRecord(
     public IReadOnlyList<string>? Arguments { get; init; }
 
     /// <summary>The option names whose values are machine settings rather than inputs, left out of <see cref="Arguments"/>.</summary>
-    public static IReadOnlyList<string> MachineOptions { get; } = ["--mirror", "--cache-dir"];
+    public static IReadOnlyList<string> MachineOptions { get; } = ["--mirror", "--cache-dir", "--manifest-dir"];
 
     private static readonly JsonSerializerOptions Json = new()
     {
