@@ -104,7 +104,9 @@ public static class RunComparison
                 break;
             default:
                 double? x = NumberOrSpecial(expected), y = NumberOrSpecial(actual);
-                bool same = x is double ex && y is double ey ? tolerance.Same(ex, ey) : expected.GetRawText() == actual.GetRawText();
+                bool same = x is double ex && y is double ey ? tolerance.Same(ex, ey)
+                    : expected.ValueKind == JsonValueKind.String ? expected.GetString() == actual.GetString() // "\u0394" and "Δ" are the same text
+                    : expected.GetRawText() == actual.GetRawText();
                 if (!same) found.Add($"{where}: expected {Show(expected)}, got {Show(actual)}");
                 break;
         }
