@@ -22,7 +22,7 @@ public static class FinetuneCommand
             var options = args.Options(parse) with { FreezeEncoder = parse.GetValue(freeze) };
             using var model = NeuralModels.Load(parse.GetRequiredValue(from), options.Device);
             model.Options = options;
-            return Task.FromResult(NeuralTrainingArguments.Run(parse, model, split, parse.GetRequiredValue(args.Out),
+            return Task.FromResult(NeuralTrainingArguments.Run(parse, model, split, parse.GetRequiredValue(args.Out), args.Record(parse, model), parse.GetValue(args.Crate),
                 progress => model.FineTune(set, progress, cancellation)));
         });
         return command;

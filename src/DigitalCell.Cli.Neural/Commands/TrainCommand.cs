@@ -21,7 +21,7 @@ public static class TrainCommand
         {
             var (set, split) = args.TrainingSet(parse);
             using var model = new NeuralPerturbationModel(args.Options(parse), new NeuralModelOptions { Hidden = parse.GetValue(hidden), Latent = parse.GetValue(latent) });
-            return Task.FromResult(NeuralTrainingArguments.Run(parse, model, split, parse.GetRequiredValue(args.Out),
+            return Task.FromResult(NeuralTrainingArguments.Run(parse, model, split, parse.GetRequiredValue(args.Out), args.Record(parse, model), parse.GetValue(args.Crate),
                 progress => model.Fit(set, progress, cancellation)));
         });
         return command;

@@ -22,17 +22,20 @@ public sealed record NumberTolerance(double Relative = 1e-9, double Absolute = 1
 }
 
 /// <summary>
-/// Compares the numbers of two runs' output files: JSON files value by value (a top-level <c>provenance</c> object,
-/// which holds times and checksums, is skipped) and CSV files cell by cell, numbers within a
-/// <see cref="NumberTolerance"/> and everything else exactly.
+/// Compares the numbers of two runs' output files: JSON files value by value (top-level <c>provenance</c> and
+/// <c>trained_at</c>, which hold times, are skipped), CSV files cell by cell, numbers within a
+/// <see cref="NumberTolerance"/> and everything else exactly; model weights (<c>.safetensors</c>) byte for byte.
 /// </summary>
 public static class RunComparison
 {
     /// <summary>The JSON key that holds a run's record, whose times differ from run to run by nature.</summary>
     public const string ProvenanceKey = "provenance";
 
+    /// <summary>Top-level JSON keys not compared: they hold when a run happened, not what it computed.</summary>
+    public static IReadOnlyList<string> TimeKeys { get; } = [ProvenanceKey, "trained_at"];
+
     /// <summary>
-    /// Every difference between the files <paramref name="relativePaths"/> under <paramref name="expectedFolder"/> and
+    /// Every difference between the files <paramref name="relativePaths"/> (JSON, CSV, anything else by checksum) under <paramref name="expectedFolder"/> and
     /// <paramref name="actualFolder"/>, each as <c>file: where: expected … got …</c>; empty when identical within
     /// <paramref name="tolerance"/>.
     /// </summary>
@@ -48,15 +51,16 @@ public static class RunComparison
             var found = new List<string>();
             if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) CompareJson(expected, actual, tolerance, found);
             else if (file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) CompareCsv(File.ReadAllLines(expected), File.ReadAllLines(actual), tolerance, found);
-            else throw new ArgumentException($"{file}: only JSON and CSV files are compared number by number", nameof(relativePaths));
+            else if (IO.Sha256File.Compute(expected) != IO.Sha256File.Compute(actual)) found.Add("the bytes differ (compared by sha256)");
             differences.AddRange(found.Select(d => $"{file}: {d}"));
         }
         return differences;
     }
 
-    /// <summary>The files of a run whose numbers <see cref="Compare"/> checks: its JSON and CSV outputs, not its record.</summary>
+    /// <summary>The files of a run whose numbers <see cref="Compare"/> checks: its JSON and CSV outputs and model weights, not its record.</summary>
     public static IEnumerable<string> ComparableFiles(IEnumerable<OutputRecord> outputs) =>
-        outputs.Select(o => o.Path).Where(p => (p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        outputs.Select(o => o.Path).Where(p => (p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                                                || p.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                                                && p is not ProvenanceRecord.FileName and not RunCrate.FileName);
 
     private static void CompareJson(string expectedPath, string actualPath, NumberTolerance tolerance, List<string> found)
@@ -91,7 +95,7 @@ public static class RunComparison
                 var names = expected.EnumerateObject().Select(p => p.Name).Union(actual.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
                 foreach (string name in names)
                 {
-                    if (isRoot && name == ProvenanceKey) continue;
+                    if (isRoot && TimeKeys.Contains(name)) continue;
                     bool inExpected = expected.TryGetProperty(name, out var e), inActual = actual.TryGetProperty(name, out var a);
                     if (!inExpected || !inActual) found.Add($"{where}.{name}: {(inExpected ? "missing in the new run" : "not in the original run")}");
                     else CompareElement(e, a, $"{where}.{name}", tolerance, found);

@@ -35,9 +35,16 @@ public static class RunCrate
         ArgumentNullException.ThrowIfNull(record);
         if (!Directory.Exists(folder)) throw new DigitalCellException(folder, null, "not a folder; an RO-Crate describes an existing output folder");
         var finished = record with { Ended = record.Ended ?? DateTimeOffset.UtcNow, Outputs = OutputRecord.ListFolder(folder) };
-        finished.Save(Path.Combine(folder, ProvenanceRecord.FileName));
-        AtomicFile.WriteAllText(Path.Combine(folder, FileName), ToJson(finished, Sha256File.Compute(Path.Combine(folder, ProvenanceRecord.FileName)), license));
+        WriteFile(folder, ProvenanceRecord.FileName, finished.ToJson());
+        WriteFile(folder, FileName, ToJson(finished, Sha256File.Compute(Path.Combine(folder, ProvenanceRecord.FileName)), license));
         return finished;
+    }
+
+    // A folder dcell already finished (it holds the output marker) lists the new files as its own, so the next run may replace them.
+    private static void WriteFile(string folder, string name, string text)
+    {
+        if (File.Exists(Path.Combine(folder, AtomicFile.OutputMarker))) AtomicFile.AddToDirectory(folder, name, path => File.WriteAllText(path, text));
+        else AtomicFile.WriteAllText(Path.Combine(folder, name), text);
     }
 
     /// <summary>Reads the provenance record of the crate (or output folder) at <paramref name="folder"/>.</summary>
