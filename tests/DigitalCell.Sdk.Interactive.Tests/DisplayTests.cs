@@ -135,10 +135,10 @@ public class DisplayTests
         var record = ProvenanceRecord.Start("notebook 01-quickstart", seed: 7).WithInput("abc", file, "cell_type=B").OnDevice("cuda:0");
 
         // FIPS 180-2 test vector: SHA-256("abc").
-        Assert.That(ProvenanceDisplay.ToText(record), Does.Contain("abc sha256: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n")
-            .And.Contain("input abc: abc.txt\n").And.Contain("abc subset: cell_type=B\n").And.Contain("seed: 7").And.Contain("device: cuda:0\n")
+        Assert.That(ProvenanceDisplay.ToText(record), Does.Contain("data sha256: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n")
+            .And.Contain("data: abc (abc.txt)\n").And.Contain("data subset: cell_type=B\n").And.Contain("seed: 7").And.Contain("device: cuda:0\n")
             .And.Contain("DigitalCell.Sdk: 0.2.0"));
-        Assert.That(record.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>abc sha256</th><td><code>ba7816bf"));
+        Assert.That(record.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
         Assert.That(ProvenanceDisplay.ToText(record), Does.Not.Contain(Path.GetDirectoryName(file)!), "no machine path in a notebook's output");
         Assert.Throws<DigitalCellException>(() => record.WithInput("missing", file + ".missing"));
     }

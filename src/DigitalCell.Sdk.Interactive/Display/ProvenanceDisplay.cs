@@ -25,9 +25,9 @@ public static class ProvenanceDisplay
         rows.AddRange(s.Libraries.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, l.Value)));
         foreach (var input in record.Inputs)
         {
-            rows.Add(($"input {input.Id}", input.Path));
-            rows.Add(($"{input.Id} sha256", input.Sha256));
-            if (input.Subset is not null) rows.Add(($"{input.Id} subset", input.Subset));
+            rows.Add(("data", input.Path == input.Id ? input.Id : $"{input.Id} ({input.Path})"));
+            rows.Add(("data sha256", input.Sha256));
+            if (input.Subset is not null) rows.Add(("data subset", input.Subset));
         }
         rows.Add(("seed", record.Seed.ToString(CultureInfo.InvariantCulture)));
         rows.AddRange(record.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
