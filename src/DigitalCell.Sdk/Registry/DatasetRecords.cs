@@ -170,6 +170,8 @@ public static class DatasetRecords
             "ontology terms: assay (EFO), cell line or cell type (CLO / CL), organism (NCBITaxon)",
             "funding references (grant numbers of the programme)",
         };
+        if (entry.ManifestPath.StartsWith(FileManifestPrefix, StringComparison.Ordinal))
+            manual.Add("title, description, creators, citation and DOI, organism, cell context and perturbation type: placeholders for a file outside the catalog; add a manifest entry (datasets-manifest/README.md) and export it by id");
         if (entry.License == "unknown") manual.Add("licence: the source states none; ask the authors before registering");
         foreach (var f in entry.Files.Where(f => Sha256(f, checksums) is null))
             manual.Add($"sha256 of {f.Name}: unknown until fetched once (`dcell datasets fetch {entry.Id}` pins it)");
@@ -188,7 +190,10 @@ public static class DatasetRecords
         new DatasetCitation(["unknown"], DateTime.UtcNow.Year, "unpublished", "unpublished", ""), null, "unknown", null, "unknown", "unknown",
         "transcriptome", "none",
         [new DatasetFile(fileName, format, "data", null, [], sha256, size, null)],
-        new DatasetSchemaMapping(perturbationColumn, ["control"], null, null, null, null, null), "file:" + fileName);
+        new DatasetSchemaMapping(perturbationColumn, ["control"], null, null, null, null, null), FileManifestPrefix + fileName);
+
+    // Marks entries made by EntryForFile, whose descriptive fields are placeholders.
+    private const string FileManifestPrefix = "file:";
 
     /// <summary>The Croissant 1.0 JSON-LD context (as in the specification's examples).</summary>
     internal static JsonObject CroissantContext() => new()
