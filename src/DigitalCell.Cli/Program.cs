@@ -52,6 +52,8 @@ public static class Program
         root.Subcommands.Add(PartitionCommand.Create(query.SelectCells));
         root.Subcommands.Add(PartitionDeCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create((args, output, error, cancellationToken) => Run(CreateRootCommand(neural, query), args, output, error, cancellationToken)));
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 

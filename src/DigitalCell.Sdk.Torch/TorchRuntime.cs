@@ -42,6 +42,22 @@ public static class TorchRuntime
         };
     }
 
+    /// <summary>
+    /// The device <paramref name="preference"/> resolves to, as a provenance record names it (<c>cpu</c>, <c>cuda:0</c>),
+    /// and the libraries that change numbers on it (TorchSharp's version, the CUDA device count), for
+    /// <c>ProvenanceRecord.OnDevice</c>.
+    /// </summary>
+    public static (string Device, IReadOnlyDictionary<string, string> Libraries) Describe(DevicePreference preference)
+    {
+        var device = Resolve(preference);
+        var libraries = new Dictionary<string, string>
+        {
+            ["TorchSharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+        };
+        if (device.type == DeviceType.CUDA) libraries["cuda_devices"] = torch.cuda.device_count().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (device.type == DeviceType.CUDA ? $"cuda:{Math.Max(device.index, 0)}" : "cpu", libraries);
+    }
+
     /// <summary>Parses "auto", "cpu" or "cuda" (as used by the CLI and notebooks).</summary>
     public static DevicePreference ParseDevice(string text) => text.ToLowerInvariant() switch
     {

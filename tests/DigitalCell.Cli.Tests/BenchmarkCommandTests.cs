@@ -76,6 +76,22 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void ScoreWithACrateRecordsBothInputsAndReproducesIdentically()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p);
+        string dir = Path.Combine(Temp, "scored");
+        var result = Dcell.Run("score", "--real", real, "--pred", pred, "--metrics", "mae,pearson_delta", "--bootstrap", "20", "--out", dir, "--crate");
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        var record = Sdk.Records.RunCrate.Read(dir);
+        Assert.That(record.Inputs.Select(i => (i.Id, i.Path)), Is.EqualTo(new[] { ("real", "real.h5ad"), ("prediction", "pred.h5ad") }));
+
+        var again = Dcell.Run("reproduce", dir);
+
+        Assert.That(again.ExitCode, Is.Zero, again.Output + again.Error);
+        Assert.That(again.Output, Does.Contain("identical: every number of agg_results.csv, report.json, results.csv agrees"));
+    }
+
+    [Test]
     public void ScoreReadsCellEvalNamedFilesWithoutFlagsAndWritesCellEvalsTables()
     {
         // cell-eval's defaults: obs column target_gene, control non-targeting; a combination label keeps its '+' in JSON.

@@ -36,7 +36,7 @@ public class DemoCommandTests : TempDirectoryTest
         var theirs = reference.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         Assert.That(ours, Is.EquivalentTo(theirs));
         Assert.That(result.Output, Does.Contain("control-mean").And.Contain("cell-mean").And.Contain("linear"), "the default benchmark's score table follows the summary");
-        Assert.That(Directory.GetFiles(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { DigitalCell.Sdk.IO.AtomicFile.OutputMarker, "summary.json", "report.json", "report.md", "report.html", "results.csv", "agg_results.csv", "split.json" }));
+        Assert.That(Directory.GetFiles(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { DigitalCell.Sdk.IO.AtomicFile.OutputMarker, "summary.json", "report.json", "report.md", "report.html", "results.csv", "agg_results.csv", "split.json", "provenance.json" }));
         Assert.That(Directory.GetFiles(Temp, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty, "no temporary left behind");
     }
 

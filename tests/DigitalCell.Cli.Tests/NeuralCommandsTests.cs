@@ -102,6 +102,27 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void Train_with_a_crate_records_the_device_and_data_and_reproduces_identically()
+    {
+        string data = Path.Combine(Temp, "cells.h5ad");
+        File.Copy(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), data);
+        string model = Path.Combine(Temp, "m");
+        var train = Dcell.Run("train", data, "--out", model, "--steps", "3", "--seed", "0", "--device", "cpu", "--crate");
+        Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+
+        var record = Sdk.Records.RunCrate.Read(model);
+        Assert.That(record.Software.Device, Is.EqualTo("cpu"));
+        Assert.That(record.Software.Libraries, Does.ContainKey("TorchSharp"));
+        Assert.That(record.Inputs.Single().Sha256, Is.EqualTo(Sdk.IO.Sha256File.Compute(data)));
+        Assert.That(Sdk.Models.ModelCard.Load(model).TrainingInputs.Single(), Is.EqualTo(record.Inputs.Single()), "the card names the data as the record does");
+        Assert.That(File.Exists(Path.Combine(model, Sdk.Records.RunCrate.FileName)));
+
+        var again = Dcell.Run("reproduce", model);
+        Assert.That(again.ExitCode, Is.Zero, again.Output + again.Error);
+        Assert.That(again.Output, Does.Contain("identical").And.Contain("model.safetensors"));
+    }
+
+    [Test]
     public void FinetuneFromAMissingModelIsAOneLineError()
     {
         var r = NeuralDcell.Run("finetune", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--from", "/nonexistent-model", "--out", "/tmp/never");

@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Display;
+using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Figures;
 using DigitalCell.Sdk.Scoring;
 using Microsoft.Data.Analysis;
@@ -126,19 +127,20 @@ public class DisplayTests
     }
 
     [Test]
-    public void Run_provenance_records_the_data_checksum_seed_device_and_sdk_version()
+    public void A_provenance_record_displays_the_data_checksum_subset_seed_device_and_sdk_version()
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("dcell-prov-").FullName, "abc.txt");
         File.WriteAllText(file, "abc");
 
-        var provenance = RunProvenance.Capture(file, seed: 7, device: "cuda:0");
+        var record = ProvenanceRecord.Start("notebook 01-quickstart", seed: 7).WithInput("abc", file, "cell_type=B").OnDevice("cuda:0");
 
         // FIPS 180-2 test vector: SHA-256("abc").
-        Assert.That(provenance.DataSha256, Is.EqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
-        Assert.That(provenance.SdkVersion, Does.StartWith("0.2.0"));
-        Assert.That(provenance.ToString(), Does.Contain("data: abc.txt\n").And.Contain("seed: 7\n").And.EndWith("device: cuda:0"));
-        Assert.That(provenance.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
-        Assert.Throws<DigitalCellException>(() => RunProvenance.Capture(file + ".missing", 0));
+        Assert.That(ProvenanceDisplay.ToText(record), Does.Contain("data sha256: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n")
+            .And.Contain("data: abc (abc.txt)\n").And.Contain("data subset: cell_type=B\n").And.Contain("seed: 7").And.Contain("device: cuda:0\n")
+            .And.Contain("DigitalCell.Sdk: 0.2.0"));
+        Assert.That(record.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("<th>data sha256</th><td><code>ba7816bf"));
+        Assert.That(ProvenanceDisplay.ToText(record), Does.Not.Contain(Path.GetDirectoryName(file)!), "no machine path in a notebook's output");
+        Assert.Throws<DigitalCellException>(() => record.WithInput("missing", file + ".missing"));
     }
 
     [Test]

@@ -4,7 +4,9 @@ using DigitalCell.Cli.Commands;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
+using System.Globalization;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Torch;
 using DigitalCell.Sdk.Torch.Training;
 using Spectre.Console;
@@ -29,11 +31,12 @@ internal sealed class NeuralTrainingArguments
 
     public Option<string?> Context { get; } = DataArguments.ContextColumnOption();
     public Option<string[]> Subset { get; } = DataArguments.SubsetOption();
+    public Option<bool> Crate { get; } = BenchmarkCommand.CrateOption();
 
     public void AddTo(Command command)
     {
         command.Add(Data);
-        foreach (Option option in new Option[] { Out, Force, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery })
+        foreach (Option option in new Option[] { Out, Force, Column, Control, Context, Subset, Split, Seed, Steps, LearningRate, Device, Checkpoint, CheckpointEvery, Crate })
             command.Add(option);
     }
 
@@ -55,8 +58,34 @@ internal sealed class NeuralTrainingArguments
         CheckpointPath = parse.GetValue(Checkpoint), CheckpointEvery = parse.GetValue(CheckpointEvery),
     };
 
-    /// <summary>Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model and its split.</summary>
-    public int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split,
+    /// <summary>
+    /// The provenance record of this training run: the command line, the data (and a split file) with sha256 and the
+    /// subset applied, the device and TorchSharp version, the optimisation parameters and the seed.
+    /// </summary>
+    public ProvenanceRecord Record(ParseResult parse, NeuralPerturbationModel model)
+    {
+        string data = parse.GetRequiredValue(Data);
+        var parameters = new Dictionary<string, string>
+        {
+            ["split"] = parse.GetRequiredValue(Split), ["steps"] = model.Options.Steps.ToString(CultureInfo.InvariantCulture),
+            ["learning_rate"] = model.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["perturbation_column"] = parse.GetRequiredValue(Column), ["control"] = parse.GetRequiredValue(Control),
+            ["context_column"] = parse.GetValue(Context) ?? "none", ["bf16_on_cuda"] = model.Options.BFloat16OnCuda ? "true" : "false",
+        };
+        var (device, libraries) = TorchRuntime.Describe(model.Options.Device);
+        var record = ProvenanceRecord.StartCommand("dcell", [.. parse.Tokens.Select(t => t.Value)], parameters, parse.GetValue(Seed))
+            .WithInput(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(data))), data, DataArguments.SubsetText(parse.GetValue(Subset) ?? []))
+            .OnDevice(device, libraries);
+        string split = parse.GetRequiredValue(Split);
+        return File.Exists(split) ? record.WithInput(Path.GetFileName(split), split) : record;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model, its split and
+    /// <c>provenance.json</c> (with <c>--crate</c> also <c>ro-crate-metadata.json</c>); the model card lists the
+    /// training inputs of <paramref name="record"/>.
+    /// </summary>
+    public int Run(ParseResult parse, NeuralPerturbationModel model, PerturbationSplit split, ProvenanceRecord record,
         Action<IProgress<FitProgress>> train)
     {
         try
@@ -79,6 +108,12 @@ internal sealed class NeuralTrainingArguments
         string outDirectory = parse.GetRequiredValue(Out);
         model.Save(outDirectory, parse.GetValue(Force));
         AtomicFile.AddToDirectory(outDirectory, "split.json", split.Save);
+        // The card names the files trained on as the record does (the network's own card hashes the float32 block instead).
+        var card = ModelCard.Load(outDirectory) with { TrainingInputs = record.Inputs, MetricsSplit = $"{split.Strategy} (seed {split.Seed}), validation fold" };
+        AtomicFile.AddToDirectory(outDirectory, ModelCard.FileName, path => File.WriteAllText(path, card.ToJson()));
+        var finished = record with { Ended = DateTimeOffset.UtcNow };
+        if (parse.GetValue(Crate)) RunCrate.Write(outDirectory, finished);
+        else AtomicFile.AddToDirectory(outDirectory, ProvenanceRecord.FileName, path => finished.Finish(outDirectory).Save(path));
         var metric = model.Card.Metrics.TryGetValue("validation_mean_profile_mse", out var m) ? $", validation mean-profile MSE {m:G4}" : "";
         parse.InvocationConfiguration.Output.WriteLine($"Saved {model.Name} model ({model.Genes.Count} genes, {model.KnownTargets.Count} targets{metric}) to {outDirectory}");
         return 0;

@@ -4,6 +4,7 @@ using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Scoring;
 
 namespace DigitalCell.Cli.Commands;
@@ -11,7 +12,8 @@ namespace DigitalCell.Cli.Commands;
 /// <summary>
 /// <c>dcell benchmark</c>: split a perturbation dataset, fit the chosen models on the training perturbations, score
 /// them on the held-out ones with cell-eval's metrics, print the table and write <c>report.json</c>, <c>report.md</c>,
-/// <c>report.html</c>, <c>figures/*.html</c> (and <c>.png</c>/<c>.svg</c> with <c>--figures</c>) and <c>split.json</c>.
+/// <c>report.html</c>, <c>figures/*.html</c> (and <c>.png</c>/<c>.svg</c> with <c>--figures</c>), <c>split.json</c> and
+/// <c>provenance.json</c> (with <c>--crate</c> also <c>ro-crate-metadata.json</c>, for <c>dcell reproduce</c>).
 /// </summary>
 public static class BenchmarkCommand
 {
@@ -35,11 +37,12 @@ public static class BenchmarkCommand
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
         var force = OutputArguments.Force();
+        var crate = CrateOption();
         var catalog = new CatalogArguments();
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures,
+            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures, crate,
         };
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -50,7 +53,8 @@ public static class BenchmarkCommand
                 parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
                 parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force),
-                parse.GetRequiredValue(figures)),
+                parse.GetRequiredValue(figures), parse.GetValue(crate)),
+            [.. parse.Tokens.Select(t => t.Value)],
             catalog.Open(parse), createModel ?? Baselines.Create, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
@@ -62,14 +66,30 @@ public static class BenchmarkCommand
             if (!NeuralPlugin.IsNeuralSpec(name)) Baselines.Create(name);
     }
 
+    /// <summary>A new <c>--crate</c> option: the output folder also becomes an RO-Crate (<c>ro-crate-metadata.json</c>).</summary>
+    internal static Option<bool> CrateOption() => new("--crate")
+    {
+        Description = "Also write ro-crate-metadata.json (RO-Crate 1.1) around the output folder, for `dcell reproduce` and archives",
+    };
+
     /// <summary>Loads <see cref="BenchmarkRequest.Data"/> (a file or a catalog id) and runs <see cref="Run"/>.</summary>
-    internal static async Task<int> RunAsync(BenchmarkRequest request, DatasetCatalog catalog, Func<string, IPerturbationModel> createModel,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="request">What to run.</param>
+    /// <param name="arguments">The command line after the program name, recorded for <c>dcell reproduce</c>.</param>
+    /// <param name="catalog">Resolves catalog ids.</param>
+    /// <param name="createModel">Makes a model from its name.</param>
+    /// <param name="output">Receives the table.</param>
+    /// <param name="error">Receives progress and warnings.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    internal static async Task<int> RunAsync(BenchmarkRequest request, IReadOnlyList<string> arguments, DatasetCatalog catalog,
+        Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         AtomicFile.CheckReplaceable(request.Output, request.Force); // before the data load and the fits, not after
+        var record = ProvenanceRecord.StartCommand("dcell", arguments, request.Parameters, request.Seed);
         var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, request.ContextColumn,
             request.Subsets ?? [], cancellationToken);
-        return Run(loaded.Data, loaded.Schema, loaded.Id, request, createModel, output, error, cancellationToken, loaded.Notes);
+        record = record.WithInput(loaded.Input);
+        if (File.Exists(request.Split)) record = record.WithInput(Path.GetFileName(request.Split), request.Split, cancellationToken: cancellationToken);
+        return Run(loaded.Data, loaded.Schema, loaded.Id, request, record, createModel, output, error, cancellationToken, loaded.Notes);
     }
 
     /// <summary>
@@ -77,9 +97,11 @@ public static class BenchmarkCommand
     /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>, whose <paramref name="moreFiles"/> adds its own files to
     /// the folder. All files are written together into a temporary folder swapped in at the end, so a killed or
-    /// concurrent run never leaves one run's report beside another's split.
+    /// concurrent run never leaves one run's report beside another's split. <paramref name="record"/> (inputs already
+    /// added) goes into report.json and, finished with the outputs' checksums, into provenance.json (and the RO-Crate
+    /// with <see cref="BenchmarkRequest.Crate"/>).
     /// </summary>
-    internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request,
+    internal static int Run(Sdk.Data.CellDataset dataset, PerturbationSchema schema, string id, BenchmarkRequest request, ProvenanceRecord record,
         Func<string, IPerturbationModel> createModel, TextWriter output, TextWriter error, CancellationToken cancellationToken,
         IReadOnlyList<string>? provenance = null, Action<string>? moreFiles = null)
     {
@@ -95,17 +117,26 @@ public static class BenchmarkCommand
             .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
         var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
+        report = report.WithRecord(record with { Ended = DateTimeOffset.UtcNow });
         int written = 0;
         AtomicFile.WriteDirectory(request.Output, folder =>
         {
             written = report.SaveWithFigures(folder, figureFormats).Count;
             chosenSplit.Save(Path.Combine(folder, "split.json"));
             moreFiles?.Invoke(folder);
+            SaveRecord(folder, report.Record!, request.Crate);
         }, request.Force);
         output.WriteLine($"{id}: {chosenSplit.Strategy} split (seed {chosenSplit.Seed}), test = {string.Join(", ", chosenSplit.Test)}");
         ScoreReportConsole.Write(report, output);
-        output.WriteLine($"Wrote {written + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/, split.json).");
+        output.WriteLine($"Wrote {written + 1} files to {Path.GetFullPath(request.Output)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/, split.json, provenance.json{(request.Crate ? ", ro-crate-metadata.json" : "")}).");
         return 0;
+    }
+
+    /// <summary>Writes provenance.json (the record finished with the folder's outputs) and, when <paramref name="crate"/>, ro-crate-metadata.json.</summary>
+    internal static void SaveRecord(string folder, ProvenanceRecord record, bool crate)
+    {
+        if (crate) RunCrate.Write(folder, record);
+        else record.Finish(folder).Save(Path.Combine(folder, ProvenanceRecord.FileName));
     }
 
     /// <summary>Reports on the caller's thread so messages keep their order.</summary>
@@ -130,4 +161,14 @@ internal sealed record BenchmarkRequest(
     string? ContextColumn = null,
     IReadOnlyList<string>? Subsets = null,
     bool Force = false,
-    string Figures = "html");
+    string Figures = "html",
+    bool Crate = false)
+{
+    /// <summary>The parameters that change the numbers, for the provenance record.</summary>
+    public IReadOnlyDictionary<string, string> Parameters => new Dictionary<string, string>
+    {
+        ["models"] = Models, ["split"] = Split, ["mode"] = Mode, ["metrics"] = Metrics ?? "default",
+        ["bootstrap"] = Bootstrap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["perturbation_column"] = PerturbationColumn ?? "default", ["control"] = Control ?? "default", ["context_column"] = ContextColumn ?? "default",
+    };
+}

@@ -3,6 +3,7 @@ using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Records;
 
 namespace DigitalCell.Cli.Commands;
 
@@ -45,7 +46,8 @@ internal static class DataArguments
                 dataset = Subset(dataset, subsets, notes);
                 var (column, label) = PerturbationConventions.Resolve(dataset, perturbationColumn, control);
                 var schema = new PerturbationSchema(column, [label], PerturbationMode.Other, ContextColumn: contextColumn);
-                return new LoadedData(dataset, schema, Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar)), notes);
+                string name = Path.GetFileName(Path.GetFullPath(data).TrimEnd(Path.DirectorySeparatorChar));
+                return new LoadedData(dataset, schema, name, notes, InputRecord.Of(name, data, SubsetText(subsets), cancellationToken));
             }
             entry = catalog.Get(id);
         }
@@ -58,8 +60,12 @@ internal static class DataArguments
         if (perturbationColumn is not null) entrySchema = entrySchema with { PerturbationColumn = perturbationColumn };
         if (control is not null) entrySchema = entrySchema with { ControlLabels = [control] };
         if (contextColumn is not null) entrySchema = entrySchema with { ContextColumn = contextColumn };
-        return new LoadedData(Subset(dataset, subsets, notes), entrySchema, entry.Id, notes);
+        var input = DatasetSchemaApplication.CatalogInput(dataset, SubsetText(subsets))!;
+        return new LoadedData(Subset(dataset, subsets, notes), entrySchema, entry.Id, notes, input);
     }
+
+    /// <summary>The <c>--subset</c> values as one line for <see cref="InputRecord.Subset"/> (applied in order), or null when none.</summary>
+    public static string? SubsetText(IReadOnlyList<string> subsets) => subsets.Count == 0 ? null : string.Join("; ", subsets);
 
     /// <summary>Applies each <c>--subset</c> in turn, adding one provenance line per subset to <paramref name="notes"/>.</summary>
     public static CellDataset Subset(CellDataset data, IReadOnlyList<string> subsets, List<string> notes)
@@ -75,5 +81,5 @@ internal static class DataArguments
     }
 }
 
-/// <summary>A loaded data set, its schema, its id for reports, and how it was subset.</summary>
-internal sealed record LoadedData(CellDataset Data, PerturbationSchema Schema, string Id, IReadOnlyList<string> Notes);
+/// <summary>A loaded data set, its schema, its id for reports, how it was subset, and its provenance input record.</summary>
+internal sealed record LoadedData(CellDataset Data, PerturbationSchema Schema, string Id, IReadOnlyList<string> Notes, InputRecord Input);

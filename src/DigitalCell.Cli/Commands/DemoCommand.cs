@@ -74,7 +74,10 @@ public static class DemoCommand
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            return BenchmarkCommand.Run(data, schema, entry.Id, new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force)), Sdk.Models.Baselines.Create,
+            var request = new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force));
+            var record = Sdk.Records.ProvenanceRecord.StartCommand("dcell", [.. parse.Tokens.Select(t => t.Value)], request.Parameters, request.Seed)
+                .WithInput(DatasetSchemaApplication.CatalogInput(data)!);
+            return BenchmarkCommand.Run(data, schema, entry.Id, request, record, Sdk.Models.Baselines.Create,
                 parse.InvocationConfiguration.Output, error, cancellationToken,
                 moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
         });

@@ -4,6 +4,7 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Scoring;
 
 namespace DigitalCell.Cli.Commands;
@@ -32,9 +33,10 @@ public static class ScoreCommand
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory", DefaultValueFactory = _ => "score" };
         var figures = FigureArguments.Create();
         var force = OutputArguments.Force();
+        var crate = BenchmarkCommand.CrateOption();
         var command = new Command("score", "Score predicted cells against real cells with cell-eval's metrics (inputs in cell-eval's AnnData convention; writes results.csv and agg_results.csv like cell-eval).")
         {
-            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures, force,
+            real, pred, baseline, column, control, context, subset, metrics, mode, bootstrap, output, figures, force, crate,
         };
         command.SetAction(parse =>
         {
@@ -43,6 +45,17 @@ public static class ScoreCommand
             AtomicFile.CheckReplaceable(dir, parse.GetValue(force));
             string realPath = parse.GetRequiredValue(real), predPath = parse.GetRequiredValue(pred);
             var subsets = parse.GetValue(subset) ?? [];
+            var parameters = new Dictionary<string, string>
+            {
+                ["metrics"] = parse.GetValue(metrics) ?? "default", ["mode"] = scoringMode.Name,
+                ["bootstrap"] = parse.GetValue(bootstrap).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["perturbation_column"] = parse.GetValue(column) ?? "default", ["control"] = parse.GetValue(control) ?? "default",
+                ["context_column"] = parse.GetValue(context) ?? "default",
+            };
+            var record = ProvenanceRecord.StartCommand("dcell", [.. parse.Tokens.Select(t => t.Value)], parameters)
+                .WithInput("real", realPath, DataArguments.SubsetText(subsets))
+                .WithInput("prediction", predPath, DataArguments.SubsetText(subsets));
+            if (parse.GetValue(baseline) is string baselinePath) record = record.WithInput("baseline", baselinePath, DataArguments.SubsetText(subsets));
             var notes = new List<string>();
             var realData = ExpressionScale.EnsureLogNormalized(DataArguments.Subset(CellDataset.Read(realPath), subsets, notes), "real", out string realNote);
             notes.Insert(0, realNote);
@@ -66,13 +79,18 @@ public static class ScoreCommand
                 scores.Add(TerminalProgress.Run(err, $"scoring {name}", progress => Scorer.Score(name, builder.Build(predicted, chosen, progress), chosen, scoringMode)));
             }
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
-            var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes);
+            var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes)
+                .WithRecord(record with { Ended = DateTimeOffset.UtcNow });
             var figureFormats = FigureArguments.Parse(parse.GetRequiredValue(figures));
             int written = 0;
-            AtomicFile.WriteDirectory(dir, folder => written = report.SaveWithFigures(folder, figureFormats).Count, parse.GetValue(force));
+            AtomicFile.WriteDirectory(dir, folder =>
+            {
+                written = report.SaveWithFigures(folder, figureFormats).Count;
+                BenchmarkCommand.SaveRecord(folder, report.Record!, parse.GetValue(crate));
+            }, parse.GetValue(force));
             var o = parse.InvocationConfiguration.Output;
             ScoreReportConsole.Write(report, o);
-            o.WriteLine($"Wrote {written} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/).");
+            o.WriteLine($"Wrote {written} files to {Path.GetFullPath(dir)} (report.json, report.md, report.html, results.csv, agg_results.csv, figures/) and provenance.json.");
             return 0;
         });
         return command;

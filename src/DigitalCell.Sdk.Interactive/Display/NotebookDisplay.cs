@@ -26,8 +26,8 @@ public static class NotebookDisplay
         Formatter.Register<CellDataset>(CellDatasetDisplay.ToText, PlainTextFormatter.MimeType);
         Formatter.Register<ScoreReport>(ScoreReportDisplay.ToHtml, HtmlFormatter.MimeType);
         Formatter.Register<ScoreReport>(r => r.ToMarkdown(), PlainTextFormatter.MimeType);
-        Formatter.Register<RunProvenance>(p => p.ToHtml(), HtmlFormatter.MimeType);
-        Formatter.Register<RunProvenance>(p => p.ToString(), PlainTextFormatter.MimeType);
+        Formatter.Register<Records.ProvenanceRecord>(ProvenanceDisplay.ToHtml, HtmlFormatter.MimeType);
+        Formatter.Register<Records.ProvenanceRecord>(ProvenanceDisplay.ToText, PlainTextFormatter.MimeType);
     }
 
     /// <summary>Marks the start of a new notebook: its first figure embeds plotly.js again (each notebook file

@@ -78,6 +78,22 @@ public static class DatasetSchemaApplication
 
     private const string SourcePrefix = "catalog:";
 
+    /// <summary>
+    /// The input record of cells loaded through the catalog, from what <see cref="ApplySchema"/> wrote into
+    /// <c>uns["catalog"]</c> (id and the verified sha256, so nothing is hashed again); null when the cells did not come
+    /// through the catalog or their checksum was not recorded.
+    /// </summary>
+    /// <param name="data">Cells returned by <c>DatasetCatalog.Load</c> (or mapped with <see cref="ApplySchema"/> and a checksum).</param>
+    /// <param name="subset">The subset applied after loading, or null.</param>
+    public static Records.InputRecord? CatalogInput(CellDataset data, string? subset = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Uns.TryGetValue("catalog", out var value) && value is IReadOnlyDictionary<string, object> record
+               && record.TryGetValue("id", out var id) && record.TryGetValue("sha256", out var sha256)
+            ? new Records.InputRecord((string)id, (string)id, (string)sha256, subset)
+            : null;
+    }
+
     private static Dictionary<string, object> Provenance(DatasetEntry entry, string? sha256)
     {
         var record = new Dictionary<string, object>

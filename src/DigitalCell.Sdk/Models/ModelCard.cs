@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Records;
 
 namespace DigitalCell.Sdk.Models;
 
@@ -38,6 +39,27 @@ public sealed record ModelCard(string Name, string Architecture)
 
     /// <summary>When the model was fitted (UTC), or null.</summary>
     public DateTimeOffset? TrainedAt { get; init; }
+
+    /// <summary>
+    /// The files the model was trained on, as provenance input records (id, path as given, sha256, subset applied);
+    /// by default the one input <see cref="TrainingData"/> names when its checksum is known.
+    /// </summary>
+    public IReadOnlyList<InputRecord> TrainingInputs
+    {
+        get => _trainingInputs ?? (TrainingData is { Id: string id, Sha256: string sha } ? [new InputRecord(id, id, sha)] : []);
+        init => _trainingInputs = value;
+    }
+
+    private readonly IReadOnlyList<InputRecord>? _trainingInputs;
+
+    /// <summary>The split <see cref="Metrics"/> were measured on (e.g. <c>unseen:0.2 seed 0, validation perturbations</c>), or null when unstated.</summary>
+    public string? MetricsSplit { get; init; }
+
+    /// <summary>What the model is for, in a sentence or two (shown in exported model cards), or null for the SDK's default statement.</summary>
+    public string? IntendedUse { get; init; }
+
+    /// <summary>Known limitations (shown in exported model cards), or null for the SDK's default statement.</summary>
+    public string? Limitations { get; init; }
 
     /// <summary>The running SDK's informational version.</summary>
     public static string CurrentSdkVersion { get; } =
@@ -75,7 +97,14 @@ public sealed record ModelCard(string Name, string Architecture)
                 ["genes"] = TrainingData.Genes,
                 ["perturbations"] = TrainingData.Perturbations,
             },
+            ["training_inputs"] = new JsonArray([.. TrainingInputs.Select(i => (JsonNode)new JsonObject
+            {
+                ["id"] = i.Id, ["path"] = i.Path, ["sha256"] = i.Sha256, ["subset"] = i.Subset,
+            })]),
             ["metrics"] = metrics,
+            ["metrics_split"] = MetricsSplit,
+            ["intended_use"] = IntendedUse,
+            ["limitations"] = Limitations,
             ["license"] = License,
             ["sdk_version"] = SdkVersion,
             ["description"] = Description,
@@ -115,8 +144,17 @@ public sealed record ModelCard(string Name, string Architecture)
             ? new ModelTrainingData(t["id"]?.GetValue<string>(), t["sha256"]?.GetValue<string>(),
                 t["cells"]?.GetValue<int>() ?? 0, t["genes"]?.GetValue<int>() ?? 0, t["perturbations"]?.GetValue<int>() ?? 0)
             : null;
+        IReadOnlyList<InputRecord>? inputs = root["training_inputs"] is JsonArray list
+            ? [.. list.OfType<JsonObject>().Select(i => new InputRecord(
+                i["id"]?.GetValue<string>() ?? throw new DigitalCellException(source, "training_inputs/id", "required field missing."),
+                i["path"]?.GetValue<string>() ?? "", i["sha256"]?.GetValue<string>() ?? "", i["subset"]?.GetValue<string>()))]
+            : null;
         return new ModelCard(Required("name"), Required("architecture"))
         {
+            TrainingInputs = inputs!,
+            MetricsSplit = root["metrics_split"]?.GetValue<string>(),
+            IntendedUse = root["intended_use"]?.GetValue<string>(),
+            Limitations = root["limitations"]?.GetValue<string>(),
             Hyperparameters = hp,
             TrainingData = data,
             Metrics = metrics,

@@ -35,6 +35,16 @@ public sealed record ProvenanceRecord(
     /// <summary>The file name of a record saved beside its outputs.</summary>
     public const string FileName = "provenance.json";
 
+    /// <summary>
+    /// The command line after the program name (e.g. <c>benchmark --data x.h5ad --seed 0 --out run</c>), with absolute
+    /// paths reduced as in <see cref="InputRecord.Shareable"/> and machine settings (cache, mirror) left out; what
+    /// <c>dcell reproduce</c> runs again. Null for work that did not start from a command line (an API call, a notebook).
+    /// </summary>
+    public IReadOnlyList<string>? Arguments { get; init; }
+
+    /// <summary>The option names whose values are machine settings rather than inputs, left out of <see cref="Arguments"/>.</summary>
+    public static IReadOnlyList<string> MachineOptions { get; } = ["--mirror", "--cache-dir", "--manifest-dir"];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -47,6 +57,34 @@ public sealed record ProvenanceRecord(
     public static ProvenanceRecord Start(string command, IReadOnlyDictionary<string, string>? parameters = null, long seed = 0) =>
         new(command, [], SoftwareRecord.Current, parameters ?? new Dictionary<string, string>(), seed, DateTimeOffset.UtcNow, null, []);
 
+    /// <summary>
+    /// Starts a record for a command line: <see cref="Command"/> is <paramref name="program"/> and the arguments joined,
+    /// <see cref="Arguments"/> the arguments made shareable (absolute paths reduced, <see cref="MachineOptions"/> and
+    /// their values removed).
+    /// </summary>
+    public static ProvenanceRecord StartCommand(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? parameters = null, long seed = 0)
+    {
+        var shared = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string a = arguments[i];
+            int equals = a.IndexOf('=', StringComparison.Ordinal);
+            string name = a.StartsWith("--", StringComparison.Ordinal) && equals > 0 ? a[..equals] : a;
+            if (MachineOptions.Contains(name))
+            {
+                if (equals < 0) i++;
+                continue;
+            }
+            shared.Add(System.IO.Path.IsPathRooted(a) ? InputRecord.Shareable(a) : a);
+        }
+        string command = string.Join(' ', shared.Prepend(program).Select(Quote));
+        return Start(command, parameters, seed) with { Arguments = shared };
+    }
+
+    // Quoted only where a shell would split the word, so the command reads as typed.
+    private static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_.,:/=+@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
+
     /// <summary>Adds an input file, hashing it; <paramref name="id"/> is the catalog id or the file name.</summary>
     /// <exception cref="DigitalCellException">The file cannot be read.</exception>
     public ProvenanceRecord WithInput(string id, string pathAsGiven, string? subset = null, CancellationToken cancellationToken = default) =>
@@ -54,6 +92,14 @@ public sealed record ProvenanceRecord(
 
     /// <summary>Adds an input whose checksum is already known (e.g. verified by the catalog).</summary>
     public ProvenanceRecord WithInput(InputRecord input) => this with { Inputs = [.. Inputs, input] };
+
+    /// <summary>This record with <paramref name="device"/> as the compute device and <paramref name="libraries"/> added (name → version).</summary>
+    public ProvenanceRecord OnDevice(string device, IReadOnlyDictionary<string, string>? libraries = null)
+    {
+        var software = Software with { Device = device };
+        foreach (var (name, version) in libraries ?? new Dictionary<string, string>()) software = software.WithLibrary(name, version);
+        return this with { Software = software };
+    }
 
     /// <summary>Ends the record now, listing every file under <paramref name="outputFolder"/> (except a previous record) with its checksum.</summary>
     public ProvenanceRecord Finish(string? outputFolder = null, CancellationToken cancellationToken = default) => this with
@@ -115,11 +161,11 @@ public sealed record InputRecord(string Id, string Path, string Sha256, string? 
 /// <param name="Bytes">The file's length.</param>
 public sealed record OutputRecord(string Path, string Sha256, long Bytes)
 {
-    /// <summary>Every file under <paramref name="folder"/>, sorted by path, except a provenance record or RO-Crate metadata (which describe the others).</summary>
+    /// <summary>Every file under <paramref name="folder"/>, sorted by path, except a provenance record, RO-Crate metadata (which describe the others) and dcell's output marker.</summary>
     public static IReadOnlyList<OutputRecord> ListFolder(string folder, CancellationToken cancellationToken = default) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => System.IO.Path.GetRelativePath(folder, f).Replace('\\', '/'))
-            .Where(p => p is not ProvenanceRecord.FileName and not "ro-crate-metadata.json")
+            .Where(p => p is not ProvenanceRecord.FileName and not RunCrate.FileName and not AtomicFile.OutputMarker)
             .Order(StringComparer.Ordinal)
             .Select(p =>
             {

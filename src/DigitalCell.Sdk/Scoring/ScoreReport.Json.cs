@@ -20,6 +20,7 @@ public sealed partial class ScoreReport
                 ["clipped_fold_change"] = Mode.ClippedFoldChange, ["description"] = Mode.Description,
             },
             ["data"] = DataId,
+            ["provenance"] = Record is null ? null : JsonNode.Parse(Record.ToJson()),
             ["split"] = Split is null ? null : JsonNode.Parse(Split.ToJson()),
             ["notes"] = new JsonArray(Notes.Select(n => (JsonNode)n).ToArray()),
             ["options"] = new JsonObject

@@ -50,7 +50,18 @@ public sealed partial class ScoreReport
 
     /// <summary>A copy that records where the scores came from (split, data, preparation notes).</summary>
     public ScoreReport WithProvenance(PerturbationSplit? split, string? dataId, IReadOnlyList<string> notes) =>
-        new(Mode, Metrics, ModelScores, Summaries, Rankings, Options) { Split = split, DataId = dataId, Notes = notes };
+        new(Mode, Metrics, ModelScores, Summaries, Rankings, Options) { Split = split, DataId = dataId, Notes = notes, Record = Record };
+
+    /// <summary>
+    /// What produced the report (inputs with checksums, software, parameters, seed, times), written into
+    /// <c>report.json</c> as <c>provenance</c> without its outputs (the report is one of them; <c>provenance.json</c>
+    /// beside it lists them all); null when the caller recorded none.
+    /// </summary>
+    public Records.ProvenanceRecord? Record { get; private init; }
+
+    /// <summary>A copy that carries <paramref name="record"/> (see <see cref="Record"/>).</summary>
+    public ScoreReport WithRecord(Records.ProvenanceRecord record) =>
+        new(Mode, Metrics, ModelScores, Summaries, Rankings, Options) { Split = Split, DataId = DataId, Notes = Notes, Record = record with { Outputs = [] } };
 
     /// <summary>Model names, in report order.</summary>
     public IReadOnlyList<string> Models => ModelScores.Select(m => m.Model).ToArray();
