@@ -78,15 +78,9 @@ public static class ScreenValidation
             {
                 string label = candidates[i];
                 var targets = perturbations[label].Targets.ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var remaining = labels.Where(l => !perturbations[l].Targets.Any(targets.Contains)).ToArray();
-                var models = Enumerable.Range(0, options.Refits).Select(r =>
-                {
-                    token.ThrowIfCancellationRequested();
-                    var train = options.Refits == 1 ? remaining : Subsample(remaining, options.RefitFraction, Seeds.Derive(options.Seed, "screen-refit:" + label, r));
-                    var model = createModel(r);
-                    model.Fit(new PerturbationTrainingSet(data, schema, train, dataId: data.Source), cancellationToken: token);
-                    return model;
-                }).ToArray();
+                var heldOut = labels.Where(l => perturbations[l].Targets.Any(targets.Contains)).ToArray();
+                var models = ScreenEnsemble.Fit(createModel, data, schema, options.Refits, options.RefitFraction,
+                    Seeds.Derive(options.Seed, "screen-validation:" + label), heldOut, token);
                 var screen = new Screen(models, controls, objective, new ScreenOptions(options.Direction, Parallelism: 1, TopGenes: 0));
                 var predicted = (await screen.RunAsync([perturbations[label]], cancellationToken: token).ConfigureAwait(false)).Rows[0];
                 var profile = Mean(data, all.CellsOf(label));
@@ -123,13 +117,6 @@ public static class ScreenValidation
         var rank = new int[scores.Length];
         for (int r = 0; r < order.Length; r++) rank[order[r]] = r + 1;
         return rank;
-    }
-
-    private static string[] Subsample(string[] labels, double fraction, int seed)
-    {
-        var random = new Random(seed);
-        int take = Math.Max(1, (int)Math.Round(fraction * labels.Length));
-        return labels.OrderBy(_ => random.Next()).Take(take).Order(StringComparer.Ordinal).ToArray();
     }
 
     private static double[] Mean(CellDataset data, IReadOnlyList<int> cells)
