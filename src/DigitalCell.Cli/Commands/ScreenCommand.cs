@@ -75,6 +75,7 @@ public static class ScreenCommand
         var screenObjective = ScreenObjective.Parse(request.Objective, GenePriors.FromEnvironment,
             toward => subsets.Where(s => s.Column != toward.Column).Aggregate(toward.Apply(full), (d, s) => s.Apply(d)), ReferenceSpace.Parse(request.Space));
 
+        // Progress lines go to a terminal only: piped stderr keeps the one error line scripts read.
         var knownHits = Split(request.Known ?? "");
         Func<int, IPerturbationModel>? create = Directory.Exists(request.Model.Split(',')[0]) ? null : _ => Baselines.Create(request.Model);
         IReadOnlyList<IPerturbationModel> models;
@@ -88,7 +89,7 @@ public static class ScreenCommand
             var other = request.Train is null ? null : await DataArguments.LoadAsync(catalog, request.Train, null, null, null, [], cancellationToken);
             var trainData = other is null ? context : ExpressionScale.EnsureLogNormalized(other.Data, "train", out _);
             var trainSchema = other?.Schema ?? schema;
-            error.WriteLine($"fitting {request.Refits} × {request.Model} on {request.Train ?? loaded.Id}…");
+            if (!Console.IsErrorRedirected) error.WriteLine($"fitting {request.Refits} × {request.Model} on {request.Train ?? loaded.Id}…");
             models = ScreenEnsemble.Fit(create, trainData, trainSchema, request.Refits, 0.8, request.Seed, cancellationToken: cancellationToken);
         }
 
@@ -101,7 +102,7 @@ public static class ScreenCommand
         var progress = new Progress<ScreenProgress>(p =>
         {
             int tenth = p.Completed * 10 / p.Total;
-            if (tenth == lastTenth || Console.IsErrorRedirected) return; // progress only on a terminal
+            if (tenth == lastTenth || Console.IsErrorRedirected) return;
             lastTenth = tenth;
             error.WriteLine($"screened {p.Completed:N0}/{p.Total:N0}{(p.Resumed > 0 ? $" ({p.Resumed:N0} from the checkpoint)" : "")}");
         });
@@ -115,7 +116,7 @@ public static class ScreenCommand
             var chosenLabels = chosen.Select(c => c.Label).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var measured = new PerturbationTrainingSet(context, schema, []).CellPerturbationLabels.Distinct(StringComparer.Ordinal)
                 .Where(l => !schema.IsControlLabel(l) && (request.Candidates.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) || chosenLabels.Contains(l))).ToArray();
-            error.WriteLine($"validating: leave-one-perturbation-out over {measured.Length} measured candidates…");
+            if (!Console.IsErrorRedirected) error.WriteLine($"validating: leave-one-perturbation-out over {measured.Length} measured candidates…");
             validation = await ScreenValidation.LeaveOnePerturbationOutAsync(context, schema, create, screenObjective, knownHits,
                 new ScreenValidationOptions(screenDirection, request.Refits, 0.8, request.Permutations, request.Seed, Parallelism: request.Parallelism, Candidates: measured),
                 cancellationToken: cancellationToken);
