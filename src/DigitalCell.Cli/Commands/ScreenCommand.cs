@@ -79,6 +79,8 @@ public static class ScreenCommand
         var knownHits = Split(request.Known ?? "");
         Func<int, IPerturbationModel>? create = Directory.Exists(request.Model.Split(',')[0]) ? null : _ => Baselines.Create(request.Model);
         IReadOnlyList<IPerturbationModel> models;
+        CellDataset? trainData = null;
+        PerturbationSchema? trainSchema = null;
         if (create is null)
         {
             models = request.Model.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PerturbationModels.Load).ToArray();
@@ -87,8 +89,8 @@ public static class ScreenCommand
         {
             create(0); // an unknown name fails here, before any data is fitted
             var other = request.Train is null ? null : await DataArguments.LoadAsync(catalog, request.Train, null, null, null, [], cancellationToken);
-            var trainData = other is null ? context : ExpressionScale.EnsureLogNormalized(other.Data, "train", out _);
-            var trainSchema = other?.Schema ?? schema;
+            trainData = other is null ? context : ExpressionScale.EnsureLogNormalized(other.Data, "train", out _);
+            trainSchema = other?.Schema ?? schema;
             if (!Console.IsErrorRedirected) error.WriteLine($"fitting {request.Refits} × {request.Model} on {request.Train ?? loaded.Id}…");
             models = ScreenEnsemble.Fit(create, trainData, trainSchema, request.Refits, 0.8, request.Seed, cancellationToken: cancellationToken);
         }
@@ -118,7 +120,8 @@ public static class ScreenCommand
                 .Where(l => !schema.IsControlLabel(l) && (request.Candidates.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) || chosenLabels.Contains(l))).ToArray();
             if (!Console.IsErrorRedirected) error.WriteLine($"validating: leave-one-perturbation-out over {measured.Length} measured candidates…");
             validation = await ScreenValidation.LeaveOnePerturbationOutAsync(context, schema, create, screenObjective, knownHits,
-                new ScreenValidationOptions(screenDirection, request.Refits, 0.8, request.Permutations, request.Seed, Parallelism: request.Parallelism, Candidates: measured),
+                new ScreenValidationOptions(screenDirection, request.Refits, 0.8, request.Permutations, request.Seed, Parallelism: request.Parallelism, Candidates: measured,
+                    Training: request.Train is null ? null : new ScreenTraining(trainData!, trainSchema!)),
                 cancellationToken: cancellationToken);
         }
 

@@ -13,6 +13,7 @@ namespace DigitalCell.Sdk.Screens;
 /// <param name="K">k of precision@k / recall@k; null = the number of known hits among the measured candidates.</param>
 /// <param name="Parallelism">Held-out candidates fitted at once (0 = the processor count).</param>
 /// <param name="Candidates">Measured labels to validate on; null = every non-control label.</param>
+/// <param name="Training">Data the models are fitted on when it is not the measured data (a generalist); its perturbations sharing a target with the held-out candidate are left out too.</param>
 public sealed record ScreenValidationOptions(
     ScreenDirection Direction = ScreenDirection.Down,
     int Refits = 1,
@@ -21,7 +22,13 @@ public sealed record ScreenValidationOptions(
     long Seed = 0,
     int? K = null,
     int Parallelism = 0,
-    IReadOnlyCollection<string>? Candidates = null);
+    IReadOnlyCollection<string>? Candidates = null,
+    ScreenTraining? Training = null);
+
+/// <summary>Training data other than the measured data, with its schema.</summary>
+/// <param name="Data">Training cells, log-normalised.</param>
+/// <param name="Schema">How perturbations are recorded in <paramref name="Data"/>.</param>
+public sealed record ScreenTraining(CellDataset Data, PerturbationSchema Schema);
 
 /// <summary>
 /// The validation harness: leave-one-perturbation-out. For every measured candidate, the models are fitted without its
@@ -78,8 +85,9 @@ public static class ScreenValidation
             {
                 string label = candidates[i];
                 var targets = perturbations[label].Targets.ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var heldOut = labels.Where(l => perturbations[l].Targets.Any(targets.Contains)).ToArray();
-                var models = ScreenEnsemble.Fit(createModel, data, schema, options.Refits, options.RefitFraction,
+                var training = options.Training ?? new ScreenTraining(data, schema);
+                var heldOut = TrainingLabels(training).Where(l => Perturbation.Parse(l, training.Schema).Targets.Any(targets.Contains)).ToArray();
+                var models = ScreenEnsemble.Fit(createModel, training.Data, training.Schema, options.Refits, options.RefitFraction,
                     Seeds.Derive(options.Seed, "screen-validation:" + label), heldOut, token);
                 var screen = new Screen(models, controls, objective, new ScreenOptions(options.Direction, Parallelism: 1, TopGenes: 0));
                 var predicted = (await screen.RunAsync([perturbations[label]], cancellationToken: token).ConfigureAwait(false)).Rows[0];
@@ -110,6 +118,9 @@ public static class ScreenValidation
             HitRecovery.Auroc(measured, positive), Scoring.Numerics.Spearman(predicted, measured), options.Refits,
             known.Where(measuredGenes.Contains).Order(StringComparer.Ordinal).ToArray(), known.Where(g => !measuredGenes.Contains(g)).Order(StringComparer.Ordinal).ToArray());
     }
+
+    private static IEnumerable<string> TrainingLabels(ScreenTraining training) =>
+        new PerturbationTrainingSet(training.Data, training.Schema, []).CellPerturbationLabels.Distinct(StringComparer.Ordinal).Where(l => !training.Schema.IsControlLabel(l));
 
     private static int[] RankOf(double[] scores)
     {
