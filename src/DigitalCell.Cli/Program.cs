@@ -44,6 +44,7 @@ public static class Program
         root.Subcommands.Add(EDistanceCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(ScreenCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
         root.Subcommands.Add(query.Query);
         root.Subcommands.Add(SimulateCommand.Create());
