@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DigitalCell.Sdk;
+using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Scoring;

@@ -83,11 +83,11 @@ public class ReproduceCommandTests : TempDirectoryTest
 
         string cells = Path.Combine(Temp, "cells.h5ad");
         File.Copy(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), cells);
-        var file = Dcell.Run("export", "dataset", cells, "--format", "schema-org");
-        Assert.That(file.ExitCode, Is.Zero, file.Error);
-        Assert.That(RecordSchemas.Validate("schema-org", file.Output), Is.Empty);
-        Assert.That(file.Output, Does.Contain("20729 cells × 299 genes").And.Not.Contain(Temp));
-        Assert.That(file.Error, Does.Contain("manual: title, description, creators, citation and DOI").And.Contain("manual: licence"));
+        var outside = Dcell.Run("export", "dataset", cells, "--format", "schema-org");
+        Assert.That(outside.ExitCode, Is.Zero, outside.Error);
+        Assert.That(RecordSchemas.Validate("schema-org", outside.Output), Is.Empty);
+        Assert.That(outside.Output, Does.Contain("20729 cells × 299 genes").And.Not.Contain(Temp));
+        Assert.That(outside.Error, Does.Contain("manual: title, description, creators, citation and DOI").And.Contain("manual: licence"));
 
         var unknown = Dcell.Run("export", "dataset", "norman2019", "--format", "dcat", "--cache-dir", Temp);
         Assert.That(unknown.Error.Trim(), Is.EqualTo("error: --format: 'dcat' is not one of croissant, datacite, schema-org."));

@@ -43,7 +43,7 @@ public static class ScreenCommand
         var seed = new Option<int>("--seed") { Description = "Root seed of the refits and permutations", DefaultValueFactory = _ => 0 };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches predicted at once (0 = processor count)", DefaultValueFactory = _ => 0 }.Within(0, 1024);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output folder; an unfinished screen there resumes from its checkpoint", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace the output folder even if it holds files dcell did not write" };
+        var force = OutputArguments.Force();
         var catalog = new CatalogArguments();
         var command = new Command("screen", "In-silico screen: rank candidate perturbations by how a model predicts they move a gene program or a cell state toward a reference.")
         {

@@ -101,18 +101,6 @@ public static class AtomicFile
         if (!own.Contains(relativePath)) WriteAllText(marker, string.Join('\n', own.Append(relativePath).Order(StringComparer.Ordinal)) + "\n");
     }
 
-    /// <summary>
-    /// Fails early, before long work, when <see cref="WriteDirectory"/> would refuse <paramref name="path"/> (it holds
-    /// files this SDK did not write and <paramref name="force"/> is not set).
-    /// </summary>
-    /// <exception cref="DigitalCellException">The folder holds a foreign file.</exception>
-    public static void EnsureReplaceable(string path, bool force = false)
-    {
-        string full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
-        if (!force && ForeignEntry(full) is { } foreign)
-            throw new DigitalCellException(full, null, $"the folder exists and holds '{foreign}', which dcell did not write; choose a new or empty folder, or pass --force to replace it.");
-    }
-
     /// <summary>The first entry of <paramref name="directory"/> that no earlier run listed as its own, or null when there is none (or no directory).</summary>
     private static string? ForeignEntry(string directory)
     {

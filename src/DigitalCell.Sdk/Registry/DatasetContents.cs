@@ -35,7 +35,7 @@ public sealed record DatasetContents(int Cells, int Genes, IReadOnlyList<(string
                 // Backed access needs row-major X; anything else is read in full below.
             }
         }
-        return Of(CellDataset.Read(path), perturbationColumn);
+        return Of(CellDatasetFiles.ReadAsStored(path), perturbationColumn);
     }
 
     private static DatasetContents Of(int cells, int genes, AnnotationTable obs, AnnotationTable var, string? perturbationColumn)
