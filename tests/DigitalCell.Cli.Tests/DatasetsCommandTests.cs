@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
@@ -80,10 +82,11 @@ public class DatasetsCommandTests
             .Replace("\"id\": \"dixit2016\"", "\"id\": \"mirrored\"")
             .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/");
         File.WriteAllText(Path.Combine(manifests, "mirrored.json"), entry);
-        byte[] content = RandomNumberGenerator.GetBytes(4096);
+        // Trust on first use pins only a file that parses as its format: a small h5ad made here.
         string mirror = Path.Combine(_dir, "mirror");
-        Directory.CreateDirectory(Path.Combine(mirror, "mirrored"));
-        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), content);
+        string file = Path.Combine(Directory.CreateDirectory(Path.Combine(mirror, "mirrored")).FullName, "DixitRegev2016.h5ad");
+        H5adFile.Write(new CellDataset(new DenseCellMatrix(2, 3, [1, 0, 2, 0, 3, 0]), new AnnotationTable("obs", ["c1", "c2"]), new AnnotationTable("var", ["g1", "g2", "g3"])), file);
+        byte[] content = File.ReadAllBytes(file);
         string[] options = ["--manifest-dir", manifests, "--mirror", mirror];
 
         var (exit, output, _) = Dcell(["fetch", "mirrored", .. options]);

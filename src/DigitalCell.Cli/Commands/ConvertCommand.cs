@@ -22,7 +22,7 @@ public static class ConvertCommand
             if (MultimodalFiles.TryConvert(from, to, replace, parse.InvocationConfiguration.Output)) return 0;
             var target = CellDatasetFiles.DetectForWriting(to);
             if (target == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, replace);
-            var data = CellDataset.Read(from);
+            var data = CellDataset.ReadAsStored(from);
             var error = parse.InvocationConfiguration.Error;
             foreach (var loss in CellDatasetFiles.WhatWouldBeDropped(data, target))
                 error.WriteLine(Program.TerminalLine($"warning: {target} cannot hold {loss}; not written."));

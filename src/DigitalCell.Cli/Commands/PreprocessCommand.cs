@@ -33,7 +33,7 @@ public static class PreprocessCommand
         {
             string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
             if (CellDatasetFiles.DetectForWriting(to) == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, parse.GetValue(force));
-            var data = CellDataset.Read(from);
+            var data = CellDataset.ReadAsStored(from);
             try
             {
                 data = Apply(data, parse, out var steps);

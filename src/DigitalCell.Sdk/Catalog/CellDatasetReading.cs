@@ -26,5 +26,16 @@ public static class CellDatasetReading
             var data = CellDatasetFiles.ReadAsStored(path);
             return catalog.Recognize(path) is var (entry, sha256) ? entry.ApplySchema(data, sha256) : data;
         }
+
+        /// <summary>
+        /// Reads the file exactly as stored, without a catalog entry's schema: for tools that rewrite a file
+        /// (<c>dcell convert</c>, <c>dcell preprocess</c>) and must not add the catalog's columns to it.
+        /// </summary>
+        /// <exception cref="DigitalCellException">Unknown format, missing or malformed file.</exception>
+        public static CellDataset ReadAsStored(string path)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            return CellDatasetFiles.ReadAsStored(path);
+        }
     }
 }
