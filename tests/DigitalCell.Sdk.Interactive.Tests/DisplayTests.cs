@@ -46,6 +46,17 @@ public class DisplayTests
     }
 
     [Test]
+    public void A_dataset_read_from_a_file_names_the_file_not_its_folder()
+    {
+        var small = SmallDataset();
+        var data = new CellDataset(small.X, small.Obs, small.Var, source: "/home/someone/runs/cells.h5ad");
+
+        Assert.That(data.ToDisplayString(HtmlFormatter.MimeType), Does.Contain("; from cells.h5ad").And.Not.Contain("/home/"));
+        Assert.That(new CellDataset(small.X, small.Obs, small.Var, source: "catalog:kang2018-pbmc-ifnb").ToDisplayString(PlainTextFormatter.MimeType),
+            Does.Contain("from catalog:kang2018-pbmc-ifnb"));
+    }
+
+    [Test]
     public void A_dataframe_displays_as_a_table_of_its_first_rows()
     {
         var frame = new DataFrame(

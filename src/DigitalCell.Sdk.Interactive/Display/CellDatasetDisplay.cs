@@ -45,8 +45,11 @@ public static class CellDatasetDisplay
         var x = data.X;
         double density = x.RowCount == 0 || x.ColumnCount == 0 ? 0 : (double)x.StoredCount / ((double)x.RowCount * x.ColumnCount);
         return $"{data.CellCount:N0} cells × {data.GeneCount:N0} genes; X {(x.IsSparse ? "sparse CSR" : "dense")}, " +
-               $"{x.StoredCount:N0} stored values ({density * 100:0.0}%)" + (data.Source is null ? "" : $"; from {data.Source}");
+               $"{x.StoredCount:N0} stored values ({density * 100:0.0}%)" + (data.Source is null ? "" : $"; from {SourceName(data.Source)}");
     }
+
+    // A file's name, not its folder: notebook outputs are shared and must not carry the machine's paths.
+    private static string SourceName(string source) => Path.IsPathRooted(source) ? Path.GetFileName(source.TrimEnd(Path.DirectorySeparatorChar)) : source;
 
     private static string ColumnSummary(AnnotationTable table) => table.Columns.Count == 0
         ? "(no columns)"
