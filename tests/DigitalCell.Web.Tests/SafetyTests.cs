@@ -151,6 +151,19 @@ public sealed class SafetyTests
         Assert.That(answer.Rows.Select(r => r.Gene), Is.EquivalentTo(new[] { "G0", "G1" }));
     }
 
+    [Test]
+    public async Task A_screen_that_outlives_the_request_timeout_is_stopped_with_504()
+    {
+        // Three refits of the linear baseline on 20,729 cells outlast 100 ms: the request's token stops the work (between
+        // fits, or before the screen takes the model), and the answer is a 504, not a late 200 or a 5xx.
+        await using var app = await ServedPlatform.StartAsync(new WebPlatformSources([_ => Task.FromResult(ServedPlatform.LoadPapalexi())], [new("linear", _ => Baselines.Linear())]),
+            new WebPlatformOptions { Port = 0, RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        var client = app.GetTestClient();
+        await ServedPlatform.WaitUntilReadyAsync(client);
+        var response = await client.PostAsJsonAsync("/api/v1/screen", new { objective = "genes:STAT1,IRF1,GBP1", refits = 3 }, WebPlatform.Json);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.GatewayTimeout), await response.Content.ReadAsStringAsync());
+    }
+
     [TestCase("/")]
     [TestCase("/app.js")]
     [TestCase("/api/v1/datasets")]
