@@ -116,6 +116,7 @@ internal sealed class Screener(PlatformState state, WebPlatformOptions options)
             return (spec, genes);
         }
         var names = spec.Split([',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new ApiProblem(400, $"'{Predictor.Clip(spec)}' names no gene: send measured, panel or genes separated by commas.", "candidates");
         if (names.Length > options.MaxScreenCandidates)
             throw new ApiProblem(422, $"{names.Length:N0} candidates; a screen takes at most {options.MaxScreenCandidates} per request.", "candidates");
         genes = names.Select(n => model.Canonical(n) ?? throw new ApiProblem(400, $"Model '{model.Id}' does not know the candidate gene '{Predictor.Clip(n)}'.", "candidates",

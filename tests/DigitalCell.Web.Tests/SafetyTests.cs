@@ -64,6 +64,7 @@ public sealed class SafetyTests
         ("screen: data set as a path", HttpMethod.Post, "/api/v1/screen", Screen("\"dataset\": \"../../../etc/passwd\""), "application/json", 404),
         ("screen: bad direction", HttpMethod.Post, "/api/v1/screen", Screen("\"direction\": \"sideways\""), "application/json", 400),
         ("screen: mode the model was not fitted on", HttpMethod.Post, "/api/v1/screen", Screen("\"mode\": \"crispra\""), "application/json", 422),
+        ("screen: candidate list of commas", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \",,,\""), "application/json", 400),
         ("screen: unknown candidate", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \"STAT1,NOTAGENE\""), "application/json", 400),
         ("screen: too many candidates", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \"" + string.Join(",", Enumerable.Range(0, 501).Select(i => "G" + i)) + "\""), "application/json", 422),
         ("screen: candidates as a JSON list", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": [\"STAT1\"]"), "application/json", 400),
