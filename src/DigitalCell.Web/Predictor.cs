@@ -114,7 +114,7 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
         var dataset = model.Dataset;
         // With one context the model's own training controls are the context's controls; otherwise it is told which.
         var controlCells = dataset.Contexts.Count == 1 ? null : context.ControlCells;
-        var prediction = model.Predict([perturbation], new PredictionContext(context.Value, 0, seed, controlCells));
+        var prediction = model.Predict([perturbation], new PredictionContext(context.Value, 0, seed, controlCells), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var genes = prediction.Genes;
         var control = context.ControlMean;

@@ -63,10 +63,10 @@ internal sealed class ServedModel
     /// <summary>True when the model was fitted here (a baseline by name), so a screen can refit it on subsamples; false for a saved model.</summary>
     public bool Refittable => _refit is not null;
 
-    /// <summary>Predicts with the model to itself (see <see cref="ExclusiveAsync{T}"/>).</summary>
-    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext context)
+    /// <summary>Predicts with the model to itself (see <see cref="ExclusiveAsync{T}"/>); waiting for it ends with <paramref name="cancellationToken"/>.</summary>
+    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext context, CancellationToken cancellationToken)
     {
-        _gate.Wait();
+        _gate.Wait(cancellationToken);
         try
         {
             return Model.Predict(perturbations, context);
