@@ -12,7 +12,7 @@ internal static class ApiEndpoints
     public const string ModelCalls = "model-calls";
 
     /// <summary>Maps the routes onto <paramref name="app"/>.</summary>
-    public static void Map(IEndpointRouteBuilder app, PlatformState state, Predictor predictor, WebPlatformOptions options)
+    public static void Map(IEndpointRouteBuilder app, PlatformState state, Predictor predictor, Screener screener, WebPlatformOptions options)
     {
         var api = app.MapGroup("/api/v1");
 
@@ -67,19 +67,39 @@ internal static class ApiEndpoints
             .WithName("predict").WithSummary("The predicted response of a context's cells to a gene or a pair, with top genes, program scores and the measurement where there is one.")
             .RequireRateLimiting(ModelCalls);
 
-        api.MapGet("/predict.csv", (HttpContext http) => Download(http, state, predictor, "csv", "text/csv", ResultDownloads.Csv))
+        Func<IQueryCollection, ServedDataset, CancellationToken, Task<PredictResponse>> predictQuery =
+            (query, dataset, cancellationToken) => Task.FromResult(predictor.Predict(Predictor.FromQuery(query, dataset), cancellationToken));
+
+        api.MapGet("/predict.csv", (HttpContext http, CancellationToken cancellationToken) => Download(http, cancellationToken, state, predictQuery, "text/csv", ResultDownloads.Csv, a => ResultDownloads.FileName(a, "csv")))
             .WithName("predict-csv").WithSummary("The prediction of the query (as in a permalink) as CSV, one row per gene.").RequireRateLimiting(ModelCalls);
 
-        api.MapGet("/predict.h5ad", (HttpContext http) => Download(http, state, predictor, "h5ad", "application/x-hdf5", ResultDownloads.H5ad))
+        api.MapGet("/predict.h5ad", (HttpContext http, CancellationToken cancellationToken) => Download(http, cancellationToken, state, predictQuery, "application/x-hdf5", ResultDownloads.H5ad, a => ResultDownloads.FileName(a, "h5ad")))
             .WithName("predict-h5ad").WithSummary("The prediction of the query as h5ad: control, predicted and measured mean profiles as rows.").RequireRateLimiting(ModelCalls);
+
+        api.MapPost("/screen", async (HttpContext http) =>
+            {
+                Ready(state);
+                var request = await ReadJson<ScreenRequest>(http, options);
+                return Results.Json((await screener.RunAsync(request, http.RequestAborted)).Response, WebPlatform.Json);
+            })
+            .Accepts<ScreenRequest>("application/json").Produces<ScreenResponse>().Produces<ErrorBody>(400)
+            .WithName("screen").WithSummary("An in-silico screen: the candidate genes of a context ranked by how the model predicts their perturbation moves the objective, with hit cards and provenance.")
+            .RequireRateLimiting(ModelCalls);
+
+        Func<IQueryCollection, ServedDataset, CancellationToken, Task<ScreenRun>> screenQuery =
+            (query, dataset, cancellationToken) => screener.RunAsync(Screener.FromQuery(query, dataset), cancellationToken);
+
+        api.MapGet("/screen.csv", (HttpContext http, CancellationToken cancellationToken) => Download(http, cancellationToken, state, screenQuery, "text/csv", ResultDownloads.ScreenCsv, run => ResultDownloads.FileName(run, "csv")))
+            .WithName("screen-csv").WithSummary("The screen of the query (the answer's csv link) as CSV, one row per candidate in rank order.").RequireRateLimiting(ModelCalls);
     }
 
-    private static IResult Download(HttpContext http, PlatformState state, Predictor predictor, string extension, string contentType, Func<PredictResponse, byte[]> write)
+    /// <summary>A file of the answer to a download's query (a permalink's or a screen's <c>csv</c> link); the data set it names scopes its context.</summary>
+    private static async Task<IResult> Download<T>(HttpContext http, CancellationToken cancellationToken, PlatformState state,
+        Func<IQueryCollection, ServedDataset, CancellationToken, Task<T>> answer, string contentType, Func<T, byte[]> write, Func<T, string> fileName)
     {
         var snapshot = Ready(state);
-        var request = Predictor.FromQuery(http.Request.Query, snapshot.Dataset(http.Request.Query["dataset"]) ?? snapshot.Datasets[0]);
-        var answer = predictor.Predict(request, http.RequestAborted);
-        return Results.File(write(answer), contentType, ResultDownloads.FileName(answer, extension));
+        var result = await answer(http.Request.Query, snapshot.Dataset(http.Request.Query["dataset"]) ?? snapshot.Datasets[0], cancellationToken);
+        return Results.File(write(result), contentType, fileName(result));
     }
 
     /// <summary>Reads a JSON body of at most the configured size; malformed, oversized or mistyped bodies are 4xx naming the fault.</summary>

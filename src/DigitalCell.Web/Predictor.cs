@@ -4,6 +4,7 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.GeneKnowledge;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace DigitalCell.Web;
@@ -40,16 +41,7 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
 
     private (ServedModel Model, ServedContext Context, Perturbation Perturbation, PerturbationMode Mode) Resolve(PredictRequest request)
     {
-        var snapshot = state.Current;
-        var dataset = request.Dataset is null ? snapshot.Datasets[0]
-            : snapshot.Dataset(request.Dataset) ?? throw new ApiProblem(404, $"Unknown data set '{Clip(request.Dataset)}'.", "dataset",
-                ClosestNames.For(request.Dataset, snapshot.Datasets.Select(d => d.Id)));
-        string modelId = request.Model ?? snapshot.ModelIds[0];
-        var model = snapshot.Model(modelId, dataset) ?? throw new ApiProblem(404,
-            $"Model '{Clip(modelId)}' is not served on data set '{dataset.Id}'.", "model",
-            snapshot.Models.Where(m => m.Dataset == dataset).Select(m => m.Id).ToArray());
-        var context = ResolveContext(dataset, request.Context);
-        var mode = ResolveMode(model, request.Mode);
+        var (model, context, mode) = Target(state.Current, request.Dataset, request.Model, request.Context, request.Mode);
         if (string.IsNullOrWhiteSpace(request.Perturbation))
             throw new ApiProblem(400, "Name a perturbation: a gene (IFNGR1) or a pair (A+B).", "perturbation");
         if (request.Perturbation.Length > MaxPerturbationLength)
@@ -67,6 +59,23 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
         if (genes.Distinct(StringComparer.Ordinal).Count() < genes.Length)
             throw new ApiProblem(400, $"'{Clip(request.Perturbation)}' names a gene twice.", "perturbation");
         return (model, context, new Perturbation(string.Join("+", genes), genes, mode), mode);
+    }
+
+    /// <summary>
+    /// The served model, context and mode a request names (null: the first data set, the first model, the data set's own
+    /// mode, the only context); each refusal names its field.
+    /// </summary>
+    public static (ServedModel Model, ServedContext Context, PerturbationMode Mode) Target(PlatformState.Snapshot snapshot,
+        string? datasetId, string? modelId, Dictionary<string, string>? context, string? mode)
+    {
+        var dataset = datasetId is null ? snapshot.Datasets[0]
+            : snapshot.Dataset(datasetId) ?? throw new ApiProblem(404, $"Unknown data set '{Clip(datasetId)}'.", "dataset",
+                ClosestNames.For(datasetId, snapshot.Datasets.Select(d => d.Id)));
+        modelId ??= snapshot.ModelIds[0];
+        var model = snapshot.Model(modelId, dataset) ?? throw new ApiProblem(404,
+            $"Model '{Clip(modelId)}' is not served on data set '{dataset.Id}'.", "model",
+            snapshot.Models.Where(m => m.Dataset == dataset).Select(m => m.Id).ToArray());
+        return (model, ResolveContext(dataset, context), ResolveMode(model, mode));
     }
 
     private static ServedContext ResolveContext(ServedDataset dataset, Dictionary<string, string>? requested)
@@ -104,8 +113,8 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     {
         var dataset = model.Dataset;
         // With one context the model's own training controls are the context's controls; otherwise it is told which.
-        var controlCells = dataset.Contexts.Count == 1 ? null : context.ControlCells.Value;
-        var prediction = model.Predict([perturbation], new PredictionContext(context.Value, 0, seed, controlCells));
+        var controlCells = dataset.Contexts.Count == 1 ? null : context.ControlCells;
+        var prediction = model.Predict([perturbation], new PredictionContext(context.Value, 0, seed, controlCells), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         var genes = prediction.Genes;
         var control = context.ControlMean;
@@ -142,18 +151,27 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     }
 
     /// <summary>The request a permalink or download query describes.</summary>
-    public static PredictRequest FromQuery(Microsoft.AspNetCore.Http.IQueryCollection query, ServedDataset? dataset)
+    public static PredictRequest FromQuery(IQueryCollection query, ServedDataset? dataset) =>
+        new(query["model"], query["dataset"], QueryContext(query, dataset), query["perturbation"], query["mode"], QueryInt(query, "seed", 0));
+
+    /// <summary>The context a download query names by its value (<c>context=THP-1</c>), as the body's <c>{"column": "value"}</c>.</summary>
+    public static Dictionary<string, string>? QueryContext(IQueryCollection query, ServedDataset? dataset)
     {
         string? context = query["context"];
-        int seed = 0;
-        if (query.TryGetValue("seed", out var s) && !int.TryParse(s, out seed))
-            throw new ApiProblem(400, $"seed must be an integer, got '{Clip(s.ToString())}'.", "seed");
-        var contextBody = string.IsNullOrEmpty(context) || dataset?.Schema.ContextColumn is not string column ? null
+        return string.IsNullOrEmpty(context) || dataset?.Schema.ContextColumn is not string column ? null
             : new Dictionary<string, string> { [column] = context };
-        return new PredictRequest(query["model"], query["dataset"], contextBody, query["perturbation"], query["mode"], seed);
     }
 
-    private static string ModeName(PerturbationMode mode) => mode switch
+    /// <summary>An integer query parameter, <paramref name="fallback"/> when absent; anything else is a 400 naming it.</summary>
+    public static int QueryInt(IQueryCollection query, string name, int fallback)
+    {
+        if (!query.TryGetValue(name, out var text)) return fallback;
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value
+            : throw new ApiProblem(400, $"{name} must be an integer, got '{Clip(text.ToString())}'.", name);
+    }
+
+    /// <summary>The API's name of a mode.</summary>
+    public static string ModeName(PerturbationMode mode) => mode switch
     {
         PerturbationMode.CRISPRi => "crispri",
         PerturbationMode.CRISPRa => "crispra",
@@ -210,15 +228,15 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     }
 
     /// <summary>JSON has no NaN or ∞: an undefined statistic is null.</summary>
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+    public static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static double Rmse(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Average());
 
-    /// <summary>A request value quoted in a message, cut to 60 characters and with control characters shown as '?'.</summary>
-    public static string Clip(string? value)
+    /// <summary>A request value quoted in a message, cut to <paramref name="max"/> characters and with control characters shown as '?'.</summary>
+    public static string Clip(string? value, int max = 60)
     {
         if (value is null) return "";
-        var text = value.Length > 60 ? value[..60] + "…" : value;
+        var text = value.Length > max ? value[..max] + "…" : value;
         return new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
     }
 }

@@ -5,7 +5,10 @@ using DigitalCell.Sdk.IO;
 
 namespace DigitalCell.Web;
 
-/// <summary>An answer as a file: CSV (one row per gene) or h5ad (the control, predicted and measured mean profiles as cells).</summary>
+/// <summary>
+/// An answer as a file: a prediction as CSV (one row per gene) or h5ad (the control, predicted and measured mean profiles as
+/// cells), a screen's ranking as CSV. The endpoints serve every one through the same query-to-file path.
+/// </summary>
 internal static class ResultDownloads
 {
     /// <summary>CSV: <c>gene,control_mean,predicted_mean,delta,measured_mean</c>, invariant culture.</summary>
@@ -65,12 +68,20 @@ internal static class ResultDownloads
         }
     }
 
+    /// <summary>A screen's ranking as CSV: the SDK's table, the columns of <c>dcell screen</c>'s <c>screen.csv</c>.</summary>
+    public static byte[] ScreenCsv(ScreenRun run) => Encoding.UTF8.GetBytes(run.Result.ToCsv());
+
     /// <summary>A file name for the answer, from served ids only (never from free text).</summary>
-    public static string FileName(PredictResponse answer, string extension)
+    public static string FileName(PredictResponse answer, string extension) => $"{Safe(answer.Model)}_{Safe(answer.Perturbation)}_{answer.Mode}.{extension}";
+
+    /// <summary>A file name for a screen: model, mode and direction (the objective is free text and stays out).</summary>
+    public static string FileName(ScreenRun run, string extension)
     {
-        string safe = new(answer.Perturbation.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' ? c : '_').ToArray());
-        return $"{answer.Model}_{safe}_{answer.Mode}.{extension}";
+        var p = run.Response.Provenance;
+        return $"screen_{Safe(p.Model)}_{p.Mode}_{p.Direction}.{extension}";
     }
+
+    private static string Safe(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' ? c : '_').ToArray());
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -87,7 +87,7 @@ internal sealed class ServedDataset
             string? value = contextValues is null ? null : group.Key;
             string label = value ?? source.CellContext ?? "all cells";
             contexts.Add(new ServedContext(source.Schema.ContextColumn, value, label, cells, controls, ColumnMeans(data.X, controls))
-                { ControlCells = new Lazy<CellMatrix>(() => data.X.SelectRows(controls)) });
+                { ControlData = new Lazy<CellDataset>(() => data.SelectCells(controls)) });
         }
         if (contexts.Count == 0)
             throw new DigitalCellException($"Data set '{source.Id}': no control cells (labels {string.Join(", ", source.Schema.ControlLabels)} in column '{source.Schema.PerturbationColumn}'); there is nothing to predict against.");
@@ -129,8 +129,11 @@ internal sealed class ServedDataset
 /// <param name="ControlMean">Mean log1p expression of the controls, per gene.</param>
 internal sealed record ServedContext(string? Column, string? Value, string Label, int[] Cells, int[] Controls, double[] ControlMean)
 {
-    /// <summary>The control cells' expression (rows of the log1p X), for models told which controls to predict against.</summary>
-    public required Lazy<CellMatrix> ControlCells { get; init; }
+    /// <summary>The control cells (log1p), copied once on first use: the controls a model is told to predict against, and a screen's start state.</summary>
+    public required Lazy<CellDataset> ControlData { get; init; }
+
+    /// <summary>The control cells' expression (rows of the log1p X).</summary>
+    public CellMatrix ControlCells => ControlData.Value.X;
 }
 
 /// <summary>

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using DigitalCell.Sdk;
 using DigitalCell.Sdk.GeneKnowledge;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Screens;
 
 namespace DigitalCell.Web;
 
@@ -12,12 +14,17 @@ namespace DigitalCell.Web;
 /// </summary>
 internal sealed class ServedModel
 {
+    private const int CachedEnsembles = 8;
     private readonly Dictionary<string, string> _vocabulary;
-    private readonly Lock _predictLock = new();
+    // One gate for every use of this model and its refits: the SDK's models are not documented as safe for concurrent calls.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Func<IPerturbationModel>? _refit;
+    private readonly ConcurrentDictionary<(int Members, int Seed), IReadOnlyList<IPerturbationModel>> _ensembles = new();
 
-    private ServedModel(string id, IPerturbationModel model, ServedDataset dataset, IReadOnlyList<string> vocabulary, string sha)
+    private ServedModel(string id, IPerturbationModel model, ServedDataset dataset, IReadOnlyList<string> vocabulary, string sha, Func<IPerturbationModel>? refit)
     {
         Id = id;
+        _refit = refit;
         Model = model;
         Dataset = dataset;
         _vocabulary = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -53,10 +60,53 @@ internal sealed class ServedModel
     /// <summary>The vocabulary's spelling of <paramref name="gene"/> (case-insensitive), or null when the model does not know it.</summary>
     public string? Canonical(string gene) => _vocabulary.GetValueOrDefault(gene);
 
-    /// <summary>Predicts under a lock: the SDK's models are not documented as safe for concurrent calls.</summary>
-    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext context)
+    /// <summary>True when the model was fitted here (a baseline by name), so a screen can refit it on subsamples; false for a saved model.</summary>
+    public bool Refittable => _refit is not null;
+
+    /// <summary>Predicts with the model to itself (see <see cref="ExclusiveAsync{T}"/>); waiting for it ends with <paramref name="cancellationToken"/>.</summary>
+    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext context, CancellationToken cancellationToken)
     {
-        lock (_predictLock) return Model.Predict(perturbations, context);
+        _gate.Wait(cancellationToken);
+        try
+        {
+            return Model.Predict(perturbations, context);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> while no other request uses this model or its refits (a screen calls them many times);
+    /// waiting for the gate ends with <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> use, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await use();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// An ensemble of <paramref name="members"/> refits on seeded 80 % subsamples of the data set's perturbations
+    /// (<see cref="ScreenEnsemble.Fit"/>, as <c>dcell screen --refits</c>); one member is the served model itself.
+    /// The last few ensembles are kept: fitting is deterministic and takes seconds.
+    /// </summary>
+    public IReadOnlyList<IPerturbationModel> Ensemble(int members, int seed, CancellationToken cancellationToken)
+    {
+        if (members == 1) return [Model];
+        if (_refit is null) throw new InvalidOperationException($"Model '{Id}' is a saved model; it cannot be refitted.");
+        if (_ensembles.TryGetValue((members, seed), out var cached)) return cached;
+        var fitted = ScreenEnsemble.Fit(_ => _refit(), Dataset.Data, Dataset.Schema, members, 0.8, seed, cancellationToken: cancellationToken);
+        if (_ensembles.Count >= CachedEnsembles) _ensembles.Clear();
+        return _ensembles.GetOrAdd((members, seed), fitted);
     }
 
     /// <summary>
@@ -69,7 +119,8 @@ internal sealed class ServedModel
         var model = source.Create(priors);
         if (model is PriorModel && priors is null)
             throw new DigitalCellException($"Model '{source.Id}' reads gene priors, and none were found (catalog entry '{GenePriors.CatalogId}', DIGITALCELL_MIRROR or DIGITALCELL_GENE_PRIORS).");
-        if (!model.IsFitted)
+        bool fitHere = !model.IsFitted;
+        if (fitHere)
         {
             var labels = dataset.Labels.Distinct(StringComparer.Ordinal).Where(l => !dataset.Schema.IsControlLabel(l)).Order(StringComparer.Ordinal).ToArray();
             var train = new PerturbationTrainingSet(dataset.Data, dataset.Schema, labels, dataId: dataset.Id);
@@ -77,7 +128,7 @@ internal sealed class ServedModel
         }
         var vocabulary = dataset.Data.GeneNames.Concat(dataset.Targets);
         if (model is PriorModel && priors is not null) vocabulary = vocabulary.Concat(priors.Genes.Records.Select(r => r.Symbol));
-        return new ServedModel(source.Id, model, dataset, vocabulary.ToArray(), Fingerprint(model));
+        return new ServedModel(source.Id, model, dataset, vocabulary.ToArray(), Fingerprint(model), fitHere ? () => source.Create(priors) : null);
     }
 
     private static string Fingerprint(IPerturbationModel model)

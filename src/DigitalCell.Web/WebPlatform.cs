@@ -83,7 +83,7 @@ public static class WebPlatform
         app.UseRequestTimeouts();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
-        ApiEndpoints.Map(app, state, predictor, options);
+        ApiEndpoints.Map(app, state, predictor, new Screener(state, options), options);
         StaticAssets.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
             _ = Task.Run(() => state.StartAsync(sources, options, logger, app.Lifetime.ApplicationStopping)));

@@ -32,4 +32,13 @@ public sealed record WebPlatformOptions
 
     /// <summary>Genes listed in each of the top-up and top-down lists of a prediction.</summary>
     public int TopGenes { get; init; } = 20;
+
+    /// <summary>Most candidates one screen may rank; more are refused (422) so a screen stays well within <see cref="RequestTimeout"/>.</summary>
+    public int MaxScreenCandidates { get; init; } = 500;
+
+    /// <summary>Most refits (ensemble members, each a fit of the model on a subsample) one screen may ask for.</summary>
+    public int MaxScreenRefits { get; init; } = 3;
+
+    /// <summary>Hit cards in a screen's answer: its top informed candidates.</summary>
+    public int ScreenHitCards { get; init; } = 5;
 }

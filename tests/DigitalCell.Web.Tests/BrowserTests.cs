@@ -5,7 +5,7 @@ namespace DigitalCell.Web.Tests;
 
 /// <summary>
 /// The page in a real browser: Playwright .NET driving Debian's Chromium (/usr/bin/chromium, no browser download) against
-/// the platform on a loopback port, with the Papalexi THP-1 screen.
+/// the platform on a loopback port, with the Papalexi THP-1 screen: a prediction, its permalink, and an in-silico screen.
 /// </summary>
 [NonParallelizable]
 public sealed class BrowserTests
@@ -13,7 +13,7 @@ public sealed class BrowserTests
     private const string Chromium = "/usr/bin/chromium";
 
     [Test]
-    public async Task An_ifngr1_knockout_in_thp1_cells_shows_the_apis_top_genes_and_the_permalink_reproduces_it()
+    public async Task An_ifngr1_knockout_in_thp1_cells_shows_the_apis_top_genes_the_permalink_reproduces_it_and_a_screen_shows_the_apis_ranking()
     {
         if (!File.Exists(Chromium)) Assert.Ignore($"{Chromium} is not installed (apt-get install chromium); the browser test needs it.");
         var server = await ServedPlatform.LoopbackAsync();
@@ -60,6 +60,28 @@ public sealed class BrowserTests
         await again.WaitForSelectorAsync("body[data-state=shown]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         Assert.That(await again.Locator("#top-down li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)"), Is.EqualTo(shownDown));
         Assert.That(await again.InputValueAsync("#gene"), Is.EqualTo("IFNGR1"));
+
+        // The screen panel: lowering the IFN-γ program over the measured knockouts shows the API's ranking.
+        await page.FillAsync("#objective", "program:HALLMARK_INTERFERON_GAMMA_RESPONSE");
+        await page.SelectOptionAsync("#direction", "down");
+        await page.SelectOptionAsync("#candidates", "measured");
+        await page.ClickAsync("#run-screen");
+        await page.WaitForSelectorAsync("body[data-screen=shown]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        var screenResponse = await api.PostAsJsonAsync("/api/v1/screen", new { dataset = ServedPlatform.Papalexi, model = answer.Model, mode = "ko",
+            objective = "program:HALLMARK_INTERFERON_GAMMA_RESPONSE", direction = "down", candidates = "measured" }, WebPlatform.Json);
+        var screen = (await screenResponse.Content.ReadFromJsonAsync<ScreenResponse>(WebPlatform.Json))!;
+        var tableGenes = await page.Locator("#screen-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.gene)");
+        Assert.That(tableGenes, Is.EqualTo(screen.Rows.Select(r => r.Gene)));
+        Assert.That(await page.Locator("#screen-chart .bars path").CountAsync(), Is.EqualTo(Math.Min(30, screen.Rows.Count)), "one bar per candidate shown");
+        Assert.That(await page.Locator("#screen-chart .ytick text").AllTextContentsAsync(), Does.Contain(screen.Rows[0].Gene));
+        Assert.That(await page.Locator("#hit-cards li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)"), Is.EqualTo(screen.HitCards.Select(h => h.Gene)));
+        string csvLink = await page.GetAttributeAsync("#screen-csv", "href") ?? "";
+        Assert.That(csvLink, Is.EqualTo(screen.Csv));
+        var csv = (await api.GetStringAsync(csvLink)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(csv.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(tableGenes), "the download is the ranking on the page");
+        string screenShot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dcell-serve-screen.png");
+        await page.Locator("#screen").ScreenshotAsync(new LocatorScreenshotOptions { Path = screenShot });
+        TestContext.AddTestAttachment(screenShot, "the screen panel after lowering the IFN-γ program");
 
         Assert.That(problems, Is.Empty, "no script errors and no Content-Security-Policy violations");
     }

@@ -54,8 +54,36 @@ public sealed class SafetyTests
         ("download with a bad seed", HttpMethod.Get, "/api/v1/predict.h5ad?perturbation=IFNGR1&seed=abc", null, "", 400),
         ("download with no perturbation", HttpMethod.Get, "/api/v1/predict.csv", null, "", 400),
         ("GET on predict", HttpMethod.Get, "/api/v1/predict", null, "", 405),
+        ("screen: no objective", HttpMethod.Post, "/api/v1/screen", "{}", "application/json", 400),
+        ("screen: unknown Hallmark set", HttpMethod.Post, "/api/v1/screen", "{\"objective\": \"program:HALLMARK_NOPE\"}", "application/json", 400),
+        ("screen: unknown objective form", HttpMethod.Post, "/api/v1/screen", "{\"objective\": \"pathway:JAK-STAT\"}", "application/json", 400),
+        ("screen: reference column the data lacks", HttpMethod.Post, "/api/v1/screen", "{\"objective\": \"toward:donor=x\"}", "application/json", 400),
+        ("screen: objective genes the model does not predict", HttpMethod.Post, "/api/v1/screen", "{\"objective\": \"genes:NOTAGENE1,NOTAGENE2\"}", "application/json", 422),
+        ("screen: unknown model", HttpMethod.Post, "/api/v1/screen", Screen("\"model\": \"gpt\""), "application/json", 404),
+        ("screen: unknown data set", HttpMethod.Post, "/api/v1/screen", Screen("\"dataset\": \"nope\""), "application/json", 404),
+        ("screen: data set as a path", HttpMethod.Post, "/api/v1/screen", Screen("\"dataset\": \"../../../etc/passwd\""), "application/json", 404),
+        ("screen: bad direction", HttpMethod.Post, "/api/v1/screen", Screen("\"direction\": \"sideways\""), "application/json", 400),
+        ("screen: mode the model was not fitted on", HttpMethod.Post, "/api/v1/screen", Screen("\"mode\": \"crispra\""), "application/json", 422),
+        ("screen: candidate list of commas", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \",,,\""), "application/json", 400),
+        ("screen: unknown candidate", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \"STAT1,NOTAGENE\""), "application/json", 400),
+        ("screen: too many candidates", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": \"" + string.Join(",", Enumerable.Range(0, 501).Select(i => "G" + i)) + "\""), "application/json", 422),
+        ("screen: candidates as a JSON list", HttpMethod.Post, "/api/v1/screen", Screen("\"candidates\": [\"STAT1\"]"), "application/json", 400),
+        ("screen: refits as a string", HttpMethod.Post, "/api/v1/screen", Screen("\"refits\": \"3\""), "application/json", 400),
+        ("screen: refits over the ceiling", HttpMethod.Post, "/api/v1/screen", Screen("\"refits\": 50"), "application/json", 422),
+        ("screen: no refits", HttpMethod.Post, "/api/v1/screen", Screen("\"refits\": 0"), "application/json", 400),
+        ("screen: seed as a fraction", HttpMethod.Post, "/api/v1/screen", Screen("\"seed\": 0.5"), "application/json", 400),
+        ("screen: unknown field", HttpMethod.Post, "/api/v1/screen", Screen("\"known\": \"STAT1\""), "application/json", 400),
+        ("screen: not JSON", HttpMethod.Post, "/api/v1/screen", "{\"objective\": ", "application/json", 400),
+        ("screen: form body", HttpMethod.Post, "/api/v1/screen", "objective=x", "application/x-www-form-urlencoded", 415),
+        ("screen CSV with a bad refits", HttpMethod.Get, "/api/v1/screen.csv?objective=INTERFERON_GAMMA_RESPONSE&refits=abc", null, "", 400),
+        ("screen CSV with no objective", HttpMethod.Get, "/api/v1/screen.csv", null, "", 400),
+        ("screen CSV with a path for a data set", HttpMethod.Get, "/api/v1/screen.csv?dataset=/etc/passwd&objective=INTERFERON_GAMMA_RESPONSE", null, "", 404),
+        ("GET on screen", HttpMethod.Get, "/api/v1/screen", null, "", 405),
         ("unknown route", HttpMethod.Get, "/api/v1/../../etc/passwd", null, "", 404),
     ];
+
+    /// <summary>A screen body with a valid objective and one more field.</summary>
+    private static string Screen(string field) => "{\"objective\": \"program:HALLMARK_INTERFERON_GAMMA_RESPONSE\", " + field + "}";
 
     private static IEnumerable<TestCaseData> MalformedCases() => Malformed.Select(m => new TestCaseData(m.Method.Method, m.Path, m.Body, m.ContentType, m.Status).SetName("Malformed: " + m.Name));
 
@@ -83,6 +111,58 @@ public sealed class SafetyTests
         Assert.That(error.Field, Is.EqualTo("perturbation"));
         Assert.That(error.Suggestions, Does.Contain("IFNGR1").And.Contain("IFNGR2"));
         Assert.That(error.RequestId, Is.EqualTo(response.Headers.GetValues("X-Request-Id").Single()));
+    }
+
+    [TestCase("\"objective\": \"program:HALLMARK_NOPE\"", "objective", "HALLMARK_NOPE")]
+    [TestCase("\"objective\": \"INTERFERON_GAMMA_RESPONSE\", \"direction\": \"sideways\"", "direction", "'sideways'")]
+    [TestCase("\"objective\": \"INTERFERON_GAMMA_RESPONSE\", \"refits\": 9", "refits", "refits 9")]
+    [TestCase("\"objective\": \"INTERFERON_GAMMA_RESPONSE\", \"candidates\": \"STAT1 IFNGR\"", "candidates", "'IFNGR'")]
+    [TestCase("\"objective\": \"INTERFERON_GAMMA_RESPONSE\", \"model\": \"gpt\"", "model", "'gpt'")]
+    [TestCase("\"objective\": \"INTERFERON_GAMMA_RESPONSE\", \"candidates\": [\"STAT1\"]", "$.candidates", "")]
+    public async Task A_bad_screen_request_names_the_field_and_value(string fields, string field, string value)
+    {
+        var client = await ServedPlatform.ClientAsync();
+        var response = await client.PostAsync("/api/v1/screen", new StringContent("{" + fields + "}", Encoding.UTF8, "application/json"));
+        Assert.That((int)response.StatusCode, Is.InRange(400, 499));
+        var error = (await response.Content.ReadFromJsonAsync<ErrorBody>(WebPlatform.Json))!;
+        Assert.That(error.Field, Is.EqualTo(field));
+        Assert.That(error.Error, Does.Contain(value));
+        if (field == "candidates") Assert.That(error.Suggestions, Does.Contain("IFNGR1").And.Contain("IFNGR2"));
+    }
+
+    [Test]
+    public async Task Screen_ceilings_and_a_missing_prior_are_refused_naming_the_field()
+    {
+        // Two candidates at most, no gene priors: the tiny screen's three measured knockouts are too many, a program needs priors.
+        await using var app = await ServedPlatform.StartAsync(new WebPlatformSources([_ => Task.FromResult(TinyScreen())], [new("cell-mean", _ => Baselines.CellMean())]),
+            new WebPlatformOptions { Port = 0, MaxScreenCandidates = 2 });
+        var client = app.GetTestClient();
+        await ServedPlatform.WaitUntilReadyAsync(client);
+        async Task<ErrorBody> Refused(object body)
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/screen", body, WebPlatform.Json);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+            return (await response.Content.ReadFromJsonAsync<ErrorBody>(WebPlatform.Json))!;
+        }
+        Assert.That((await Refused(new { objective = "genes:G3,G4", candidates = "measured" })).Field, Is.EqualTo("candidates"));
+        Assert.That((await Refused(new { objective = "genes:G3,G4", candidates = "panel" })).Error, Does.Contain("12 genes"));
+        Assert.That((await Refused(new { objective = "INTERFERON_GAMMA_RESPONSE", candidates = "G0" })).Field, Is.EqualTo("objective"));
+        var ok = await client.PostAsJsonAsync("/api/v1/screen", new { objective = "genes:G0,G1", direction = "down", candidates = "G0,G1" }, WebPlatform.Json);
+        var answer = (await ok.Content.ReadFromJsonAsync<ScreenResponse>(WebPlatform.Json))!;
+        Assert.That(answer.Rows.Select(r => r.Gene), Is.EquivalentTo(new[] { "G0", "G1" }));
+    }
+
+    [Test]
+    public async Task A_screen_that_outlives_the_request_timeout_is_stopped_with_504()
+    {
+        // Three refits of the linear baseline on 20,729 cells outlast 100 ms: the request's token stops the work (between
+        // fits, or before the screen takes the model), and the answer is a 504, not a late 200 or a 5xx.
+        await using var app = await ServedPlatform.StartAsync(new WebPlatformSources([_ => Task.FromResult(ServedPlatform.LoadPapalexi())], [new("linear", _ => Baselines.Linear())]),
+            new WebPlatformOptions { Port = 0, RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        var client = app.GetTestClient();
+        await ServedPlatform.WaitUntilReadyAsync(client);
+        var response = await client.PostAsJsonAsync("/api/v1/screen", new { objective = "genes:STAT1,IRF1,GBP1", refits = 3 }, WebPlatform.Json);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.GatewayTimeout), await response.Content.ReadAsStringAsync());
     }
 
     [TestCase("/")]

@@ -23,10 +23,10 @@
     return data;
   }
 
-  function showError(error) {
+  function showError(error, where = "error") {
     const text = error ? error.message + (error.suggestions && error.suggestions.length ? " Did you mean: " + error.suggestions.join(", ") + "?" : "") : "";
-    $("error").textContent = text;
-    $("error").hidden = !error;
+    $(where).textContent = text;
+    $(where).hidden = !error;
   }
 
   function option(value, label) {
@@ -191,6 +191,66 @@
     $("links").hidden = false;
   }
 
+  // The screen uses the data set, context, model and mode chosen above.
+  function screenRequest() {
+    const base = request();
+    const choice = $("candidates").value;
+    return { model: base.model, dataset: base.dataset, context: base.context, mode: base.mode, seed: base.seed,
+      objective: $("objective").value.trim(), direction: $("direction").value,
+      candidates: choice === "list" ? $("candidate-list").value.trim() : choice, refits: Number($("refits").value) };
+  }
+
+  async function runScreen(event) {
+    if (event) event.preventDefault();
+    showError(null, "screen-error");
+    document.body.dataset.screen = "running";
+    $("screen-status").textContent = "Screening…";
+    try {
+      await showScreen(await api("/api/v1/screen", screenRequest()));
+      document.body.dataset.screen = "shown";
+    } catch (error) {
+      showError(error, "screen-error");
+      $("screen-status").textContent = "";
+      document.body.dataset.screen = "error";
+    }
+  }
+
+  const number = (v) => (v === null ? "" : v.toFixed(4));
+
+  function cell(row, text) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    row.appendChild(td);
+  }
+
+  async function showScreen(s) {
+    const p = s.provenance;
+    const top = s.rows.slice(0, 30).reverse(); // plotly draws bars bottom-up: rank 1 on top
+    const bars = { type: "bar", orientation: "h", y: top.map((r) => r.gene), x: top.map((r) => r.effect), marker: { color: top.map((r) => (r.informed ? "#3b6ea8" : "#bbb")) } };
+    if (p.refits > 1) bars.error_x = { type: "data", array: top.map((r) => r.sd || 0), visible: true };
+    await Plotly.react("screen-chart", [bars], { margin: { t: 10, l: 90 }, xaxis: { title: { text: "predicted change: " + s.objective } },
+      yaxis: { automargin: true, dtick: 1, tickfont: { size: 9 } } }, { displaylogo: false });
+    $("screen-chart").dataset.rendered = p.objective;
+    $("screen-table").tBodies[0].replaceChildren(...s.rows.map((r) => {
+      const tr = document.createElement("tr");
+      tr.dataset.gene = r.gene;
+      for (const text of [String(r.rank), r.gene, number(r.effect), number(r.sd), r.informed ? "yes" : "no"]) cell(tr, text);
+      return tr;
+    }));
+    $("hit-cards").replaceChildren(...s.hit_cards.map((c) => {
+      const li = document.createElement("li");
+      li.dataset.gene = c.gene;
+      const moved = c.supporting_genes.map((g) => g.gene + " " + (g.change >= 0 ? "+" : "") + g.change.toFixed(3)).join(", ");
+      li.textContent = c.gene + " (rank " + c.rank + "): " + number(c.effect) + (c.sd === null ? "" : " ± " + number(c.sd)) + "; moves " + (moved || "nothing");
+      return li;
+    }));
+    $("screen-notes").replaceChildren(...s.notes.map((n) => { const li = document.createElement("li"); li.textContent = n; return li; }));
+    $("screen-csv").href = s.csv;
+    $("screen-links").hidden = false;
+    $("screen-status").textContent = s.objective + ", " + p.direction + ": " + s.rows.length + " candidates (" + p.mode + ") in " + p.context_label +
+      ", model " + p.model + " (" + p.model_sha + "), " + p.refits + " refit(s), seed " + p.seed + ".";
+  }
+
   async function start() {
     try {
       await waitUntilReady();
@@ -208,6 +268,8 @@
   }
 
   $("predict-form").addEventListener("submit", predict);
+  $("screen-form").addEventListener("submit", runScreen);
+  $("candidates").addEventListener("change", () => { $("candidate-list-label").hidden = $("candidates").value !== "list"; });
   $("dataset").addEventListener("change", () => datasetChanged().catch(showError));
   $("model").addEventListener("change", modelChanged);
   $("gene").addEventListener("input", () => complete().catch(() => {}));
