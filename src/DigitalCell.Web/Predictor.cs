@@ -11,8 +11,9 @@ namespace DigitalCell.Web;
 
 /// <summary>
 /// Checks a <see cref="PredictRequest"/> against what is served (every refusal an <see cref="ApiProblem"/> naming the
-/// field; a gene or pair, or on a data set of treatments one of its treatments) and builds the answer: the model's mean profile against the context's controls, top genes, program scores,
-/// the measured profile where there is one. Answers are deterministic, so the last ones are kept.
+/// field; a gene or pair, or on a data set of treatments one of its treatments) and builds the answer: the model's mean
+/// profile against the context's controls, top genes, program scores, the measured profile where there is one. Answers
+/// are deterministic, so the last ones are kept.
 /// </summary>
 internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
 {
