@@ -23,8 +23,10 @@ internal static class ApiEndpoints
             .Produces<HealthBody>().Produces<HealthBody>(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/models", () => Ready(state).Models.GroupBy(m => m.Id).Select(g => new ModelBody(g.Key, g.First().Model.Card.Description,
-                g.First().Model.Card.Architecture, g.Select(m => new FittedModelBody(m.Dataset.Id, m.Sha, m.Modes.Select(Mode).ToArray(), m.Vocabulary.Count)).ToArray())).ToArray())
-            .WithName("models").WithSummary("The served models, each with the data sets it is fitted on, its sha and modes.");
+                g.First().Model.Card.Architecture, g.Select(m => new FittedModelBody(m.Dataset.Id, m.Sha, m.Modes.Select(m.Dataset.ModeName).ToArray(), m.Vocabulary.Count,
+                    Treatments(m.Dataset), m.TakesDose)).ToArray())).ToArray())
+            .WithName("models").WithSummary("The served models, each with the data sets it is fitted on, its sha, modes and treatments.")
+            .WithDescription(NoDose);
 
         api.MapGet("/models/{id}/genes", (string id, string? dataset, string? prefix, int? limit) =>
             {
@@ -41,8 +43,10 @@ internal static class ApiEndpoints
             .WithName("genes").WithSummary("Gene autocomplete: the model's vocabulary starting with prefix (case-insensitive), perturbed genes first.");
 
         api.MapGet("/datasets", () => Ready(state).Datasets.Select(d => new DatasetBody(d.Id, d.Source.Title, d.Data.CellCount, d.Data.GeneCount,
-                d.Labels.Distinct(StringComparer.Ordinal).Count(l => !d.Schema.IsControlLabel(l)), d.Schema.ContextColumn, Mode(d.Schema.DefaultMode), d.ScaleNote)).ToArray())
-            .WithName("datasets").WithSummary("The served data sets.");
+                d.Labels.Distinct(StringComparer.Ordinal).Count(l => !d.Schema.IsControlLabel(l)), d.Schema.ContextColumn, d.ModeName(d.Schema.DefaultMode), d.ScaleNote,
+                Treatments(d))).ToArray())
+            .WithName("datasets").WithSummary("The served data sets, with their treatments where the perturbations are cytokines or compounds rather than genes.")
+            .WithDescription(NoDose);
 
         api.MapGet("/datasets/{id}/contexts", (string id) => Dataset(state, id).Contexts
                 .Select(c => new ContextBody(c.Column, c.Value, c.Label, c.Cells.Length, c.Controls.Length)).ToArray())
@@ -64,7 +68,9 @@ internal static class ApiEndpoints
                 return Results.Json(predictor.Predict(request, http.RequestAborted), WebPlatform.Json);
             })
             .Accepts<PredictRequest>("application/json").Produces<PredictResponse>().Produces<ErrorBody>(400)
-            .WithName("predict").WithSummary("The predicted response of a context's cells to a gene or a pair, with top genes, program scores and the measurement where there is one.")
+            .WithName("predict").WithSummary("The predicted response of a context's cells to a gene, a pair or a treatment, with top genes, program scores and the measurement where there is one.")
+            .WithDescription("perturbation: a gene (IFNGR1) or a pair (A+B) with mode ko, crispri or crispra; on a data set of treatments (kang2018-pbmc-ifnb: " +
+                "cytokine), one of the treatments GET /api/v1/datasets lists, with no mode (or the kind). " + NoDose + " An unknown gene or treatment is a 400 with suggestions.")
             .RequireRateLimiting(ModelCalls);
 
         Func<IQueryCollection, ServedDataset, CancellationToken, Task<PredictResponse>> predictQuery =
@@ -139,13 +145,12 @@ internal static class ApiEndpoints
             Sdk.Perturbations.ClosestNames.For(id, snapshot.Datasets.Select(d => d.Id)));
     }
 
-    private static string Mode(Sdk.Perturbations.PerturbationMode mode) => mode switch
-    {
-        Sdk.Perturbations.PerturbationMode.Knockout => "ko",
-        Sdk.Perturbations.PerturbationMode.CRISPRi => "crispri",
-        Sdk.Perturbations.PerturbationMode.CRISPRa => "crispra",
-        _ => mode.ToString().ToLowerInvariant(),
-    };
+    /// <summary>What the OpenAPI document says about doses.</summary>
+    private const string NoDose = "No served model takes a dose (takes_dose: false): a treatment is predicted as the data set gave it " +
+        "(a compound label's dose is part of it: dose, dose_unit); a request with a dose field is refused with 422 naming it.";
+
+    private static TreatmentBody[] Treatments(ServedDataset dataset) => dataset.Treatments
+        .Select(t => new TreatmentBody(t.Name, dataset.TreatmentKind!, t.Perturbation.Dose, t.Perturbation.DoseUnit, t.Cells)).ToArray();
 }
 
 /// <summary>Readiness.</summary>
@@ -155,10 +160,33 @@ public sealed record HealthBody(string Status, string Detail, double? StartSecon
 public sealed record ModelBody(string Id, string? Description, string Architecture, IReadOnlyList<FittedModelBody> Fitted);
 
 /// <summary>A model fitted on one data set.</summary>
-public sealed record FittedModelBody(string Dataset, string Sha, IReadOnlyList<string> Modes, int VocabularySize);
+/// <param name="Dataset">The data set.</param>
+/// <param name="Sha">Fingerprint of the fitted model.</param>
+/// <param name="Modes">What it predicts: <c>ko</c>, <c>crispri</c>, <c>crispra</c>, or the data set's treatment kind.</param>
+/// <param name="VocabularySize">Genes it accepts as targets.</param>
+/// <param name="Treatments">The data set's treatments it was fitted on (empty for genetic perturbations).</param>
+/// <param name="TakesDose">False for every served model: a dose in a request is refused.</param>
+public sealed record FittedModelBody(string Dataset, string Sha, IReadOnlyList<string> Modes, int VocabularySize, IReadOnlyList<TreatmentBody> Treatments, bool TakesDose);
 
 /// <summary>A served data set.</summary>
-public sealed record DatasetBody(string Id, string? Title, int Cells, int Genes, int Perturbations, string? ContextColumn, string Mode, string ScaleNote);
+/// <param name="Id">The id requests name it by.</param>
+/// <param name="Title">One line for the picker.</param>
+/// <param name="Cells">Cells.</param>
+/// <param name="Genes">Measured genes.</param>
+/// <param name="Perturbations">Distinct non-control perturbation labels.</param>
+/// <param name="ContextColumn">The obs column of the contexts, or null.</param>
+/// <param name="Mode">Its perturbations' mode: <c>ko</c>, <c>crispri</c>, <c>crispra</c>, a treatment kind, or <c>other</c>.</param>
+/// <param name="ScaleNote">How X was brought to log1p scale.</param>
+/// <param name="Treatments">Its treatments when its perturbations are cytokines or compounds rather than genes; else empty.</param>
+public sealed record DatasetBody(string Id, string? Title, int Cells, int Genes, int Perturbations, string? ContextColumn, string Mode, string ScaleNote, IReadOnlyList<TreatmentBody> Treatments);
+
+/// <summary>A treatment a data set's cells were given (and its models were fitted on).</summary>
+/// <param name="Name">The label to send as <c>perturbation</c>.</param>
+/// <param name="Kind"><c>cytokine</c>, <c>compound</c>, or <c>treatment</c> (a label that names no gene, of unstated kind).</param>
+/// <param name="Dose">The dose the label names (compounds such as <c>drug_10uM</c>), or null; not an input: no model takes a dose.</param>
+/// <param name="DoseUnit">Its unit, or null.</param>
+/// <param name="Cells">Cells given it, over all contexts.</param>
+public sealed record TreatmentBody(string Name, string Kind, double? Dose, string? DoseUnit, int Cells);
 
 /// <summary>A context of a data set.</summary>
 public sealed record ContextBody(string? Column, string? Value, string Label, int Cells, int ControlCells);

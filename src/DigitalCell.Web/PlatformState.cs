@@ -50,7 +50,7 @@ internal sealed class PlatformState
                 var data = await load(cancellationToken);
                 if (datasets.Any(d => d.Id == data.Id)) throw new DigitalCellException($"Data set '{data.Id}' is served twice.");
                 _status = $"preparing '{data.Id}'";
-                var dataset = await Task.Run(() => ServedDataset.Prepare(data, options.EmbeddingCells, seed: 0, cancellationToken), cancellationToken);
+                var dataset = await Task.Run(() => ServedDataset.Prepare(data, Priors?.Genes, options.EmbeddingCells, seed: 0, cancellationToken), cancellationToken);
                 datasets.Add(dataset);
                 logger.LogInformation("Data set {Id}: {Cells} cells × {Genes} genes, {Contexts} context(s); {Note}", dataset.Id, dataset.Data.CellCount, dataset.Data.GeneCount, dataset.Contexts.Count, dataset.ScaleNote);
                 foreach (var source in sources.Models)

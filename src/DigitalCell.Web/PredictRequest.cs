@@ -4,10 +4,11 @@ namespace DigitalCell.Web;
 /// <param name="Model">Model id; null = the default (first served) model.</param>
 /// <param name="Dataset">Data set id; null = the default (first served) data set.</param>
 /// <param name="Context"><c>{"column": "value"}</c> naming the context, or null for a data set without a context column.</param>
-/// <param name="Perturbation">A gene (<c>IFNGR1</c>) or a pair (<c>A+B</c>).</param>
-/// <param name="Mode"><c>ko</c>, <c>crispri</c> or <c>crispra</c>; null = the data set's own mode.</param>
+/// <param name="Perturbation">A gene (<c>IFNGR1</c>) or a pair (<c>A+B</c>); on a data set of treatments, one of its treatments (<c>stimulated</c>).</param>
+/// <param name="Mode"><c>ko</c>, <c>crispri</c> or <c>crispra</c>, or a treatment data set's kind (<c>cytokine</c>, <c>compound</c>); null = the data set's own mode.</param>
 /// <param name="Seed">Seed (recorded in the permalink; the served models predict means, so it does not change them).</param>
-public sealed record PredictRequest(string? Model, string? Dataset, Dictionary<string, string>? Context, string? Perturbation, string? Mode, int Seed = 0);
+/// <param name="Dose">Refused (422): no served model takes a dose; a treatment is predicted as the data set gave it.</param>
+public sealed record PredictRequest(string? Model, string? Dataset, Dictionary<string, string>? Context, string? Perturbation, string? Mode, int Seed = 0, double? Dose = null);
 
 /// <summary>One gene of the top-up or top-down list.</summary>
 /// <param name="Gene">Gene symbol.</param>

@@ -11,8 +11,9 @@ namespace DigitalCell.Web;
 
 /// <summary>
 /// Checks a <see cref="PredictRequest"/> against what is served (every refusal an <see cref="ApiProblem"/> naming the
-/// field) and builds the answer: the model's mean profile against the context's controls, top genes, program scores,
-/// the measured profile where there is one. Answers are deterministic, so the last ones are kept.
+/// field; a gene or pair, or on a data set of treatments one of its treatments) and builds the answer: the model's mean
+/// profile against the context's controls, top genes, program scores, the measured profile where there is one. Answers
+/// are deterministic, so the last ones are kept.
 /// </summary>
 internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
 {
@@ -42,10 +43,22 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
     private (ServedModel Model, ServedContext Context, Perturbation Perturbation, PerturbationMode Mode) Resolve(PredictRequest request)
     {
         var (model, context, mode) = Target(state.Current, request.Dataset, request.Model, request.Context, request.Mode);
+        var dataset = model.Dataset;
+        if (request.Dose is not null && !model.TakesDose)
+            throw new ApiProblem(422, $"Model '{model.Id}' takes no dose: it predicts a perturbation as '{dataset.Id}' gave it. Leave dose out.", "dose");
         if (string.IsNullOrWhiteSpace(request.Perturbation))
-            throw new ApiProblem(400, "Name a perturbation: a gene (IFNGR1) or a pair (A+B).", "perturbation");
+            throw dataset.TreatmentKind is null ? new ApiProblem(400, "Name a perturbation: a gene (IFNGR1) or a pair (A+B).", "perturbation")
+                : new ApiProblem(400, $"Name a perturbation: one of the {dataset.TreatmentKind} treatments of '{dataset.Id}': {TreatmentList(dataset)}.", "perturbation", dataset.Treatments.Take(5).Select(t => t.Name).ToArray());
         if (request.Perturbation.Length > MaxPerturbationLength)
             throw new ApiProblem(422, $"The perturbation is {request.Perturbation.Length} characters long; at most {MaxPerturbationLength}.", "perturbation");
+        if (dataset.TreatmentKind is string kind)
+        {
+            // The data set's treatments are its labels; the model was fitted on them as parsed there (dose included).
+            var treatment = dataset.Treatment(request.Perturbation.Trim()) ?? throw new ApiProblem(400,
+                $"Data set '{dataset.Id}' has no {kind} treatment '{Clip(request.Perturbation)}'; its perturbations are treatments, not genes: {TreatmentList(dataset)}.", "perturbation",
+                ClosestNames.For(request.Perturbation, dataset.Treatments.Select(t => t.Name), 5) is { Count: > 0 } close ? close : dataset.Treatments.Take(5).Select(t => t.Name).ToArray());
+            return (model, context, treatment.Perturbation, mode);
+        }
         var parts = request.Perturbation.Split('+', StringSplitOptions.TrimEntries);
         if (parts.Length > options.MaxGenesPerPerturbation)
             throw new ApiProblem(422, $"'{Clip(request.Perturbation)}' targets {parts.Length} genes; the served models take at most {options.MaxGenesPerPerturbation} (a single gene or a pair A+B).", "perturbation");
@@ -60,6 +73,10 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
             throw new ApiProblem(400, $"'{Clip(request.Perturbation)}' names a gene twice.", "perturbation");
         return (model, context, new Perturbation(string.Join("+", genes), genes, mode), mode);
     }
+
+    /// <summary>The first treatments of a data set, for a message.</summary>
+    private static string TreatmentList(ServedDataset dataset) =>
+        string.Join(", ", dataset.Treatments.Take(10).Select(t => t.Name)) + (dataset.Treatments.Count > 10 ? $" … ({dataset.Treatments.Count})" : "");
 
     /// <summary>
     /// The served model, context and mode a request names (null: the first data set, the first model, the data set's own
@@ -96,16 +113,20 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
 
     private static PerturbationMode ResolveMode(ServedModel model, string? mode)
     {
-        var parsed = mode?.Trim().ToLowerInvariant() switch
+        var dataset = model.Dataset;
+        string? text = mode?.Trim().ToLowerInvariant();
+        var parsed = text switch
         {
             null or "" => model.Modes[0],
             "ko" or "knockout" => PerturbationMode.Knockout,
             "crispri" or "i" => PerturbationMode.CRISPRi,
             "crispra" or "a" => PerturbationMode.CRISPRa,
-            _ => throw new ApiProblem(400, $"Unknown mode '{Clip(mode)}': use ko, crispri or crispra.", "mode"),
+            // A treatment data set's mode goes by its kind (the answer's and the permalink's mode).
+            _ when text == dataset.TreatmentKind => dataset.Schema.DefaultMode,
+            _ => throw new ApiProblem(400, $"Unknown mode '{Clip(mode)}': use ko, crispri or crispra{(dataset.TreatmentKind is string kind ? $" ({kind} on '{dataset.Id}')" : "")}.", "mode"),
         };
         if (!model.Modes.Contains(parsed))
-            throw new ApiProblem(422, $"Model '{model.Id}' was fitted on {model.Dataset.Schema.DefaultMode} perturbations of '{model.Dataset.Id}'; it cannot predict {parsed}.", "mode");
+            throw new ApiProblem(422, $"Model '{model.Id}' was fitted on {dataset.ModeName(dataset.Schema.DefaultMode)} perturbations of '{dataset.Id}'; it cannot predict {dataset.ModeName(parsed)}.", "mode");
         return parsed;
     }
 
@@ -131,8 +152,11 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
         var programs = ProgramScores(genes, control, predicted, measured, notes);
         var comparison = measured is null ? null : new MeasuredComparison(measuredCells.Length, Finite(Pearson(predicted, measured, control)), Rmse(predicted, measured), true, measured);
         if (measured is null) notes.Add($"'{perturbation.Label}' was not measured in this context: no measured profile to compare with.");
+        if (dataset.TreatmentKind is string kind)
+            notes.Add($"'{perturbation.Label}' is a {kind} treatment; model '{model.Id}' takes no dose: it predicts the treatment as '{dataset.Id}' gave it" +
+                      (perturbation.Dose is double dose ? $" ({dose.ToString(System.Globalization.CultureInfo.InvariantCulture)} {perturbation.DoseUnit}, as its label says)." : "."));
         var contextBody = context.Column is null ? null : new Dictionary<string, string> { [context.Column] = context.Value! };
-        string modeName = ModeName(mode);
+        string modeName = dataset.ModeName(mode);
         var embedding = new EmbeddedProfiles(dataset.Embedding.Project(control), dataset.Embedding.Project(predicted), measured is null ? null : dataset.Embedding.Project(measured));
         return new PredictResponse(model.Id, model.Sha, dataset.Id, contextBody, context.Label, perturbation.Label, modeName, seed,
             genes, control, predicted, up, down, programs, comparison, embedding, notes,
@@ -169,14 +193,6 @@ internal sealed class Predictor(PlatformState state, WebPlatformOptions options)
         return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value
             : throw new ApiProblem(400, $"{name} must be an integer, got '{Clip(text.ToString())}'.", name);
     }
-
-    /// <summary>The API's name of a mode.</summary>
-    public static string ModeName(PerturbationMode mode) => mode switch
-    {
-        PerturbationMode.CRISPRi => "crispri",
-        PerturbationMode.CRISPRa => "crispra",
-        _ => "ko",
-    };
 
     private static int[] MeasuredCells(ServedDataset dataset, ServedContext context, Perturbation perturbation)
     {

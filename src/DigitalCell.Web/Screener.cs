@@ -25,6 +25,8 @@ internal sealed class Screener(PlatformState state, WebPlatformOptions options)
     public async Task<ScreenRun> RunAsync(ScreenRequest request, CancellationToken cancellationToken)
     {
         var (model, context, mode) = Predictor.Target(state.Current, request.Dataset, request.Model, request.Context, request.Mode);
+        if (model.Dataset.TreatmentKind is string kind)
+            throw new ApiProblem(422, $"A screen ranks gene perturbations; the perturbations of '{model.Dataset.Id}' are {kind} treatments, so its models know no gene to screen.", "dataset");
         var direction = ParseDirection(request.Direction);
         int refits = CheckRefits(model, request.Refits);
         var (candidateSpec, genes) = Candidates(model, request.Candidates);
@@ -62,7 +64,7 @@ internal sealed class Screener(PlatformState state, WebPlatformOptions options)
         var rows = result.Rows.Select(r => new RankedGene(r.Rank, r.Candidate, Predictor.Finite(r.Effect), ensemble ? Predictor.Finite(r.Uncertainty) : null, r.Informed)).ToArray();
         var cards = HitCard.Top(result, options.ScreenHitCards).Select(c => new HitCardBody(c.Rank, c.Candidate, Predictor.Finite(c.PredictedEffect),
             ensemble ? Predictor.Finite(c.Uncertainty) : null, c.SupportingGenes.Select(g => new SupportingGene(g.Gene, g.Change)).ToArray())).ToArray();
-        string direction = result.Direction == ScreenDirection.Up ? "up" : "down", modeName = Predictor.ModeName(mode);
+        string direction = result.Direction == ScreenDirection.Up ? "up" : "down", modeName = model.Dataset.ModeName(mode);
         var contextBody = context.Column is null ? null : new Dictionary<string, string> { [context.Column] = context.Value! };
         var provenance = new ScreenProvenance(model.Id, model.Sha, model.Dataset.Id, contextBody, context.Label, objective, direction, modeName, candidates,
             refits, seed, SoftwareRecord.Current.SdkVersion);

@@ -9,7 +9,11 @@ namespace DigitalCell.Web;
 /// <param name="Schema">How perturbations and contexts are recorded.</param>
 /// <param name="Title">One line for the data set picker (e.g. the catalog title).</param>
 /// <param name="CellContext">What the cells are when the schema has no context column (e.g. <c>THP-1</c>), naming the one context.</param>
-public sealed record ServedData(string Id, CellDataset Data, PerturbationSchema Schema, string? Title = null, string? CellContext = null);
+/// <param name="PerturbationKind">
+/// The catalog entry's <c>perturbationKind</c> (<c>CRISPRko</c>, <c>cytokine</c>, <c>compound</c>, …): <c>cytokine</c> and
+/// <c>compound</c> make the perturbations treatments. Null (a file): the schema's mode and the labels decide.
+/// </param>
+public sealed record ServedData(string Id, CellDataset Data, PerturbationSchema Schema, string? Title = null, string? CellContext = null, string? PerturbationKind = null);
 
 /// <summary>A model to serve: a name the SDK creates unfitted (fitted on each data set at start), or a saved, fitted model.</summary>
 /// <param name="Id">The id requests name it by.</param>

@@ -1,5 +1,6 @@
 using DigitalCell.Sdk;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.GeneKnowledge;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Scoring;
@@ -8,14 +9,15 @@ namespace DigitalCell.Web;
 
 /// <summary>
 /// A data set ready to answer requests: X log1p-normalised (cell-eval's rule), its contexts with their control cells,
-/// the cells of every perturbation label, and a PCA of a sample of cells for the embedding plot, all computed once at start.
+/// the cells of every perturbation label, its treatments when the perturbations are cytokines or compounds rather than
+/// genes, and a PCA of a sample of cells for the embedding plot, all computed once at start.
 /// </summary>
 internal sealed class ServedDataset
 {
     private readonly Dictionary<string, ServedContext> _contexts;
     private readonly Dictionary<string, int[]> _cellsByKey;
 
-    private ServedDataset(ServedData source, CellDataset normalized, string scaleNote, IReadOnlyList<ServedContext> contexts, Embedding embedding)
+    private ServedDataset(ServedData source, CellDataset normalized, string scaleNote, IReadOnlyList<ServedContext> contexts, Embedding embedding, GeneIdentifierMap? genes)
     {
         Source = source;
         Data = normalized;
@@ -33,6 +35,9 @@ internal sealed class ServedDataset
             .ToDictionary(k => k.Key, k => k.SelectMany(g => g).Order().ToArray(), StringComparer.Ordinal);
         Targets = Labels.Distinct(StringComparer.Ordinal).Select(l => Perturbation.Parse(l, source.Schema))
             .Where(p => !p.IsControl).SelectMany(p => p.Targets).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray();
+        TreatmentKind = TreatmentKindOf(source, Targets, normalized.GeneNames, genes);
+        Treatments = TreatmentKind is null ? [] : Labels.Where(l => !source.Schema.IsControlLabel(l)).GroupBy(l => l, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ServedTreatment(g.Key, Perturbation.Parse(g.Key, source.Schema), g.Count())).ToArray();
     }
 
     /// <summary>What the caller served.</summary>
@@ -65,14 +70,35 @@ internal sealed class ServedDataset
     /// <summary>The genes perturbed somewhere in the data set.</summary>
     public IReadOnlyList<string> Targets { get; }
 
+    /// <summary>
+    /// What the perturbations are when they are treatments rather than genes: <c>cytokine</c> or <c>compound</c> (the
+    /// catalog's kind, or a compound schema), or <c>treatment</c> for labels that name no gene where nothing says more; null for genes.
+    /// </summary>
+    public string? TreatmentKind { get; }
+
+    /// <summary>The treatments, one per perturbation label, by label; empty when the perturbations are genes.</summary>
+    public IReadOnlyList<ServedTreatment> Treatments { get; }
+
+    /// <summary>The treatment labelled <paramref name="name"/> (case-insensitive), or null.</summary>
+    public ServedTreatment? Treatment(string name) => Treatments.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The API's name of a mode: <c>ko</c>, <c>crispri</c>, <c>crispra</c>, or the data set's treatment kind for its own mode.</summary>
+    public string ModeName(PerturbationMode mode) => mode switch
+    {
+        PerturbationMode.Knockout => "ko",
+        PerturbationMode.CRISPRi => "crispri",
+        PerturbationMode.CRISPRa => "crispra",
+        _ => TreatmentKind ?? mode.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Positions of the cells perturbed as <paramref name="key"/> (<see cref="Perturbation.Key"/>: A+B and B+A alike); empty when not measured.</summary>
     public int[] CellsOf(string key) => _cellsByKey.GetValueOrDefault(key, []);
 
     /// <summary>The context with this value (null or empty for a data set without a context column), or null when unknown.</summary>
     public ServedContext? Context(string? value) => _contexts.GetValueOrDefault(value ?? "");
 
-    /// <summary>Normalises, indexes and embeds <paramref name="source"/>.</summary>
-    public static ServedDataset Prepare(ServedData source, int embeddingCells, int seed, CancellationToken cancellationToken)
+    /// <summary>Normalises, indexes and embeds <paramref name="source"/>; <paramref name="genes"/> (the priors' gene map, when loaded) tells gene labels from treatments where the catalog does not.</summary>
+    public static ServedDataset Prepare(ServedData source, GeneIdentifierMap? genes, int embeddingCells, int seed, CancellationToken cancellationToken)
     {
         var data = ExpressionScale.EnsureLogNormalized(source.Data, source.Id, out string note);
         cancellationToken.ThrowIfCancellationRequested();
@@ -92,7 +118,24 @@ internal sealed class ServedDataset
         if (contexts.Count == 0)
             throw new DigitalCellException($"Data set '{source.Id}': no control cells (labels {string.Join(", ", source.Schema.ControlLabels)} in column '{source.Schema.PerturbationColumn}'); there is nothing to predict against.");
         cancellationToken.ThrowIfCancellationRequested();
-        return new ServedDataset(source, data, note, contexts, Embedding.Of(data, embeddingCells, seed));
+        return new ServedDataset(source, data, note, contexts, Embedding.Of(data, embeddingCells, seed), genes);
+    }
+
+    /// <summary>
+    /// The catalog's kind when it names a cytokine or a compound (or a CRISPR screen: genes); otherwise a compound schema,
+    /// or, for a schema of unstated mode (a file), labels none of which is a measured gene or a gene the priors know.
+    /// </summary>
+    private static string? TreatmentKindOf(ServedData source, IReadOnlyList<string> targets, IReadOnlyList<string> measured, GeneIdentifierMap? genes)
+    {
+        if (source.PerturbationKind is "cytokine" or "compound") return source.PerturbationKind;
+        if (source.PerturbationKind is "CRISPRko" or "CRISPRi" or "CRISPRa") return null;
+        var measuredGenes = measured.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return source.Schema.DefaultMode switch
+        {
+            PerturbationMode.Compound => "compound",
+            PerturbationMode.Other when targets.Count > 0 && !targets.Any(t => measuredGenes.Contains(t) || genes?.Find(t) is not null) => "treatment",
+            _ => null,
+        };
     }
 
     /// <summary>Mean of <paramref name="rows"/> of <paramref name="x"/>, per column.</summary>
@@ -119,6 +162,12 @@ internal sealed class ServedDataset
         return Enumerable.Range(0, data.CellCount).Select(i => values.GetValue(i)?.ToString() ?? "").ToArray();
     }
 }
+
+/// <summary>A treatment of a served data set: a perturbation label that is a cytokine or a compound, not a gene.</summary>
+/// <param name="Name">The label, as requests name it.</param>
+/// <param name="Perturbation">The label read with the data set's schema (with the dose and time a compound label carries): what the models were fitted on.</param>
+/// <param name="Cells">Cells given the treatment, over all contexts.</param>
+internal sealed record ServedTreatment(string Name, Perturbation Perturbation, int Cells);
 
 /// <summary>One context of a served data set: its cells, its control cells and their mean profile.</summary>
 /// <param name="Column">The schema's context column, or null.</param>

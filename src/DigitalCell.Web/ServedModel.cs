@@ -31,7 +31,7 @@ internal sealed class ServedModel
         foreach (var gene in vocabulary) _vocabulary.TryAdd(gene, gene);
         Vocabulary = _vocabulary.Values.Order(StringComparer.Ordinal).ToArray();
         Sha = sha;
-        Modes = dataset.Schema.DefaultMode is PerturbationMode.Knockout or PerturbationMode.CRISPRi or PerturbationMode.CRISPRa
+        Modes = dataset.TreatmentKind is not null || dataset.Schema.DefaultMode is PerturbationMode.Knockout or PerturbationMode.CRISPRi or PerturbationMode.CRISPRa
             ? [dataset.Schema.DefaultMode]
             : [PerturbationMode.Knockout, PerturbationMode.CRISPRi, PerturbationMode.CRISPRa];
     }
@@ -52,10 +52,16 @@ internal sealed class ServedModel
     public string Sha { get; }
 
     /// <summary>
-    /// The modes the model can answer: the data set's own (a model fitted on knockouts says nothing about activation);
-    /// all three genetic modes when the data set does not state its mode.
+    /// The modes the model can answer: the data set's own (a model fitted on knockouts says nothing about activation, one
+    /// fitted on a cytokine says nothing about genes); all three genetic modes when the data set does not state its mode.
     /// </summary>
     public IReadOnlyList<PerturbationMode> Modes { get; }
+
+    /// <summary>
+    /// False: no served model reads a dose. A treatment is predicted as the data set gave it (a compound label's dose is
+    /// part of what the model was fitted on), so the API refuses a requested dose rather than ignore it.
+    /// </summary>
+    public bool TakesDose => false;
 
     /// <summary>The vocabulary's spelling of <paramref name="gene"/> (case-insensitive), or null when the model does not know it.</summary>
     public string? Canonical(string gene) => _vocabulary.GetValueOrDefault(gene);

@@ -5,7 +5,8 @@ namespace DigitalCell.Web.Tests;
 
 /// <summary>
 /// The page in a real browser: Playwright .NET driving Debian's Chromium (/usr/bin/chromium, no browser download) against
-/// the platform on a loopback port, with the Papalexi THP-1 screen: a prediction, its permalink, and an in-silico screen.
+/// the platform on a loopback port, with the Papalexi THP-1 screen (a prediction, its permalink, and an in-silico screen)
+/// and Kang 2018's PBMCs (IFN-β picked from the treatment list).
 /// </summary>
 [NonParallelizable]
 public sealed class BrowserTests
@@ -13,7 +14,7 @@ public sealed class BrowserTests
     private const string Chromium = "/usr/bin/chromium";
 
     [Test]
-    public async Task An_ifngr1_knockout_in_thp1_cells_shows_the_apis_top_genes_the_permalink_reproduces_it_and_a_screen_shows_the_apis_ranking()
+    public async Task An_ifngr1_knockout_in_thp1_cells_shows_the_apis_top_genes_the_permalink_reproduces_it_a_screen_shows_the_apis_ranking_and_so_does_a_treatment()
     {
         if (!File.Exists(Chromium)) Assert.Ignore($"{Chromium} is not installed (apt-get install chromium); the browser test needs it.");
         var server = await ServedPlatform.LoopbackAsync();
@@ -82,6 +83,30 @@ public sealed class BrowserTests
         string screenShot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dcell-serve-screen.png");
         await page.Locator("#screen").ScreenshotAsync(new LocatorScreenshotOptions { Path = screenShot });
         TestContext.AddTestAttachment(screenShot, "the screen panel after lowering the IFN-γ program");
+
+        // A data set of treatments: the model's treatments replace the gene box and mode; IFN-β on CD14+ monocytes shows the API's answer.
+        await page.SelectOptionAsync("#dataset", ServedPlatform.Kang);
+        await page.WaitForSelectorAsync("#context option[value='CD14+Mono']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync("#treatment-label:not([hidden])");
+        Assert.That(await page.Locator("#gene-label").IsHiddenAsync() && await page.Locator("#mode-label").IsHiddenAsync() && await page.Locator("#screen").IsHiddenAsync(), Is.True);
+        Assert.That(await page.Locator("#treatment option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)"), Is.EqualTo(new[] { "stimulated" }));
+        await page.SelectOptionAsync("#context", "CD14+Mono");
+        await page.ClickAsync("#predict");
+        await page.WaitForSelectorAsync("#top-genes[data-rendered='stimulated']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.WaitForSelectorAsync("body[data-state=shown]");
+        var treated = await api.PostAsJsonAsync("/api/v1/predict", new { dataset = ServedPlatform.Kang, model = await page.InputValueAsync("#model"),
+            context = new Dictionary<string, string> { ["cell_type"] = "CD14+Mono" }, perturbation = "stimulated" }, WebPlatform.Json);
+        var treatment = (await treated.Content.ReadFromJsonAsync<PredictResponse>(WebPlatform.Json))!;
+        Assert.That(await page.Locator("#top-up li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)"), Is.EqualTo(treatment.TopUp.Select(g => g.Gene)));
+        Assert.That(await page.Locator("#measured .points path").CountAsync(), Is.EqualTo(treatment.Genes.Count), "the stimulated monocytes were measured");
+        var treatedAgain = await browser.NewPageAsync();
+        await treatedAgain.GotoAsync(new Uri(server, await page.GetAttributeAsync("#permalink", "href") ?? "").ToString());
+        await treatedAgain.WaitForSelectorAsync("body[data-state=shown]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.That(await treatedAgain.InputValueAsync("#treatment"), Is.EqualTo("stimulated"), "the treatment's permalink reproduces it");
+        Assert.That(await treatedAgain.Locator("#top-up li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.gene)"), Is.EqualTo(treatment.TopUp.Select(g => g.Gene)));
+        string treatmentShot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dcell-serve-ifnb.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = treatmentShot, FullPage = true });
+        TestContext.AddTestAttachment(treatmentShot, "the page after IFN-β stimulation of CD14+ monocytes");
 
         Assert.That(problems, Is.Empty, "no script errors and no Content-Security-Policy violations");
     }

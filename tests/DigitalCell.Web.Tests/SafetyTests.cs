@@ -40,6 +40,8 @@ public sealed class SafetyTests
         ("very long name", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"" + new string('A', 5000) + "\"}", "application/json", 422),
         ("unknown mode", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"mode\": \"delete\"}", "application/json", 400),
         ("mode the model was not fitted on", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"mode\": \"crispra\"}", "application/json", 422),
+        ("dose for models that take none", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"dose\": 10}", "application/json", 422),
+        ("dose as text", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"dose\": \"10uM\"}", "application/json", 400),
         ("unknown model", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"model\": \"gpt\"}", "application/json", 404),
         ("data set as a path", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"dataset\": \"../../../etc/passwd\"}", "application/json", 404),
         ("data set as an absolute path", HttpMethod.Post, "/api/v1/predict", "{\"perturbation\": \"IFNGR1\", \"dataset\": \"/work/shared/data/x.h5ad\"}", "application/json", 404),

@@ -15,21 +15,28 @@ namespace DigitalCell.Web.Tests;
 /// <summary>
 /// The platform on the real Papalexi THP-1 screen (from the mirror, through the catalog entry's schema) with the linear,
 /// prior-ridge and cell-mean models: one in-memory test server for the API tests, one Kestrel server on a loopback port
-/// for the browser; each started once per run.
+/// for the browser (which also serves Kang 2018's IFN-β treatment); and an in-memory server of Kang 2018 for the
+/// treatment tests; each started once per run.
 /// </summary>
 internal static class ServedPlatform
 {
     public const string Papalexi = "papalexi2021-thp1-subset";
     public const string File = "papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad";
+    public const string Kang = "kang2018-pbmc-ifnb";
+    public const string KangFile = "kang2018-pbmc-ifnb/kang2018_pbmc_ifnb_scgen_valid.h5ad";
 
-    private static readonly Lazy<Task<WebApplication>> InMemory = new(() => StartAsync(testServer: true));
-    private static readonly Lazy<Task<WebApplication>> OnLoopback = new(() => StartAsync(testServer: false));
+    private static readonly Lazy<Task<WebApplication>> InMemory = new(() => StartAsync(testServer: true, LoadPapalexi));
+    private static readonly Lazy<Task<WebApplication>> InMemoryKang = new(() => StartAsync(testServer: true, LoadKang));
+    private static readonly Lazy<Task<WebApplication>> OnLoopback = new(() => StartAsync(testServer: false, LoadPapalexi, LoadKang));
 
     /// <summary>The in-memory application (started on first use).</summary>
     public static Task<WebApplication> InMemoryApp => InMemory.Value;
 
     /// <summary>A client of the in-memory server, once it is ready.</summary>
     public static async Task<HttpClient> ClientAsync() => (await InMemory.Value).GetTestClient();
+
+    /// <summary>A client of the in-memory Kang 2018 server, once it is ready.</summary>
+    public static async Task<HttpClient> KangClientAsync() => (await InMemoryKang.Value).GetTestClient();
 
     /// <summary>The base URL of the loopback server, once it is ready.</summary>
     public static async Task<Uri> LoopbackAsync()
@@ -42,10 +49,16 @@ internal static class ServedPlatform
     public static GenePriors Priors { get; } = GenePriors.FromDirectory(SharedData.File("gene-priors"));
 
     /// <summary>The Papalexi screen as the catalog maps it.</summary>
-    public static ServedData LoadPapalexi()
+    public static ServedData LoadPapalexi() => Load(Papalexi, File, "THP-1");
+
+    /// <summary>Kang 2018's PBMCs, control or IFN-β-stimulated per cell type, as the catalog maps them (a cytokine: its perturbations are treatments).</summary>
+    public static ServedData LoadKang() => Load(Kang, KangFile, null);
+
+    /// <summary>A catalog data set from the mirror, served as <c>dcell serve</c> serves a catalog id.</summary>
+    private static ServedData Load(string id, string file, string? cellContext)
     {
-        var entry = new DatasetCatalog(new CatalogOptions { Mirror = SharedData.Mirror }).Get(Papalexi);
-        return new ServedData(Papalexi, entry.ApplySchema(CellDataset.Read(SharedData.File(File))), entry.PerturbationSchema, entry.Title, "THP-1");
+        var entry = new DatasetCatalog(new CatalogOptions { Mirror = SharedData.Mirror }).Get(id);
+        return new ServedData(id, entry.ApplySchema(CellDataset.Read(SharedData.File(file))), entry.PerturbationSchema, entry.Title, cellContext, entry.PerturbationKind);
     }
 
     /// <summary>The served models: linear first (the default), prior-ridge, cell-mean.</summary>
@@ -82,9 +95,10 @@ internal static class ServedPlatform
         }
     }
 
-    private static async Task<WebApplication> StartAsync(bool testServer)
+    private static async Task<WebApplication> StartAsync(bool testServer, params Func<ServedData>[] data)
     {
-        var sources = new WebPlatformSources([_ => Task.FromResult(LoadPapalexi())], Models, _ => Task.FromResult<GenePriors?>(Priors));
+        var sources = new WebPlatformSources(data.Select(load => (Func<CancellationToken, Task<ServedData>>)(_ => Task.FromResult(load()))).ToArray(), Models,
+            _ => Task.FromResult<GenePriors?>(Priors));
         var app = await StartAsync(sources, new WebPlatformOptions { Port = 0 }, testServer);
         using var client = testServer ? app.GetTestClient() : new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         await WaitUntilReadyAsync(client);
@@ -94,7 +108,7 @@ internal static class ServedPlatform
     /// <summary>Stops both servers at the end of the run.</summary>
     public static async Task StopAsync()
     {
-        foreach (var lazy in new[] { InMemory, OnLoopback })
+        foreach (var lazy in new[] { InMemory, InMemoryKang, OnLoopback })
             if (lazy.IsValueCreated) await (await lazy.Value).DisposeAsync();
     }
 }

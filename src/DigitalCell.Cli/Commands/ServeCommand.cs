@@ -31,7 +31,7 @@ internal static class ServeCommand
         var apiKey = new Option<string?>("--api-key") { Description = $"Key the API requires in the X-Api-Key header (default ${ApiKeyEnvironmentVariable}); required for a non-loopback --host" };
         var contextColumn = DataArguments.ContextColumnOption();
         var catalogArguments = new CatalogArguments();
-        var command = new Command("serve", "The digital-cell web platform: pick a data set and context, apply a gene knockout or a pair, see the predicted response (API at /api/v1, OpenAPI at /openapi/v1.json).")
+        var command = new Command("serve", "The digital-cell web platform: pick a data set and context, apply a gene knockout, a pair or a treatment (e.g. kang2018-pbmc-ifnb's IFN-beta), see the predicted response (API at /api/v1, OpenAPI at /openapi/v1.json).")
             { data, models, port, host, apiKey, contextColumn };
         catalogArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -49,7 +49,7 @@ internal static class ServeCommand
             {
                 var loaded = await DataArguments.LoadAsync(catalog, id, null, null, context, [], token);
                 var entry = catalog.Entries.FirstOrDefault(e => e.Id == loaded.Id);
-                return new ServedData(loaded.Id, loaded.Data, loaded.Schema, entry?.Title, entry is null ? null : ShortContext(entry.CellContext));
+                return new ServedData(loaded.Id, loaded.Data, loaded.Schema, entry?.Title, entry is null ? null : ShortContext(entry.CellContext), entry?.PerturbationKind);
             })).ToArray();
             var sources = new WebPlatformSources(loaders, (parse.GetValue(models) is { Length: > 0 } m ? m : DefaultModels).Select(ModelSource).ToArray(),
                 async token => await LoadPriors(catalog, token));

@@ -73,10 +73,25 @@
     return model ? model.fitted.find((f) => f.dataset === $("dataset").value) : null;
   }
 
+  // A data set of treatments (a cytokine, compounds) is perturbed by picking one of the model's treatments, not a gene and mode.
+  function treatments() {
+    const f = fitted();
+    return f ? f.treatments : [];
+  }
+
   function modelChanged() {
     const f = fitted();
     for (const o of $("mode").options) o.disabled = !f || !f.modes.includes(o.value);
     if ($("mode").selectedOptions[0] && $("mode").selectedOptions[0].disabled && f) $("mode").value = f.modes[0];
+    const list = treatments(), chosen = $("treatment").value;
+    $("treatment").replaceChildren(...list.map((t) => option(t.name, t.name + " (" + t.kind + (t.dose === null ? "" : ", " + t.dose + " " + t.dose_unit) + ", " + t.cells + " cells)")));
+    if (list.some((t) => t.name === chosen)) $("treatment").value = chosen;
+    const treating = list.length > 0;
+    $("treatment-label").hidden = !treating;
+    $("gene-label").hidden = treating;
+    $("gene").disabled = treating; // a hidden required field would block the form
+    $("mode-label").hidden = treating;
+    $("screen").hidden = treating; // screens rank genes; the API refuses them on a data set of treatments
   }
 
   let completion = 0;
@@ -94,7 +109,9 @@
   function request() {
     const dataset = state.datasets.find((d) => d.id === $("dataset").value);
     const context = dataset && dataset.context_column && $("context").value !== "" ? { [dataset.context_column]: $("context").value } : null;
-    return { model: $("model").value, dataset: $("dataset").value, context, perturbation: $("gene").value.trim(), mode: $("mode").value, seed: Number(query.get("seed") || 0) };
+    const treating = treatments().length > 0;
+    return { model: $("model").value, dataset: $("dataset").value, context, perturbation: treating ? $("treatment").value : $("gene").value.trim(),
+      mode: treating ? null : $("mode").value, seed: Number(query.get("seed") || 0) };
   }
 
   async function predict(event) {
@@ -258,7 +275,8 @@
       document.body.dataset.state = "ready";
       if (query.get("perturbation")) {
         $("gene").value = query.get("perturbation");
-        if (query.get("mode")) $("mode").value = query.get("mode");
+        if (treatments().length > 0) $("treatment").value = query.get("perturbation");
+        else if (query.get("mode")) $("mode").value = query.get("mode");
         await predict();
       }
     } catch (error) {
