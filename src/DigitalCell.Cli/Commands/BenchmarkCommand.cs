@@ -17,14 +17,14 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class BenchmarkCommand
 {
-    /// <summary>The data set benchmarked when <c>--data</c> is not given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
+    /// <summary>The data set benchmarked when none is given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
     public const string DefaultData = "papalexi2021-thp1-subset";
 
     /// <summary>Creates the command; <paramref name="createModel"/> makes neural models (null: they run in the dcell-neural plug-in).</summary>
     public static Command Create(Func<string, IPerturbationModel>? createModel = null)
     {
         var defaults = new BenchmarkRequest();
-        var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => defaults.Data };
+        var data = new DataInput($"An h5ad/10x/Parquet file or a catalog id (dcell datasets list); default {defaults.Data}", required: false);
         var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: the catalog mapping, else target_gene or perturbation, whichever holds the control)" };
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping, else non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
@@ -42,15 +42,16 @@ public static class BenchmarkCommand
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures, crate,
+            column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures, crate,
         };
+        data.AddTo(command);
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
             createModel is null && parse.GetRequiredValue(models).Split(',').Any(NeuralPlugin.IsNeuralSpec)
                 ? ToolPlugin.Neural.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
                 : RunAsync(
             new BenchmarkRequest(
-                parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
+                data.Value(parse) ?? defaults.Data, parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
                 parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force),
                 parse.GetRequiredValue(figures), parse.GetValue(crate)),

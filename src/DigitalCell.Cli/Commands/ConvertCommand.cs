@@ -5,19 +5,21 @@ using DigitalCell.Sdk.IO;
 
 namespace DigitalCell.Cli.Commands;
 
-/// <summary><c>dcell convert &lt;input&gt; &lt;output&gt;</c>: converts between h5ad, 10x and Parquet, reporting on stderr what the target cannot hold.</summary>
+/// <summary><c>dcell convert &lt;input&gt; --out &lt;output&gt;</c>: converts between h5ad, 10x and Parquet, reporting on stderr what the target cannot hold.</summary>
 public static class ConvertCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
-        var output = new Argument<string>("output") { Description = "Where to write; the extension picks the format (no extension = 10x directory)." };
+        var output = new OutputArguments.FilePath("Where to write; the extension picks the format (no extension = 10x directory).");
         var force = OutputArguments.Force();
-        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input, output, force };
+        var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input };
+        output.AddTo(command);
+        command.Options.Add(force);
         command.SetAction(parse =>
         {
-            string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
+            string from = parse.GetRequiredValue(input), to = output.Get(parse);
             bool replace = parse.GetValue(force);
             if (MultimodalFiles.TryConvert(from, to, replace, parse.InvocationConfiguration.Output)) return 0;
             var target = CellDatasetFiles.DetectForWriting(to);

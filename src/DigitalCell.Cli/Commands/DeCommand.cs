@@ -27,7 +27,7 @@ public static class DeCommand
             DefaultValueFactory = _ => "scanpy",
         };
         convention.OneOf("scanpy", "cell-eval", "vcc2025");
-        var output = new Option<string>("--out") { Description = "Result table: .csv or .parquet.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Result table: .csv or .parquet.", Required = true };
         var subset = DataArguments.SubsetOption();
         var command = new Command("de", "Differential expression of every group against a reference group (columns group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference).")
             { input, groupBy, reference, method, convention, subset, output };

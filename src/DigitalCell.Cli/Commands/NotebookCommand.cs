@@ -17,7 +17,7 @@ public static class NotebookCommand
             Description = "name=value for a variable of the cell tagged 'parameters' (repeatable).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var output = new Option<string?>("--out") { Description = "Directory to write the executed notebooks to." };
+        var output = new Option<string?>("--out", "-o") { Description = "Directory to write the executed notebooks to." };
         var inplace = new Option<bool>("--inplace") { Description = "Overwrite each notebook with its executed version." };
         var timeout = new Option<double>("--timeout")
         {

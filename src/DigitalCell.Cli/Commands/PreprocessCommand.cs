@@ -8,7 +8,7 @@ using DigitalCell.Sdk.Preprocessing;
 namespace DigitalCell.Cli.Commands;
 
 /// <summary>
-/// <c>dcell preprocess &lt;in&gt; &lt;out&gt; [--normalize 1e4] [--log1p] [--hvg N] [--hvg-flavor …] [--scale MAX] [--pca N]</c>:
+/// <c>dcell preprocess &lt;in&gt; --out &lt;file&gt; [--normalize 1e4] [--log1p] [--hvg N] [--hvg-flavor …] [--scale MAX] [--pca N]</c>:
 /// the scanpy-style pipeline, steps applied in that order.
 /// </summary>
 public static class PreprocessCommand
@@ -17,7 +17,7 @@ public static class PreprocessCommand
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
-        var output = new Argument<string>("output") { Description = "Where to write the processed dataset (extension picks the format)." };
+        var output = new OutputArguments.FilePath("Where to write the processed dataset (extension picks the format).");
         var normalize = new Option<double?>("--normalize") { Description = "Scale every cell to this total count (e.g. 1e4); raw counts are kept in layer 'counts'." };
         var log1p = new Option<bool>("--log1p") { Description = "Apply log(1 + x)." };
         var hvg = new Option<int?>("--hvg") { Description = "Mark this many highly variable genes (var 'highly_variable')." };
@@ -28,10 +28,11 @@ public static class PreprocessCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the randomized PCA.", DefaultValueFactory = _ => 0 };
         var force = OutputArguments.Force();
         var command = new Command("preprocess", "Normalise, log-transform, select variable genes, scale and run PCA.")
-            { input, output, normalize, log1p, hvg, flavor, subset, scale, pca, seed, force };
+            { input, normalize, log1p, hvg, flavor, subset, scale, pca, seed, force };
+        output.AddTo(command);
         command.SetAction(parse =>
         {
-            string from = parse.GetRequiredValue(input), to = parse.GetRequiredValue(output);
+            string from = parse.GetRequiredValue(input), to = output.Get(parse);
             if (CellDatasetFiles.DetectForWriting(to) == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, parse.GetValue(force));
             var data = CellDataset.Read(from);
             try
