@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
@@ -95,7 +96,7 @@ public static class BenchmarkCommand
 
     /// <summary>
     /// Runs one benchmark on loaded data: splits it, fits and scores the models, prints the table to
-    /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
+    /// <paramref name="output"/> (progress to <paramref name="error"/>, through <see cref="TerminalProgress"/>) and writes the report files and split.json.
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>, whose <paramref name="moreFiles"/> adds its own files to
     /// the folder. All files are written together into a temporary folder swapped in at the end, so a killed or
     /// concurrent run never leaves one run's report beside another's split. <paramref name="record"/> (inputs already
@@ -117,7 +118,7 @@ public static class BenchmarkCommand
             .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed))
             .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
-        var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
+        var report = TerminalProgress.Run(error, id, work => benchmark.Run(new SynchronousProgress(p => work.Report(AsWork(p))), cancellationToken));
         report = report.WithRecord(record with { Ended = DateTimeOffset.UtcNow });
         int written = 0;
         AtomicFile.WriteDirectory(request.Output, folder =>
@@ -139,6 +140,11 @@ public static class BenchmarkCommand
         if (crate) RunCrate.Write(folder, record);
         else record.Finish(folder).Save(Path.Combine(folder, ProvenanceRecord.FileName));
     }
+
+    /// <summary>A benchmark report as one bar's progress: the models done, each model's scoring steps, the bootstrap.</summary>
+    private static WorkProgress AsWork(BenchmarkProgress p) => p.Work is { } work
+        ? work with { Step = p.Model is null ? work.Step : $"{p.Model}: {work.Step}" }
+        : new WorkProgress("models fitted, predicted and scored", p.Completed, p.Total);
 
     /// <summary>Reports on the caller's thread so messages keep their order.</summary>
     private sealed class SynchronousProgress(Action<BenchmarkProgress> report) : IProgress<BenchmarkProgress>

@@ -13,6 +13,9 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class PreprocessCommand
 {
+    /// <summary>The progress step counting the pipeline's steps done.</summary>
+    internal const string StepsDone = "steps";
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -37,10 +40,10 @@ public static class PreprocessCommand
             var data = CellDataset.Read(from);
             try
             {
-                data = Apply(data, parse, out var steps);
-                data.Write(to, parse.GetValue(force));
+                var (processed, steps) = TerminalProgress.Run(parse.InvocationConfiguration.Error, "preprocess", progress => Apply(data, parse, progress));
+                processed.Write(to, parse.GetValue(force));
                 parse.InvocationConfiguration.Output.WriteLine(
-                    $"Wrote {data.CellCount} cells × {data.GeneCount} genes to {to} after {(steps.Count == 0 ? "no step" : string.Join(", ", steps))}.");
+                    $"Wrote {processed.CellCount} cells × {processed.GeneCount} genes to {to} after {(steps.Count == 0 ? "no step" : string.Join(", ", steps))}.");
             }
             catch (DigitalCellException e) when (e.FilePath is null)
             {
@@ -51,20 +54,24 @@ public static class PreprocessCommand
         });
         return command;
 
-        CellDataset Apply(CellDataset data, ParseResult parse, out List<string> steps)
+        // Progress: one unit per step chosen, and PCA's passes over the data within its step.
+        (CellDataset Data, List<string> Steps) Apply(CellDataset data, ParseResult parse, IProgress<WorkProgress> progress)
         {
-            steps = [];
-            if (parse.GetValue(normalize) is { } target) { data = data.NormalizeTotal(target); steps.Add($"normalize_total({target:G})"); }
-            if (parse.GetValue(log1p)) { data = data.Log1p(); steps.Add("log1p"); }
+            var steps = new List<string>();
+            int total = new[] { parse.GetValue(normalize) is not null, parse.GetValue(log1p), parse.GetValue(hvg) is not null, parse.GetValue(scale) is not null, parse.GetValue(pca) is not null }
+                .Count(chosen => chosen);
+            void Done(string step) { steps.Add(step); progress.Report(new WorkProgress(StepsDone, steps.Count, total)); }
+            if (parse.GetValue(normalize) is { } target) { data = data.NormalizeTotal(target); Done($"normalize_total({target:G})"); }
+            if (parse.GetValue(log1p)) { data = data.Log1p(); Done("log1p"); }
             if (parse.GetValue(hvg) is { } n)
             {
                 var f = parse.GetValue(flavor);
                 data = data.HighlyVariableGenes(n, f, subset: parse.GetValue(subset));
-                steps.Add($"hvg({n}, {f})");
+                Done($"hvg({n}, {f})");
             }
-            if (parse.GetValue(scale) is { } max) { data = data.Scale(max); steps.Add($"scale({max:G})"); }
-            if (parse.GetValue(pca) is { } k) { data = data.Pca(k, new PcaOptions { Seed = parse.GetValue(seed) }); steps.Add($"pca({k})"); }
-            return data;
+            if (parse.GetValue(scale) is { } max) { data = data.Scale(max); Done($"scale({max:G})"); }
+            if (parse.GetValue(pca) is { } k) { data = data.Pca(k, new PcaOptions { Seed = parse.GetValue(seed), Progress = progress }); Done($"pca({k})"); }
+            return (data, steps);
         }
     }
 }

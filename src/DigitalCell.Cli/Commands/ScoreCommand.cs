@@ -79,7 +79,7 @@ public static class ScoreCommand
                 scores.Add(TerminalProgress.Run(err, $"scoring {name}", progress => Scorer.Score(name, builder.Build(predicted, chosen, progress), chosen, scoringMode)));
             }
             var options = new ScoreReportOptions(BaselineModel: parse.GetValue(baseline) is null ? null : "baseline", BootstrapSamples: parse.GetValue(bootstrap));
-            var report = ScoreReport.Create(scores, chosen, scoringMode, options).WithProvenance(null, Path.GetFileName(realPath), notes)
+            var report = TerminalProgress.Run(err, "scoring", progress => ScoreReport.Create(scores, chosen, scoringMode, options, progress)).WithProvenance(null, Path.GetFileName(realPath), notes)
                 .WithRecord(record with { Ended = DateTimeOffset.UtcNow });
             var figureFormats = FigureArguments.Parse(parse.GetRequiredValue(figures));
             int written = 0;

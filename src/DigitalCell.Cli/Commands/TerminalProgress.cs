@@ -18,16 +18,23 @@ internal static class TerminalProgress
     public static T Run<T>(TextWriter error, string description, Func<IProgress<WorkProgress>, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        return RunAsync(error, description, progress => Task.FromResult(work(progress))).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the asynchronous <paramref name="work"/> (e.g. a notebook), showing what it reports on <paramref name="error"/>.</summary>
+    public static async Task<T> RunAsync<T>(TextWriter error, string description, Func<IProgress<WorkProgress>, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
         if (Console.IsErrorRedirected || !ReferenceEquals(error, Console.Error))
-            return work(new PlainReporter(error));
+            return await work(new PlainReporter(error));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T result = default!;
-        console.Progress().AutoClear(true)
+        await console.Progress().AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
+            .StartAsync(async context =>
             {
                 var reporter = new BarReporter(context, description);
-                result = work(reporter);
+                result = await work(reporter);
                 reporter.Finish();
             });
         return result;

@@ -10,6 +10,9 @@ namespace DigitalCell.Sdk.Scoring;
 /// </summary>
 public sealed partial class ScoreReport
 {
+    /// <summary>The <see cref="WorkProgress.Step"/> of the confidence intervals' bootstrap in <see cref="Create"/>.</summary>
+    public const string BootstrapStep = "bootstrap";
+
     private ScoreReport(ScoringMode mode, IReadOnlyList<Metric> metrics, IReadOnlyList<ModelScores> models, IReadOnlyList<MetricSummary> summaries,
         IReadOnlyList<ModelRanking> rankings, ScoreReportOptions options)
     {
@@ -105,8 +108,10 @@ public sealed partial class ScoreReport
     /// <param name="metrics">The metrics that were computed.</param>
     /// <param name="mode">The definitions used.</param>
     /// <param name="options">Baseline for scaling, bootstrap settings.</param>
+    /// <param name="progress">Receives the bootstrap's progress, one unit per model × metric (<see cref="BootstrapStep"/>).</param>
     /// <exception cref="DigitalCellException">No models, or models scored on different perturbations.</exception>
-    public static ScoreReport Create(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics, ScoringMode mode, ScoreReportOptions? options = null)
+    public static ScoreReport Create(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics, ScoringMode mode, ScoreReportOptions? options = null,
+        IProgress<WorkProgress>? progress = null)
     {
         options ??= new ScoreReportOptions();
         if (scores.Count == 0) throw new DigitalCellException("A score report needs at least one model.");
@@ -139,6 +144,7 @@ public sealed partial class ScoreReport
                     ScaledUnclipped = anchored ? s.Input.Vcc2026Comparison(metric.Name).Scaled(metric.Name, clamp: false)
                         : scale ? OverallScore.Unclipped(user, reference, metric.Best) : null,
                 });
+                WorkProgress.ReportStep(progress, BootstrapStep, summaries.Count, (long)scores.Count * metrics.Count);
             }
 
         Func<string, (double? Score, double? Unclipped)> overall = mode.ScaledByAnchors
