@@ -35,6 +35,20 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void A_piped_table_keeps_every_model_name_whole()
+    {
+        // Six models make the table wider than the 80 columns Spectre assumes without a terminal.
+        string[] models = ["control-mean", "cell-mean", "non-control-mean", "linear", "additive", "crispr-mean"];
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", string.Join(',', models), "--metrics", "mae,mse",
+            "--bootstrap", "0", "--out", Path.Combine(Temp, "wide"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        var header = result.Output.Split('\n').Single(l => l.Contains("metric"));
+        Assert.That(header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1), Is.EquivalentTo(models), header);
+        Assert.That(result.Output, Does.Not.Contain("…"), "nothing cut");
+    }
+
+    [Test]
     public void An_unknown_figure_format_is_one_error_line()
     {
         var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--figures", "png,gif", "--out", Path.Combine(Temp, "never"));
