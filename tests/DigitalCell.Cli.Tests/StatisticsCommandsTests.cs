@@ -15,7 +15,7 @@ public class StatisticsCommandsTests
     {
         _temp = Directory.CreateTempSubdirectory("dcell-stats-").FullName;
         _preprocessed = Path.Combine(_temp, "pp.h5ad");
-        var result = Dcell.Run("preprocess", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), _preprocessed,
+        var result = Dcell.Run("preprocess", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--out", _preprocessed,
             "--normalize", "1e4", "--log1p", "--hvg", "100", "--pca", "10");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("normalize_total(10000), log1p, hvg(100, Dispersion), pca(10)"));
