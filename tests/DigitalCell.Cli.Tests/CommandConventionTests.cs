@@ -1,6 +1,9 @@
 using System.CommandLine;
 using DigitalCell.Cli.Neural;
 using DigitalCell.Cli.Query;
+using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
 
 namespace DigitalCell.Cli.Tests;
 
@@ -67,6 +70,39 @@ public class CommandConventionTests
                 $"{path}: data is positional (score's --real/--pred are cell-eval's two named inputs)");
         foreach (var path in ReadingData)
             Assert.That(commands[path].Arguments.FirstOrDefault(a => !a.Hidden), Is.Not.Null, $"{path}: the data is the first argument");
+    }
+
+    [Test]
+    public void Every_command_loading_cells_takes_subset()
+    {
+        // inspect summarises a file backed, serve loads several data sets, the collection commands select with --where.
+        var commands = Commands();
+        foreach (var path in new[] { "convert", "preprocess", "de", "edistance", "benchmark", "score", "screen", "train", "finetune" })
+            Assert.That(commands[path].Options.Select(o => o.Name), Does.Contain("--subset"), path);
+    }
+
+    [Test]
+    public void Convert_and_preprocess_keep_only_the_subset()
+    {
+        string folder = Directory.CreateTempSubdirectory("dcell-subset-").FullName;
+        try
+        {
+            string input = Path.Combine(folder, "in.h5ad");
+            var data = CellDataset.FromMatrix(DenseCellMatrix.From(new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } }), ["a", "b", "c"], ["g1", "g2"]);
+            data.WithObs(data.Obs.With(CategoricalColumn.FromLabels("cell_line", ["k562", "rpe1", "k562"]))).Write(input);
+
+            var converted = Dcell.Run("convert", input, "--subset", "cell_line=k562", "--out", Path.Combine(folder, "k562.parquet"));
+            var preprocessed = Dcell.Run("preprocess", input, "--subset", "cell_line=rpe1", "--log1p", "--out", Path.Combine(folder, "rpe1.h5ad"));
+
+            Assert.That(converted.ExitCode, Is.Zero, converted.Error);
+            Assert.That(CellDataset.Read(Path.Combine(folder, "k562.parquet")).CellNames, Is.EqualTo(new[] { "a", "c" }));
+            Assert.That(preprocessed.ExitCode, Is.Zero, preprocessed.Error);
+            Assert.That(CellDataset.Read(Path.Combine(folder, "rpe1.h5ad")).CellNames, Is.EqualTo(new[] { "b" }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [TestCase("benchmark", "--data", "d.h5ad")]

@@ -1,3 +1,4 @@
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Catalog;
 using System.CommandLine;
 using DigitalCell.Sdk.Data;
@@ -14,17 +15,22 @@ public static class ConvertCommand
         var input = new Argument<string>("input") { Description = "Dataset to read: " + CellDatasetFiles.SupportedFormats };
         var output = new OutputArguments.FilePath("Where to write; the extension picks the format (no extension = 10x directory).");
         var force = OutputArguments.Force();
+        var subset = DataArguments.SubsetOption();
         var command = new Command("convert", "Convert a dataset between h5ad, 10x Matrix Market and Parquet; split an .h5mu into <dir>/<modality>.h5ad, or join a folder of .h5ad files into an .h5mu.") { input };
         output.AddTo(command);
+        command.Options.Add(subset);
         command.Options.Add(force);
         command.SetAction(parse =>
         {
             string from = parse.GetRequiredValue(input), to = output.Get(parse);
             bool replace = parse.GetValue(force);
+            var subsets = parse.GetValue(subset) ?? [];
+            if (subsets.Length > 0 && (MultimodalFiles.IsH5mu(from) || MultimodalFiles.IsH5mu(to)))
+                throw new DigitalCellException("--subset: an .h5mu conversion keeps every cell; subset one modality's .h5ad instead.");
             if (MultimodalFiles.TryConvert(from, to, replace, parse.InvocationConfiguration.Output)) return 0;
             var target = CellDatasetFiles.DetectForWriting(to);
             if (target == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, replace);
-            var data = CellDataset.Read(from);
+            var data = DataArguments.Subset(CellDataset.Read(from), subsets, []);
             var error = parse.InvocationConfiguration.Error;
             foreach (var loss in CellDatasetFiles.WhatWouldBeDropped(data, target))
                 error.WriteLine(Program.TerminalLine($"warning: {target} cannot hold {loss}; not written."));

@@ -30,14 +30,15 @@ public static class PreprocessCommand
         var pca = new Option<int?>("--pca") { Description = "Add this many principal components (obsm 'X_pca', varm 'PCs')." };
         var seed = new Option<int>("--seed") { Description = "Seed of the randomized PCA.", DefaultValueFactory = _ => 0 };
         var force = OutputArguments.Force();
+        var cells = DataArguments.SubsetOption();
         var command = new Command("preprocess", "Normalise, log-transform, select variable genes, scale and run PCA.")
-            { input, normalize, log1p, hvg, flavor, subset, scale, pca, seed, force };
+            { input, cells, normalize, log1p, hvg, flavor, subset, scale, pca, seed, force };
         output.AddTo(command);
         command.SetAction(parse =>
         {
             string from = parse.GetRequiredValue(input), to = output.Get(parse);
             if (CellDatasetFiles.DetectForWriting(to) == CellDataFormat.TenXDirectory) AtomicFile.CheckReplaceable(to, parse.GetValue(force));
-            var data = CellDataset.Read(from);
+            var data = DataArguments.Subset(CellDataset.Read(from), parse.GetValue(cells) ?? [], []);
             try
             {
                 var (processed, steps) = TerminalProgress.Run(parse.InvocationConfiguration.Error, "preprocess", progress => Apply(data, parse, progress));
