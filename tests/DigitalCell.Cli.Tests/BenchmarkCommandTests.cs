@@ -124,6 +124,27 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void ScoreTakesCellEvalsCommandLineAsItIs()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p, "target_gene", l => l == "control" ? "non-targeting" : l);
+        foreach (var path in new[] { real, pred })
+        {
+            var cells = H5adFile.Read(path);
+            H5adFile.Write(cells.WithObs(cells.Obs.With(CategoricalColumn.FromLabels("line", Enumerable.Repeat("THP-1", cells.CellCount).ToArray()))), path);
+        }
+        string dir = Path.Combine(Temp, "cell-eval");
+
+        // cell-eval run's own spelling, down to the context column (one cell line here) and the profile.
+        var result = Dcell.Run("score", "-ap", pred, "-ar", real, "--pert-col", "target_gene", "--control-pert", "non-targeting", "--celltype-col", "line",
+            "--profile", "vcc", "--skip-metrics", "mae", "--bootstrap", "0", "-o", dir);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "results.csv"))[0], Is.EqualTo("model,perturbation,context,overlap_at_N,discrimination_score_l1"));
+        var unknown = Dcell.Run("score", "-ap", pred, "-ar", real, "--skip-metrics", "pds", "-o", Path.Combine(Temp, "never"));
+        Assert.That(unknown.Error.Trim(), Does.StartWith("error: --skip-metrics: 'pds' is not among the chosen metrics ("));
+    }
+
+    [Test]
     public void ScoreRejectsPredictionsWithMissingGenesInOneLine()
     {
         var (real, pred) = WriteRealAndPredicted(p => p.SelectGenes(Enumerable.Range(1, p.GeneCount - 1).ToArray()));
