@@ -126,11 +126,11 @@ public sealed partial class ScoreReport
 
         var summaries = new List<MetricSummary>();
         foreach (var s in scores)
-            foreach (var (metric, index) in metrics.Select((m, i) => (m, i)))
+            foreach (var metric in metrics)
             {
                 var values = s.Values[metric.Name];
                 var (low, high) = metric.IsPerPerturbation
-                    ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, options.Seed + index, options.ConfidenceLevel)
+                    ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, BootstrapSeed(options.Seed, metric), options.ConfidenceLevel)
                     : (null, null);
                 bool anchored = mode.ScaledByAnchors && Vcc2026Metrics.IsVcc2026(metric) && s.Input.Vcc2026Reference is not null;
                 bool scale = baseline is not null && metric.Best != MetricBest.None;
@@ -154,6 +154,12 @@ public sealed partial class ScoreReport
         var rankings = Rank(scores, metrics, means, overall);
         return new ScoreReport(mode, metrics, scores, summaries, rankings, options with { OverallMetrics = overallMetrics });
     }
+
+    /// <summary>
+    /// The resampling seed of one metric's intervals: the same for every model (paired resamples, so models compare on
+    /// the same draws) and independent of which other metrics were chosen.
+    /// </summary>
+    private static int BootstrapSeed(int seed, Metric metric) => Seeds.Derive(seed, "bootstrap/" + metric.Name);
 
     /// <summary>
     /// VCC 2026: the equal-weight mean of the anchored metrics' scaled scores (each already the mean over contexts of
