@@ -9,7 +9,7 @@ using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Torch;
 using DigitalCell.Sdk.Torch.Training;
-using Spectre.Console;
+using DigitalCell.Sdk;
 
 namespace DigitalCell.Cli.Neural.Commands;
 
@@ -82,7 +82,8 @@ internal sealed class NeuralTrainingArguments
     }
 
     /// <summary>
-    /// Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model, its split and
+    /// Runs <paramref name="train"/> showing its progress (<see cref="TerminalProgress"/>: a bar on a terminal, a plain line
+    /// at most every 10 s when piped), then saves the model, its split and
     /// <c>provenance.json</c> (with <c>--crate</c> also <c>ro-crate-metadata.json</c>); the model card lists the
     /// training inputs of <paramref name="record"/>.
     /// </summary>
@@ -91,14 +92,11 @@ internal sealed class NeuralTrainingArguments
     {
         try
         {
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context =>
-                {
-                    var task = context.AddTask("training", maxValue: model.Options.Steps);
-                    train(new Reporter(task));
-                    task.Value = task.MaxValue;
-                });
+            TerminalProgress.Run(parse.InvocationConfiguration.Error, model.Name, progress =>
+            {
+                train(new Reporter(progress, model.Options.Steps));
+                return 0;
+            });
         }
         catch (OperationCanceledException)
         {
@@ -120,12 +118,12 @@ internal sealed class NeuralTrainingArguments
         return 0;
     }
 
-    private sealed class Reporter(ProgressTask task) : IProgress<FitProgress>
+    /// <summary>Training steps as <see cref="WorkProgress"/>, the losses as its detail.</summary>
+    private sealed class Reporter(IProgress<WorkProgress> progress, int steps) : IProgress<FitProgress>
     {
-        public void Report(FitProgress value)
+        public void Report(FitProgress value) => progress.Report(new WorkProgress("training", value.Step, steps)
         {
-            task.Value = value.Step;
-            task.Description = value.ValidationLoss is { } v ? $"training (loss {value.TrainLoss:F3}, val {v:G3})" : $"training (loss {value.TrainLoss:F3})";
-        }
+            Detail = value.ValidationLoss is { } v ? $"loss {value.TrainLoss:F3}, val {v:G3}" : $"loss {value.TrainLoss:F3}",
+        });
     }
 }

@@ -56,6 +56,7 @@ internal static class TerminalProgress
                 if (!_tasks.TryGetValue(value.Step, out var task))
                     _tasks[value.Step] = task = context.AddTask(Markup.Escape($"{description}: {value.Step}"), maxValue: Math.Max(1, value.Total));
                 task.Value = Math.Max(task.Value, value.Completed);
+                if (value.Detail is not null) task.Description = Markup.Escape(Program.TerminalLine($"{description}: {value.Step} ({value.Detail})"));
             }
         }
 
@@ -78,7 +79,8 @@ internal static class TerminalProgress
             {
                 if (_clock.Elapsed - _last < PlainInterval) return;
                 _last = _clock.Elapsed;
-                error.WriteLine($"{value.Step}: {value.Completed}/{value.Total} ({100.0 * value.Completed / Math.Max(1, value.Total):F0} %)");
+                error.WriteLine(Program.TerminalLine($"{value.Step}: {value.Completed}/{value.Total} ({100.0 * value.Completed / Math.Max(1, value.Total):F0} %)" +
+                                                     (value.Detail is null ? "" : $", {value.Detail}")));
             }
         }
     }
