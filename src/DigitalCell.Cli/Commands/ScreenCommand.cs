@@ -101,15 +101,8 @@ public static class ScreenCommand
             : File.Exists(request.Candidates) ? File.ReadAllLines(request.Candidates).SelectMany(Split).ToArray() : Split(request.Candidates);
         var chosen = request.Pairs ? ScreenCandidates.Pairs(perturbationMode, genes, vocabulary) : ScreenCandidates.Genes(perturbationMode, genes, vocabulary);
         var options = new ScreenOptions(screenDirection, Parallelism: request.Parallelism, CheckpointDirectory: request.Output, KnownHits: knownHits);
-        int lastTenth = -1;
-        var progress = new Progress<ScreenProgress>(p =>
-        {
-            int tenth = p.Completed * 10 / p.Total;
-            if (tenth == lastTenth || Console.IsErrorRedirected) return;
-            lastTenth = tenth;
-            error.WriteLine($"screened {p.Completed:N0}/{p.Total:N0}{(p.Resumed > 0 ? $" ({p.Resumed:N0} from the checkpoint)" : "")}");
-        });
-        var result = await new Screen(models, start, screenObjective, options).RunAsync(chosen, progress, cancellationToken);
+        var result = await TerminalProgress.RunAsync(error, "screen", work =>
+            new Screen(models, start, screenObjective, options).RunAsync(chosen, new ScreenReporter(work), cancellationToken));
 
         ScreenValidationResult? validation = null;
         if (request.Validate)
@@ -190,6 +183,15 @@ public static class ScreenCommand
         "crispra" => PerturbationMode.CRISPRa,
         _ => throw new DigitalCellException($"--mode '{value}': expected ko, crispri or crispra."),
     };
+
+    /// <summary>Candidates screened as <see cref="WorkProgress"/>, those taken from the checkpoint as its detail.</summary>
+    private sealed class ScreenReporter(IProgress<WorkProgress> progress) : IProgress<ScreenProgress>
+    {
+        public void Report(ScreenProgress value) => progress.Report(new WorkProgress("candidates", value.Completed, value.Total)
+        {
+            Detail = value.Resumed > 0 ? $"{value.Resumed:N0} from the checkpoint" : null,
+        });
+    }
 }
 
 /// <summary>What one <c>dcell screen</c> run does.</summary>
