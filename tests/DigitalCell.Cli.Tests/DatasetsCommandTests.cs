@@ -80,7 +80,8 @@ public class DatasetsCommandTests
             .Replace("\"id\": \"dixit2016\"", "\"id\": \"mirrored\"")
             .Replace("https://zenodo.org/records/7041849/files/", "https://127.0.0.1:1/");
         File.WriteAllText(Path.Combine(manifests, "mirrored.json"), entry);
-        byte[] content = RandomNumberGenerator.GetBytes(4096);
+        // A file without a checksum is pinned only if it looks like its format (an AnnData file), so real h5ad files stand in.
+        byte[] content = File.ReadAllBytes(SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad"));
         string mirror = Path.Combine(_dir, "mirror");
         Directory.CreateDirectory(Path.Combine(mirror, "mirrored"));
         File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), content);
@@ -93,7 +94,7 @@ public class DatasetsCommandTests
         Assert.That(output, Does.Contain("pinned on first use"));
         Assert.That(Dcell(["verify", "mirrored", .. options]).Exit, Is.EqualTo(0));
 
-        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), RandomNumberGenerator.GetBytes(4096));
+        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), File.ReadAllBytes(SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")));
         var verify = Dcell(["verify", "mirrored", .. options]);
         Assert.That(verify.Exit, Is.EqualTo(1));
         Assert.That(verify.Output, Does.Contain($"sha256 mismatch: expected {Sha256(content)}"));
