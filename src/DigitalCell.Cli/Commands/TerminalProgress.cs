@@ -55,6 +55,7 @@ internal static class TerminalProgress
             {
                 if (!_tasks.TryGetValue(value.Step, out var task))
                     _tasks[value.Step] = task = context.AddTask(Markup.Escape($"{description}: {value.Step}"), maxValue: Math.Max(1, value.Total));
+                task.MaxValue = Math.Max(task.MaxValue, value.Total); // a download of unknown size grows its total
                 task.Value = Math.Max(task.Value, value.Completed);
                 if (value.Detail is not null) task.Description = Markup.Escape(Program.TerminalLine($"{description}: {value.Step} ({value.Detail})"));
             }
