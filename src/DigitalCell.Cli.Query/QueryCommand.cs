@@ -18,7 +18,7 @@ internal static class QueryCommand
     {
         var collection = new CollectionArguments();
         var sql = new Argument<string>("sql") { Description = "DuckDB SQL over the table obs, e.g. \"SELECT perturbation, cell_line, count(*) FROM obs GROUP BY ALL\"." };
-        var output = new Option<string?>("--out") { Description = "Write the result to this .csv file instead of stdout." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the result to this .csv file instead of stdout." };
         var command = new Command("query", "Run SQL over a sharded collection's cell metadata (embedded DuckDB; X is not read).");
         collection.AddTo(command);
         command.Arguments.Add(sql);

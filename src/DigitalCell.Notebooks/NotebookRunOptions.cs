@@ -1,3 +1,5 @@
+using DigitalCell.Sdk;
+
 namespace DigitalCell.Notebooks;
 
 /// <summary>How <see cref="NotebookRunner"/> executes a notebook.</summary>
@@ -21,4 +23,7 @@ public sealed record NotebookRunOptions
 
     /// <summary>A local mirror of the data catalog, passed to the kernel as <c>DIGITALCELL_MIRROR</c>; null to inherit.</summary>
     public string? Mirror { get; init; }
+
+    /// <summary>Receives the code cells run so far of each notebook (step <c>NAME.ipynb: cells</c>) as each finishes; null for none.</summary>
+    public IProgress<WorkProgress>? Progress { get; init; }
 }

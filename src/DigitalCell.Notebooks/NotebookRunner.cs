@@ -36,8 +36,8 @@ public sealed class NotebookRunner(NotebookRunOptions? options = null)
             await using (var file = File.Create(driver)) await script.CopyToAsync(file, cancellationToken);
 
             string directory = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
-            var (exitCode, stdout, stderr) = await RunDriverAsync(driver, input, executed, directory, cancellationToken);
-            string last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+            var (exitCode, stdout, stderr) = await RunDriverAsync(driver, input, executed, directory, $"{Path.GetFileName(notebook.Path)}: cells", cancellationToken);
+            string last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => !IsProgress(l)) ?? "";
             JsonNode? status = null;
             try { status = last.StartsWith('{') ? JsonNode.Parse(last) : null; } catch (JsonException) { }
             if (status?["startup_error"]?.GetValue<string>() is string startup)
@@ -68,7 +68,7 @@ public sealed class NotebookRunner(NotebookRunOptions? options = null)
         "(dotnet tool install -g Microsoft.dotnet-interactive; dotnet interactive jupyter install).";
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunDriverAsync(string driver, string input, string output, string directory,
-        CancellationToken cancellationToken)
+        string progressStep, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Python())
         {
@@ -87,7 +87,7 @@ public sealed class NotebookRunner(NotebookRunOptions? options = null)
         if (options.Mirror is string mirror) start.Environment["DIGITALCELL_MIRROR"] = Path.GetFullPath(mirror);
         using var process = Process.Start(start) ?? throw new DigitalCellException(start.FileName, null, "could not be started. " + InstallHint);
         // Both pipes are drained as they fill (a kernel's chatter cannot block the driver); the driver prints one status line.
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stdout = ReadStdoutAsync(process.StandardOutput, progressStep);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
@@ -100,6 +100,24 @@ public sealed class NotebookRunner(NotebookRunOptions? options = null)
         }
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Reads the driver's stdout to its end, reporting each <c>{"progress": n, "cells": N}</c> line as it comes.</summary>
+    private async Task<string> ReadStdoutAsync(StreamReader reader, string progressStep)
+    {
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(CancellationToken.None) is string line)
+        {
+            text.Append(line).Append('\n');
+            if (options.Progress is { } progress && IsProgress(line))
+            {
+                var report = JsonNode.Parse(line)!;
+                progress.Report(new WorkProgress(progressStep, report["progress"]!.GetValue<long>(), report["cells"]!.GetValue<long>()));
+            }
+        }
+        return text.ToString();
+    }
+
+    private static bool IsProgress(string line) => line.StartsWith("{\"progress\"", StringComparison.Ordinal);
 
     /// <summary>Python with nbclient: <c>DIGITALCELL_PYTHON</c>, else Debian's /usr/bin/python3 (a pyenv or venv python on PATH rarely has nbclient), else python3.</summary>
     private static string Python() =>

@@ -2,7 +2,8 @@
 
 usage: run_notebook.py INPUT OUTPUT --kernel NAME --cwd DIR --timeout SECONDS --startup-timeout SECONDS
 
-Writes the executed notebook to OUTPUT even when a cell fails, and prints one JSON line to stdout:
+Writes the executed notebook to OUTPUT even when a cell fails. On stdout it prints {"progress": n, "cells": N} after each
+code cell it runs (N code cells in all), then one status line:
 {"executed": N, "failure": null | {"cell": index (1-based, markdown included), "execution_count": n, "ename": ..., "evalue": ...}}.
 A cell that times out or kills the kernel gets an error output of its own, so the saved notebook shows where it stopped.
 """
@@ -63,6 +64,7 @@ def main():
     client = Client(nb, kernel_name=args.kernel, timeout=math.ceil(args.timeout), startup_timeout=math.ceil(args.startup_timeout),
                     iopub_timeout=min(60, math.ceil(args.timeout)), allow_errors=False, shutdown_kernel="immediate", resources={"metadata": {"path": args.cwd}})
     executed, failure = 0, None
+    cells = sum(1 for cell in nb.cells if cell.cell_type == "code")
     try:
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
@@ -84,6 +86,7 @@ def main():
                     failure = (index, cell, e.ename, f"{e.evalue}: {diagnostics[0]}" if diagnostics else e.evalue)
                 finally:
                     coalesce_streams(cell)
+                    print(json.dumps({"progress": executed, "cells": cells}), flush=True)
                 if failure:
                     break
     except DeadKernelError:

@@ -9,6 +9,9 @@ namespace DigitalCell.Sdk;
 /// <param name="Total">Units in all.</param>
 public sealed record WorkProgress(string Step, long Completed, long Total)
 {
+    /// <summary>A short note on the latest state (e.g. a training loss), shown beside the step; null for none.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>Reports <paramref name="completed"/> of <paramref name="total"/> when it crosses one of 100 even steps (or is the last), so a fine-grained loop does not flood the reporter.</summary>
     internal static void ReportStep(IProgress<WorkProgress>? progress, string step, long completed, long total)
     {

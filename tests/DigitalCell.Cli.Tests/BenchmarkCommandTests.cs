@@ -35,12 +35,26 @@ public class BenchmarkCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void A_piped_table_keeps_every_model_name_whole()
+    {
+        // Six models make the table wider than the 80 columns Spectre assumes without a terminal.
+        string[] models = ["control-mean", "cell-mean", "non-control-mean", "linear", "additive", "crispr-mean"];
+        var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--models", string.Join(',', models), "--metrics", "mae,mse",
+            "--bootstrap", "0", "--out", Path.Combine(Temp, "wide"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        var header = result.Output.Split('\n').Single(l => l.Contains("metric"));
+        Assert.That(header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1), Is.EquivalentTo(models), header);
+        Assert.That(result.Output, Does.Not.Contain("…"), "nothing cut");
+    }
+
+    [Test]
     public void An_unknown_figure_format_is_one_error_line()
     {
         var result = Dcell.Run("benchmark", "--mirror", SharedData.Mirror, "--figures", "png,gif", "--out", Path.Combine(Temp, "never"));
 
-        Assert.That(result.ExitCode, Is.EqualTo(Program.UsageExitCode), "a fixed-set option's unknown value is a usage error");
-        Assert.That(result.Error.Trim().Split('\n')[0], Is.EqualTo("error: --figures: 'gif' is not a figure format; use html, png, svg."));
+        Assert.That(result.ExitCode, Is.EqualTo(Program.UsageExitCode), "refused by the parser, before any data loads");
+        Assert.That(result.Error.Split('\n')[0], Is.EqualTo("error: --figures: 'gif' is not a figure format; use html, png, svg."));
         Assert.That(Directory.Exists(Path.Combine(Temp, "never")), Is.False);
     }
 
@@ -107,6 +121,27 @@ public class BenchmarkCommandTests : TempDirectoryTest
         var aggregate = File.ReadAllLines(Path.Combine(dir, "agg_results.csv"));
         Assert.That(aggregate.Select(l => l.Split(',')[1]).Skip(1), Is.EqualTo(new[] { "count", "null_count", "mean", "std", "min", "25%", "50%", "75%", "max" }));
         Assert.That(result.Output, Does.Contain("overlap_at_7").And.Contain("unclipped").Or.Contain("overlap_at_7"));
+    }
+
+    [Test]
+    public void ScoreTakesCellEvalsCommandLineAsItIs()
+    {
+        var (real, pred) = WriteRealAndPredicted(p => p, "target_gene", l => l == "control" ? "non-targeting" : l);
+        foreach (var path in new[] { real, pred })
+        {
+            var cells = H5adFile.Read(path);
+            H5adFile.Write(cells.WithObs(cells.Obs.With(CategoricalColumn.FromLabels("line", Enumerable.Repeat("THP-1", cells.CellCount).ToArray()))), path);
+        }
+        string dir = Path.Combine(Temp, "cell-eval");
+
+        // cell-eval run's own spelling, down to the context column (one cell line here) and the profile.
+        var result = Dcell.Run("score", "-ap", pred, "-ar", real, "--pert-col", "target_gene", "--control-pert", "non-targeting", "--celltype-col", "line",
+            "--profile", "vcc", "--skip-metrics", "mae", "--bootstrap", "0", "-o", dir);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "results.csv"))[0], Is.EqualTo("model,perturbation,context,overlap_at_N,discrimination_score_l1"));
+        var unknown = Dcell.Run("score", "-ap", pred, "-ar", real, "--skip-metrics", "pds", "-o", Path.Combine(Temp, "never"));
+        Assert.That(unknown.Error.Trim(), Does.StartWith("error: --skip-metrics: 'pds' is not among the chosen metrics ("));
     }
 
     [Test]

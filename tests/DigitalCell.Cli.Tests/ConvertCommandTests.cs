@@ -50,7 +50,7 @@ public class ConvertCommandTests : TempDirectoryTest
     [Test]
     public void H5adToTenXSaysWhatIsDropped()
     {
-        var result = Dcell.Run("convert", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), Path.Combine(Temp, "tenx"));
+        var result = Dcell.Run("convert", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--out", Path.Combine(Temp, "tenx"));
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Error, Does.Contain("warning: TenXDirectory cannot hold obs columns grna, target_gene, perturbation"));
         Assert.That(File.Exists(Path.Combine(Temp, "tenx", "matrix.mtx.gz")), Is.True);
@@ -60,7 +60,7 @@ public class ConvertCommandTests : TempDirectoryTest
     public void TenXToLongParquetIsLossless()
     {
         string output = Path.Combine(Temp, "cells.long.parquet");
-        var result = Dcell.Run("convert", SharedData.File("tenx-v3-small"), output);
+        var result = Dcell.Run("convert", SharedData.File("tenx-v3-small"), "-o", output);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("1107 cells × 507 genes"));
         Assert.That(CellDataset.Read(output).X.StoredCount, Is.EqualTo(CellDataset.Read(SharedData.File("tenx-v3-small")).X.StoredCount));

@@ -96,7 +96,7 @@ public class DatasetsCommandTests
         Assert.That(output, Does.Contain("pinned on first use"));
         Assert.That(Dcell(["verify", "mirrored", .. options]).Exit, Is.EqualTo(0));
 
-        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), RandomNumberGenerator.GetBytes(4096));
+        File.WriteAllBytes(Path.Combine(mirror, "mirrored", "DixitRegev2016.h5ad"), File.ReadAllBytes(SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad")));
         var verify = Dcell(["verify", "mirrored", .. options]);
         Assert.That(verify.Exit, Is.EqualTo(1));
         Assert.That(verify.Output, Does.Contain($"sha256 mismatch: expected {Sha256(content)}"));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Cli.Tests;
@@ -21,6 +23,27 @@ public class InspectCommandTests
             'layers': {k: matrix(v) for k, v in a.layers.items()}, 'obsm': {k: list(v.shape) for k, v in a.obsm.items()},
             'uns': sorted(a.uns.keys())}))
         """;
+
+    [Test]
+    public void JsonKeepsPlusSignsAndAccentsAsTheyAre()
+    {
+        string folder = Directory.CreateTempSubdirectory("dcell-inspect-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "CD4+ cellules <réf>.h5ad");
+            var data = CellDataset.FromMatrix(DenseCellMatrix.From(new float[,] { { 1, 0 }, { 0, 2 } }), ["c1", "c2"], ["STAT1", "IRF1"]);
+            data.WithObs(data.Obs.With(CategoricalColumn.FromLabels("target+guide", ["STAT1+IRF1", "non-targeting"]))).Write(path);
+
+            var result = Dcell.Run("inspect", path);
+
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("CD4+ cellules <réf>.h5ad").And.Contain("\"target+guide\"").And.Not.Contain("\\u"), "no \\u002B-style escapes");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 
     [TestCase("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad")]
     [TestCase("pbmc68k-reduced/pbmc68k_reduced.h5ad")]

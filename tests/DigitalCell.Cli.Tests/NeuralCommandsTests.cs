@@ -61,6 +61,8 @@ public class NeuralCommandsTests : TempDirectoryTest
         {
             var run = Dcell.Run("train", data, "--out", Path.Combine(Temp, name), "--steps", "3", "--seed", "0", "--device", "cpu");
             Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+            // Piped, the plug-in's progress goes to stderr (at most a line every 10 s), never into stdout's one result line.
+            Assert.That(run.Output.TrimEnd().Split('\n'), Has.Length.EqualTo(1).And.One.StartsWith("Saved "), run.Output);
             return File.ReadAllBytes(Path.Combine(Temp, name, "model.safetensors"));
         }).ToArray();
         Assert.That(weights[1], Is.EqualTo(weights[0]), "model.safetensors differs between two processes with --seed 0");

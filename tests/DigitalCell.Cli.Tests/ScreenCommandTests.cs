@@ -27,7 +27,7 @@ public class ScreenCommandTests : TempDirectoryTest
     public void ScreenWritesTheTableReportHitCardsValidationAndProvenance()
     {
         string data = WriteData(), dir = Path.Combine(Temp, "out");
-        var r = Dcell.Run("screen", "--data", data, "--model", "linear", "--objective", "genes:P1,P2,P3", "--direction", "down", "--candidates", "A,B,C,D,E",
+        var r = Dcell.Run("screen", data, "--model", "linear", "--objective", "genes:P1,P2,P3", "--direction", "down", "--candidates", "A,B,C,D,E",
             "--known", "A,E", "--validate", "--refits", "2", "--permutations", "100", "--out", dir);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
         foreach (var f in new[] { "screen.csv", "screen.md", "screen.html", "screen.svg", "hits.md", "hits.json", "validation.json", "provenance.json" })
@@ -48,7 +48,7 @@ public class ScreenCommandTests : TempDirectoryTest
     [Test]
     public void AnUnknownCandidateIsOneErrorLineWithTheClosestNames()
     {
-        var r = Dcell.Run("screen", "--data", WriteData(), "--model", "crispr-mean", "--objective", "genes:P1", "--candidates", "A,P",
+        var r = Dcell.Run("screen", WriteData(), "--model", "crispr-mean", "--objective", "genes:P1", "--candidates", "A,P",
             "--refits", "1", "--out", Path.Combine(Temp, "out"));
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Error, Does.StartWith("error:").And.Contain("candidate 'P'").And.Contain("Did you mean"));
@@ -57,7 +57,7 @@ public class ScreenCommandTests : TempDirectoryTest
     [Test]
     public void AnUnknownObjectiveFormIsRefused()
     {
-        var r = Dcell.Run("screen", "--data", WriteData(), "--model", "crispr-mean", "--objective", "pathway:JAK", "--out", Path.Combine(Temp, "out"));
+        var r = Dcell.Run("screen", WriteData(), "--model", "crispr-mean", "--objective", "pathway:JAK", "--out", Path.Combine(Temp, "out"));
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Error, Does.Contain("expected program:SET, genes:A,B,C or toward:COLUMN=VALUE"));
     }
@@ -68,7 +68,7 @@ public class ScreenCommandTests : TempDirectoryTest
         string dir = Path.Combine(Temp, "out");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine");
-        var r = Dcell.Run("screen", "--data", WriteData(), "--model", "crispr-mean", "--objective", "genes:P1", "--out", dir);
+        var r = Dcell.Run("screen", WriteData(), "--model", "crispr-mean", "--objective", "genes:P1", "--out", dir);
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Error, Does.Contain("notes.txt").And.Contain("--force"));
         Assert.That(File.ReadAllText(Path.Combine(dir, "notes.txt")), Is.EqualTo("mine"));
@@ -78,7 +78,7 @@ public class ScreenCommandTests : TempDirectoryTest
     public void TowardAReferenceStateScreensFromTheSubsetToTheReferenceCells()
     {
         string dir = Path.Combine(Temp, "out");
-        var r = Dcell.Run("screen", "--data", WriteData(), "--model", "crispr-mean", "--refits", "1", "--objective", "toward:perturbation=A", "--space", "hvg:5",
+        var r = Dcell.Run("screen", WriteData(), "--model", "crispr-mean", "--refits", "1", "--objective", "toward:perturbation=A", "--space", "hvg:5",
             "--candidates", "B,C,E", "--out", dir);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
         Assert.That(File.ReadAllText(Path.Combine(dir, "screen.md")), Does.Contain("toward perturbation=A (10 reference cells; log-normalised expression of the top-5 variable genes)"));

@@ -8,7 +8,7 @@ public sealed class ServeCommandTests
     {
         var result = Dcell.Run("serve", "--help");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(result.Output, Does.Contain("--data").And.Contain("--models").And.Contain("--port").And.Contain("--host").And.Contain("--api-key"));
+        Assert.That(result.Output, Does.Contain("[<data>...]").And.Contain("--models").And.Contain("--port").And.Contain("--host").And.Contain("--api-key"));
     }
 
     [Test]
@@ -23,7 +23,7 @@ public sealed class ServeCommandTests
     [Test]
     public void An_unknown_model_name_lists_the_known_ones()
     {
-        var result = Dcell.Run("serve", "--models", "gpt", "--data", "papalexi2021-thp1-subset");
+        var result = Dcell.Run("serve", "papalexi2021-thp1-subset", "--models", "gpt");
         Assert.That(result.ExitCode, Is.EqualTo(Program.ErrorExitCode));
         Assert.That(result.Error, Does.Contain("Unknown baseline 'gpt'").And.Contain("prior-ridge"));
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
 
@@ -15,7 +17,7 @@ public class StatisticsCommandsTests
     {
         _temp = Directory.CreateTempSubdirectory("dcell-stats-").FullName;
         _preprocessed = Path.Combine(_temp, "pp.h5ad");
-        var result = Dcell.Run("preprocess", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), _preprocessed,
+        var result = Dcell.Run("preprocess", SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"), "--out", _preprocessed,
             "--normalize", "1e4", "--log1p", "--hvg", "100", "--pca", "10");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("normalize_total(10000), log1p, hvg(100, Dispersion), pca(10)"));
@@ -51,6 +53,33 @@ public class StatisticsCommandsTests
         var bad = Dcell.Run("de", pp, "--groupby", "perturbation", "--reference", "control", "--out", Path.Combine(_temp, "de.txt"));
         Assert.That((bad.ExitCode, bad.Error), Is.EqualTo((1, bad.Error)));
         Assert.That(bad.Error, Does.Contain(".csv or .parquet"));
+    }
+
+    [Test]
+    public void DeWithAContextColumnTestsEachGroupAgainstItsOwnContextsReference()
+    {
+        // Two lines whose controls differ by 10 on g1: pooled controls would hide B's rise in line x.
+        string input = Path.Combine(_temp, "contexts.h5ad");
+        var x = new float[,] { { 1, 5 }, { 2, 5 }, { 1, 6 }, { 6, 5 }, { 7, 6 }, { 11, 5 }, { 12, 6 }, { 11, 5 }, { 16, 6 }, { 17, 5 } };
+        var data = CellDataset.FromMatrix(DenseCellMatrix.From(x), [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], ["g1", "g2"]);
+        data.WithObs(data.Obs
+                .With(CategoricalColumn.FromLabels("perturbation", ["control", "control", "control", "B", "B", "control", "control", "control", "B", "B"]))
+                .With(CategoricalColumn.FromLabels("cell_line", ["x", "x", "x", "x", "x", "y", "y", "y", "y", "y"])))
+            .Write(input);
+        string csv = Path.Combine(_temp, "by-context.csv");
+
+        var result = Dcell.Run("de", input, "--groupby", "perturbation", "--reference", "control", "--context-column", "cell_line", "--out", csv);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("against 'control' of their own context (x: 3 cells, y: 3 cells)"));
+        var rows = File.ReadAllLines(csv);
+        Assert.That(rows[0], Is.EqualTo("context,group,gene,statistic,pvalue,padj,log2fc,mean_group,mean_reference"));
+        var g1 = rows.Skip(1).Select(l => l.Split(',')).Where(r => r[2] == "g1").ToDictionary(r => r[0], r => double.Parse(r[7], CultureInfo.InvariantCulture) - double.Parse(r[8], CultureInfo.InvariantCulture));
+        Assert.That(g1["x"], Is.EqualTo(g1["y"]).Within(1e-5).And.GreaterThan(4), "the same rise over each line's own controls");
+        var pooled = Dcell.Run("de", input, "--groupby", "perturbation", "--reference", "control", "--out", Path.Combine(_temp, "pooled.csv"));
+        Assert.That(pooled.Error, Does.StartWith("warning: obs column 'cell_line' has 2 contexts"), "pooling contexts is said");
+        var parquet = Dcell.Run("de", input, "--groupby", "perturbation", "--reference", "control", "--context-column", "cell_line", "--out", Path.Combine(_temp, "x.parquet"));
+        Assert.That(parquet.Error.Trim(), Does.StartWith("error: --out: with --context-column the table is written as .csv"));
     }
 
     [Test]

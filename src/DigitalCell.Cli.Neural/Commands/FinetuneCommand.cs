@@ -22,7 +22,7 @@ public static class FinetuneCommand
             var options = args.Options(parse) with { FreezeEncoder = parse.GetValue(freeze) };
             using var model = NeuralModels.Load(parse.GetRequiredValue(from), options.Device);
             model.Options = options;
-            return Task.FromResult(args.Run(parse, model, split, args.Record(parse, model),
+            return Task.FromResult(args.Run(parse, model, split, args.Record(parse, model, set.Schema),
                 progress => model.FineTune(set, progress, cancellation)));
         });
         return command;

@@ -9,7 +9,7 @@ using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Records;
 using DigitalCell.Sdk.Torch;
 using DigitalCell.Sdk.Torch.Training;
-using Spectre.Console;
+using DigitalCell.Sdk;
 
 namespace DigitalCell.Cli.Neural.Commands;
 
@@ -19,8 +19,8 @@ internal sealed class NeuralTrainingArguments
     public Argument<string> Data { get; } = new("data") { Description = "Training dataset (X in the space to predict, e.g. log1p-normalised HVGs): " + CellDatasetFiles.SupportedFormats };
     public Option<string> Out { get; } = new("--out", "-o") { Description = "Model directory to write (model.safetensors + model-card.json).", Required = true };
     public Option<bool> Force { get; } = OutputArguments.Force();
-    public Option<string> Column { get; } = new("--perturbation-column") { Description = "obs column with perturbation labels.", DefaultValueFactory = _ => "perturbation" };
-    public Option<string> Control { get; } = new("--control") { Description = "Label of control cells.", DefaultValueFactory = _ => "control" };
+    public Option<string?> Column { get; } = new("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: target_gene or perturbation, whichever holds the control)." };
+    public Option<string?> Control { get; } = new("--control", "--control-pert") { Description = "Label of control cells (default: non-targeting or control)." };
     public Option<string> Split { get; } = new Option<string>("--split") { Description = "Split spec (unseen:TEST[:VALIDATION], gears, context) or a split JSON file; the model trains on its train fold and early-stops on its validation fold.", DefaultValueFactory = _ => "unseen:0.2:0.1" }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the split, initialisation and batches.", DefaultValueFactory = _ => 0 };
     public Option<int> Steps { get; } = new Option<int>("--steps") { Description = "Maximum optimisation steps.", DefaultValueFactory = _ => new TrainingOptions().Steps }.Within(1, 10_000_000);
@@ -44,7 +44,8 @@ internal sealed class NeuralTrainingArguments
     {
         AtomicFile.CheckReplaceable(parse.GetRequiredValue(Out), parse.GetValue(Force)); // before hours of training, not after
         var data = DataArguments.Subset(CellDataset.Read(parse.GetRequiredValue(Data)), parse.GetValue(Subset) ?? [], []);
-        var schema = new PerturbationSchema(parse.GetRequiredValue(Column), parse.GetRequiredValue(Control)) with { ContextColumn = parse.GetValue(Context) };
+        var (column, control) = PerturbationConventions.Resolve(data, parse.GetValue(Column), parse.GetValue(Control));
+        var schema = new PerturbationSchema(column, control) with { ContextColumn = parse.GetValue(Context) };
         if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(Program.TerminalLine(warning));
         var spec = parse.GetRequiredValue(Split);
         var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
@@ -60,16 +61,16 @@ internal sealed class NeuralTrainingArguments
 
     /// <summary>
     /// The provenance record of this training run: the command line, the data (and a split file) with sha256 and the
-    /// subset applied, the device and TorchSharp version, the optimisation parameters and the seed.
+    /// subset applied, the device and TorchSharp version, the optimisation parameters, the schema trained with and the seed.
     /// </summary>
-    public ProvenanceRecord Record(ParseResult parse, NeuralPerturbationModel model)
+    public ProvenanceRecord Record(ParseResult parse, NeuralPerturbationModel model, PerturbationSchema schema)
     {
         string data = parse.GetRequiredValue(Data);
         var parameters = new Dictionary<string, string>
         {
             ["split"] = parse.GetRequiredValue(Split), ["steps"] = model.Options.Steps.ToString(CultureInfo.InvariantCulture),
             ["learning_rate"] = model.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            ["perturbation_column"] = parse.GetRequiredValue(Column), ["control"] = parse.GetRequiredValue(Control),
+            ["perturbation_column"] = schema.PerturbationColumn, ["control"] = schema.PrimaryControl,
             ["context_column"] = parse.GetValue(Context) ?? "none", ["bf16_on_cuda"] = model.Options.BFloat16OnCuda ? "true" : "false",
         };
         var (device, libraries) = TorchRuntime.Describe(model.Options.Device);
@@ -81,7 +82,8 @@ internal sealed class NeuralTrainingArguments
     }
 
     /// <summary>
-    /// Runs <paramref name="train"/> under a Spectre.Console progress bar, then saves the model, its split and
+    /// Runs <paramref name="train"/> showing its progress (<see cref="TerminalProgress"/>: a bar on a terminal, a plain line
+    /// at most every 10 s when piped), then saves the model, its split and
     /// <c>provenance.json</c> (with <c>--crate</c> also <c>ro-crate-metadata.json</c>); the model card lists the
     /// training inputs of <paramref name="record"/>.
     /// </summary>
@@ -90,14 +92,11 @@ internal sealed class NeuralTrainingArguments
     {
         try
         {
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context =>
-                {
-                    var task = context.AddTask("training", maxValue: model.Options.Steps);
-                    train(new Reporter(task));
-                    task.Value = task.MaxValue;
-                });
+            TerminalProgress.Run(parse.InvocationConfiguration.Error, model.Name, progress =>
+            {
+                train(new Reporter(progress, model.Options.Steps));
+                return 0;
+            });
         }
         catch (OperationCanceledException)
         {
@@ -119,12 +118,12 @@ internal sealed class NeuralTrainingArguments
         return 0;
     }
 
-    private sealed class Reporter(ProgressTask task) : IProgress<FitProgress>
+    /// <summary>Training steps as <see cref="WorkProgress"/>, the losses as its detail.</summary>
+    private sealed class Reporter(IProgress<WorkProgress> progress, int steps) : IProgress<FitProgress>
     {
-        public void Report(FitProgress value)
+        public void Report(FitProgress value) => progress.Report(new WorkProgress("training", value.Step, steps)
         {
-            task.Value = value.Step;
-            task.Description = value.ValidationLoss is { } v ? $"training (loss {value.TrainLoss:F3}, val {v:G3})" : $"training (loss {value.TrainLoss:F3})";
-        }
+            Detail = value.ValidationLoss is { } v ? $"loss {value.TrainLoss:F3}, val {v:G3}" : $"loss {value.TrainLoss:F3}",
+        });
     }
 }

@@ -21,7 +21,7 @@ public static class TrainCommand
         {
             var (set, split) = args.TrainingSet(parse);
             using var model = new NeuralPerturbationModel(args.Options(parse), new NeuralModelOptions { Hidden = parse.GetValue(hidden), Latent = parse.GetValue(latent) });
-            return Task.FromResult(args.Run(parse, model, split, args.Record(parse, model),
+            return Task.FromResult(args.Run(parse, model, split, args.Record(parse, model, set.Schema),
                 progress => model.Fit(set, progress, cancellation)));
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.Display;
 using DigitalCell.Sdk.IO;
@@ -17,14 +18,14 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 public static class BenchmarkCommand
 {
-    /// <summary>The data set benchmarked when <c>--data</c> is not given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
+    /// <summary>The data set benchmarked when none is given: the Papalexi 2021 subset (from the cache or a mirror).</summary>
     public const string DefaultData = "papalexi2021-thp1-subset";
 
     /// <summary>Creates the command; <paramref name="createModel"/> makes neural models (null: they run in the dcell-neural plug-in).</summary>
     public static Command Create(Func<string, IPerturbationModel>? createModel = null)
     {
         var defaults = new BenchmarkRequest();
-        var data = new Option<string>("--data") { Description = "An h5ad/10x/Parquet file or a catalog id (dcell datasets list)", DefaultValueFactory = _ => defaults.Data };
+        var data = new DataInput($"An h5ad/10x/Parquet file or a catalog id (dcell datasets list); default {defaults.Data}", required: false);
         var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: the catalog mapping, else target_gene or perturbation, whichever holds the control)" };
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping, else non-targeting or control)" };
         var context = DataArguments.ContextColumnOption();
@@ -32,7 +33,7 @@ public static class BenchmarkCommand
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Baselines.Names)}, linear-transfer:CATALOG-ID (perturbation embedding learned on that screen), neural (new neural model) or neural:DIR (a saved neural model's architecture and hyperparameters, retrained on the split)", DefaultValueFactory = _ => defaults.Models }.CheckedBy(CheckModels);
         var split = new Option<string>("--split") { Description = "unseen:FRACTION[:VALIDATION], gears[:SEEN_GENES], context[:NAME,...], or a split.json file", DefaultValueFactory = _ => defaults.Split }.CheckedBy(s => { if (!File.Exists(s)) PerturbationSplits.CheckSpec(s); });
         var seed = new Option<int>("--seed") { Description = "Random seed of the split and bootstrap", DefaultValueFactory = _ => defaults.Seed };
-        var metrics = new Option<string?>("--metrics") { Description = "vcc, vcc2026, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction; the VCC 2026 six in --mode vcc2026)" }.CheckedBy(m => Metrics.Parse(m!));
+        var metrics = new Option<string?>("--metrics", "--profile") { Description = "vcc, vcc2026, mean, de, full or comma-separated metric names (default: VCC trio, Pearson deltas, MSE, MAE delta, DE direction; the VCC 2026 six in --mode vcc2026)" }.CheckedBy(m => Metrics.Parse(m!));
         var mode = new Option<string>("--mode") { Description = "cell-eval (current definitions), vcc2025 (2025 leaderboard) or vcc2026 (the 2026 six-metric suite, scaled against the context-mean baseline and the split-half replicate)", DefaultValueFactory = _ => defaults.Mode }.CheckedBy(m => ScoringMode.Parse(m));
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals", DefaultValueFactory = _ => defaults.Bootstrap }.Within(0, 100_000);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output directory (refused when it holds files dcell did not write, unless --force)", DefaultValueFactory = _ => defaults.Output };
@@ -42,15 +43,16 @@ public static class BenchmarkCommand
         var figures = FigureArguments.Create();
         var command = new Command("benchmark", "Fit baselines on a split of a perturbation dataset and score them with cell-eval's metrics (Virtual Cell Challenge score vs cell-mean).")
         {
-            data, column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures, crate,
+            column, control, context, subset, models, split, seed, metrics, mode, bootstrap, output, force, figures, crate,
         };
+        data.AddTo(command);
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
             createModel is null && parse.GetRequiredValue(models).Split(',').Any(NeuralPlugin.IsNeuralSpec)
                 ? ToolPlugin.Neural.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), parse.InvocationConfiguration, cancellationToken)
                 : RunAsync(
             new BenchmarkRequest(
-                parse.GetRequiredValue(data), parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
+                data.Value(parse) ?? defaults.Data, parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(models),
                 parse.GetRequiredValue(split), parse.GetValue(seed), parse.GetValue(metrics), parse.GetRequiredValue(mode),
                 parse.GetValue(bootstrap), parse.GetRequiredValue(output), parse.GetValue(context), parse.GetValue(subset) ?? [], parse.GetValue(force),
                 parse.GetRequiredValue(figures), parse.GetValue(crate)),
@@ -94,7 +96,7 @@ public static class BenchmarkCommand
 
     /// <summary>
     /// Runs one benchmark on loaded data: splits it, fits and scores the models, prints the table to
-    /// <paramref name="output"/> (progress to <paramref name="error"/>) and writes the report files and split.json.
+    /// <paramref name="output"/> (progress to <paramref name="error"/>, through <see cref="TerminalProgress"/>) and writes the report files and split.json.
     /// Shared by <c>dcell benchmark</c> and <c>dcell demo</c>, whose <paramref name="moreFiles"/> adds its own files to
     /// the folder. All files are written together into a temporary folder swapped in at the end, so a killed or
     /// concurrent run never leaves one run's report beside another's split. <paramref name="record"/> (inputs already
@@ -116,7 +118,7 @@ public static class BenchmarkCommand
             .Options(new ScoreReportOptions(BootstrapSamples: request.Bootstrap, Seed: request.Seed))
             .Provenance([.. provenance ?? []]);
         if (request.Metrics is string m) benchmark.Metrics(Metrics.Parse(m));
-        var report = benchmark.Run(new SynchronousProgress(p => { if (p.Model is not null) error.WriteLine($"{p.Stage} {p.Model} ({p.Completed + 1}/{p.Total})…"); }), cancellationToken);
+        var report = TerminalProgress.Run(error, id, work => benchmark.Run(new SynchronousProgress(p => work.Report(AsWork(p))), cancellationToken));
         report = report.WithRecord(record with { Ended = DateTimeOffset.UtcNow });
         int written = 0;
         AtomicFile.WriteDirectory(request.Output, folder =>
@@ -138,6 +140,11 @@ public static class BenchmarkCommand
         if (crate) RunCrate.Write(folder, record);
         else record.Finish(folder).Save(Path.Combine(folder, ProvenanceRecord.FileName));
     }
+
+    /// <summary>A benchmark report as one bar's progress: the models done, each model's scoring steps, the bootstrap.</summary>
+    private static WorkProgress AsWork(BenchmarkProgress p) => p.Work is { } work
+        ? work with { Step = p.Model is null ? work.Step : $"{p.Model}: {work.Step}" }
+        : new WorkProgress("models fitted, predicted and scored", p.Completed, p.Total);
 
     /// <summary>Reports on the caller's thread so messages keep their order.</summary>
     private sealed class SynchronousProgress(Action<BenchmarkProgress> report) : IProgress<BenchmarkProgress>

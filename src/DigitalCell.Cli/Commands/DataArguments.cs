@@ -15,8 +15,8 @@ namespace DigitalCell.Cli.Commands;
 /// </summary>
 internal static class DataArguments
 {
-    /// <summary>A new <c>--context-column</c> option.</summary>
-    public static Option<string?> ContextColumnOption() => new("--context-column")
+    /// <summary>A new <c>--context-column</c> option (alias <c>--celltype-col</c>, cell-eval's name).</summary>
+    public static Option<string?> ContextColumnOption() => new("--context-column", "--celltype-col")
     {
         Description = "obs column with the cellular context (cell line, type, donor): each perturbation is compared with the controls of its own context (default: the catalog mapping)",
     };

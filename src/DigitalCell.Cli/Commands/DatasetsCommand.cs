@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitalCell.Sdk;
 using DigitalCell.Sdk.Catalog;
 using Spectre.Console;
 
@@ -100,23 +101,12 @@ public static class DatasetsCommand
             var catalog = shared.Open(parse);
             var entry = catalog.Get(parse.GetRequiredValue(id));
             var output = parse.InvocationConfiguration.Output;
-            var console = ConsoleFor(output);
-            DatasetFetchResult result = null!;
-            await console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-                .StartAsync(async context =>
+            // Progress goes to stderr (a bar on a terminal), so piped stdout holds only the result lines below.
+            var result = await TerminalProgress.RunAsync(parse.InvocationConfiguration.Error, "fetch", work =>
+                catalog.FetchAsync(entry.Id, new SynchronousProgress(p => work.Report(new WorkProgress(p.FileName, p.BytesReceived, p.TotalBytes ?? p.BytesReceived)
                 {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    var progress = new SynchronousProgress(p =>
-                    {
-                        if (!tasks.TryGetValue(p.FileName, out var task))
-                            tasks[p.FileName] = task = context.AddTask(Markup.Escape(p.FileName), maxValue: p.TotalBytes ?? 1);
-                        if (p.TotalBytes is { } total) task.MaxValue = total;
-                        task.Value = p.BytesReceived;
-                    });
-                    result = await catalog.FetchAsync(entry.Id, progress, cancellationToken);
-                    foreach (var task in tasks.Values) task.Value = task.MaxValue;
-                });
+                    Detail = p.TotalBytes is { } total ? $"{FormatBytes(p.BytesReceived)} of {FormatBytes(total)}" : FormatBytes(p.BytesReceived),
+                })), cancellationToken));
             foreach (var file in result.Files)
             {
                 string how = file.Outcome switch

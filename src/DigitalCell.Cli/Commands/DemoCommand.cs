@@ -25,7 +25,7 @@ public static class DemoCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var output = new Option<string>("--output") { Description = "Folder for summary.json and the benchmark report.", DefaultValueFactory = _ => Path.Combine("out", "demo") };
+        var output = new Option<string>("--out", "-o", "--output") { Description = "Folder for summary.json and the benchmark report.", DefaultValueFactory = _ => Path.Combine("out", "demo") };
         var catalogArguments = new CatalogArguments();
         var force = OutputArguments.Force();
         var command = new Command("demo", "Summarise a real perturbation screen (Papalexi 2021, THP-1 ECCITE-seq, via the catalog) and benchmark the baselines on it.") { output, force };

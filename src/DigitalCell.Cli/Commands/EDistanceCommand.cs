@@ -19,7 +19,7 @@ public static class EDistanceCommand
         var input = new Argument<string>("input") { Description = "Dataset (log1p-normalised, or with obsm X_pca): " + CellDatasetFiles.SupportedFormats };
         var groupBy = new Option<string>("--groupby") { Description = "obs column holding the groups.", Required = true };
         var reference = new Option<string>("--reference") { Description = "The reference group (e.g. control).", Required = true };
-        var output = new Option<string>("--out") { Description = "CSV with group, n_cells, edistance[, pvalue, padj].", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "CSV with group, n_cells, edistance[, pvalue, padj].", Required = true };
         var permutations = new Option<int>("--permutations") { Description = "E-test permutations (0 = distances only).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the permutations and of the PCA.", DefaultValueFactory = _ => 0 };
         var pcs = new Option<int>("--pcs") { Description = "Components to compute when the dataset has no obsm X_pca.", DefaultValueFactory = _ => 50 };

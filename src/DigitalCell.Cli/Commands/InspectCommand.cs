@@ -66,7 +66,7 @@ public static class InspectCommand
         IReadOnlyDictionary<string, DenseCellMatrix> obsm, IReadOnlyDictionary<string, object> uns)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("path", path);

@@ -17,7 +17,7 @@ public static class NotebookCommand
             Description = "name=value for a variable of the cell tagged 'parameters' (repeatable).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var output = new Option<string?>("--out") { Description = "Directory to write the executed notebooks to." };
+        var output = new Option<string?>("--out", "-o") { Description = "Directory to write the executed notebooks to." };
         var inplace = new Option<bool>("--inplace") { Description = "Overwrite each notebook with its executed version." };
         var timeout = new Option<double>("--timeout")
         {
@@ -44,19 +44,21 @@ public static class NotebookCommand
             throw new DigitalCellException($"notebook run: --timeout must be a positive number of seconds, not {timeout}.");
         if (mirror is not null && !Directory.Exists(mirror))
             throw new DigitalCellException(mirror, null, "--mirror is not a directory.");
-        var runner = new NotebookRunner(new NotebookRunOptions
+        var options = new NotebookRunOptions
         {
             Parameters = ParseParameters(parameters),
             CellTimeout = TimeSpan.FromSeconds(timeout),
             Mirror = mirror,
-        });
+        };
         int failed = 0;
         foreach (var path in paths)
         {
             var notebook = NotebookDocument.Load(path);
             // The executed notebook is written even when a cell failed: its error output is the diagnosis.
             string target = inplace ? path : Path.Combine(output!, Path.GetFileName(path));
-            var result = await runner.RunAsync(notebook, target, cancellationToken);
+            // The cells run show as a bar on a terminal; the ok/FAILED line follows once the bar is gone.
+            var result = await TerminalProgress.RunAsync(console.Error, "notebook",
+                progress => new NotebookRunner(options with { Progress = progress }).RunAsync(notebook, target, cancellationToken));
             if (result.Succeeded)
             {
                 console.Output.WriteLine($"ok      {path}: {result.ExecutedCells} cells in {result.Elapsed.TotalSeconds:0.0} s -> {target}");

@@ -17,7 +17,7 @@ public static class PartitionCommand
         var streaming = new StreamingArguments(selectCells);
         var perturbation = new Option<string>("--perturbation-column") { Description = "obs column of the perturbation (controls included).", DefaultValueFactory = _ => "perturbation" };
         var context = new Option<string?>("--context-column") { Description = "obs column of the context (cell line, donor); omitted: one context." };
-        var output = new Option<string>("--out") { Description = "The partition folder.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The partition folder.", Required = true };
         var command = new Command("partition", "Regroup a sharded collection's cells by (context, perturbation) into per-group shards.") { perturbation, context, output };
         collection.AddTo(command);
         streaming.AddTo(command);

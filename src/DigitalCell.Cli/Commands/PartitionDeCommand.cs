@@ -18,7 +18,7 @@ public static class PartitionDeCommand
         var control = new Option<string>("--control") { Description = "The control label of the perturbation column.", DefaultValueFactory = _ => "control" };
         var convention = new Option<string>("--convention") { Description = "scanpy or cell-eval (see 'dcell de').", DefaultValueFactory = _ => "scanpy" };
         convention.OneOf("scanpy", "cell-eval");
-        var output = new Option<string>("--out") { Description = "Result table (.csv): context, group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Result table (.csv): context, group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference.", Required = true };
         var command = new Command("partition-de", "Wilcoxon DE of every perturbation vs its context's controls, from a partition.") { partition, control, convention, output };
         command.SetAction(parse =>
         {

@@ -22,7 +22,7 @@ public static class PseudobulkCommand
         var collection = new CollectionArguments();
         var streaming = new StreamingArguments(selectCells);
         var groupBy = new Option<string>("--groupby") { Description = "Comma-separated obs columns, e.g. cell_line,perturbation.", Required = true };
-        var output = new Option<string>("--out") { Description = "With --shard: the partial (.parquet); otherwise the profiles (.csv or .h5ad).", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "With --shard: the partial (.parquet); otherwise the profiles (.csv or .h5ad).", Required = true };
         var command = new Command("pseudobulk", "Per-group mean and sum profiles of a sharded collection, streamed (memory independent of the number of cells).")
             { groupBy, output };
         collection.AddTo(command);

@@ -10,7 +10,7 @@ public static class PseudobulkMergeCommand
     public static Command Create()
     {
         var partials = new Argument<string[]>("partials") { Description = "Partials written by 'dcell pseudobulk --shard', in shard order.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out") { Description = "The profiles: .csv or .h5ad.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The profiles: .csv or .h5ad.", Required = true };
         var command = new Command("pseudobulk-merge", "Merge per-shard pseudobulk partials into the collection's profiles (the same result as one process).") { partials, output };
         command.SetAction(parse =>
         {

@@ -23,7 +23,7 @@ public static class ReproduceCommand
     {
         var target = new Argument<string>("run") { Description = "An output folder with provenance.json (an RO-Crate made with --crate), its report.json, or a provenance.json" };
         var inputs = new Option<string?>("--inputs") { Description = "Folder searched first for input files recorded by relative path (default: the current folder, then the run's folder and its parent)" };
-        var keep = new Option<string?>("--keep") { Description = "Write the new run into this folder and keep it (default: a temporary folder, deleted afterwards)" };
+        var keep = new Option<string?>("--out", "-o", "--keep") { Description = "Write the new run into this folder and keep it (default: a temporary folder, deleted afterwards)" };
         var relative = new Option<double>("--relative-tolerance") { Description = "Numbers agree when |a−b| ≤ max(absolute, relative × max(|a|,|b|))", DefaultValueFactory = _ => new NumberTolerance().Relative };
         var absolute = new Option<double>("--absolute-tolerance") { Description = "Absolute tolerance, for numbers near zero", DefaultValueFactory = _ => new NumberTolerance().Absolute };
         var catalog = new CatalogArguments();
@@ -158,6 +158,6 @@ public static class ReproduceCommand
                 return;
             }
         }
-        arguments.AddRange([arguments[0] == "demo" ? "--output" : "--out", folder]);
+        arguments.AddRange(["--out", folder]);
     }
 }

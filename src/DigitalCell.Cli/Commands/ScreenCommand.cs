@@ -23,19 +23,19 @@ public static class ScreenCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "The context's cells: an h5ad/10x/Parquet file or a catalog id", Required = true };
+        var data = new DataInput("The context's cells: an h5ad/10x/Parquet file or a catalog id", required: true);
         var subset = DataArguments.SubsetOption();
         var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: the catalog mapping or the first known convention)" };
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping or the first known convention)" };
         var model = new Option<string>("--model") { Description = $"A saved model folder (comma-separated folders = an ensemble) or a baseline name fitted on --train: {string.Join(", ", Baselines.Names)}", Required = true };
-        var train = new Option<string?>("--train") { Description = "Data to fit a baseline-name model on (file or catalog id; default: --data after --subset); another data set gives a generalist" };
+        var train = new Option<string?>("--train") { Description = "Data to fit a baseline-name model on (file or catalog id; default: the screened data after --subset); another data set gives a generalist" };
         var objective = new Option<string>("--objective") { Description = "program:SET (Hallmark; program:progeny/PATHWAY, program:dorothea/TF), genes:A,B,C, or toward:COLUMN=VALUE (reference cells; --subset on other columns applies to them too)", Required = true };
         var direction = new Option<string>("--direction") { Description = "down (lower the program / move toward the reference) or up", DefaultValueFactory = _ => "down" };
         var mode = new Option<string>("--mode") { Description = "ko, crispri or crispra", DefaultValueFactory = _ => "ko" };
         var candidates = new Option<string>("--candidates") { Description = "all (the model's vocabulary), A,B,C, or a file with one gene per line", DefaultValueFactory = _ => "all" };
         var pairs = new Option<bool>("--pairs") { Description = "Screen every pair of the candidates (combinations) instead of singles" };
         var known = new Option<string?>("--known") { Description = "Known hits A,B,C: flagged in the table and hit cards, scored by --validate" };
-        var validate = new Option<bool>("--validate") { Description = "Leave-one-perturbation-out validation against the measured perturbations of --data (needs a baseline-name model and --known)" };
+        var validate = new Option<bool>("--validate") { Description = "Leave-one-perturbation-out validation against the measured perturbations of the screened data (needs a baseline-name model and --known)" };
         var refits = new Option<int>("--refits") { Description = "Ensemble members for a baseline-name model, each fitted on a seeded 80 % subsample of the training perturbations (1 = one fit on all)", DefaultValueFactory = _ => 5 }.Within(1, 100);
         var space = new Option<string>("--space") { Description = "Space of toward: objectives: hvg[:GENES] or pca[:COMPONENTS]", DefaultValueFactory = _ => "hvg:2000" };
         var hits = new Option<int>("--hits") { Description = "Hit cards written", DefaultValueFactory = _ => 10 }.Within(1, 1000);
@@ -47,11 +47,12 @@ public static class ScreenCommand
         var catalog = new CatalogArguments();
         var command = new Command("screen", "In-silico screen: rank candidate perturbations by how a model predicts they move a gene program or a cell state toward a reference.")
         {
-            data, subset, column, control, model, train, objective, direction, mode, candidates, pairs, known, validate, refits, space, hits, permutations, seed, parallelism, output, force,
+            subset, column, control, model, train, objective, direction, mode, candidates, pairs, known, validate, refits, space, hits, permutations, seed, parallelism, output, force,
         };
+        data.AddTo(command);
         catalog.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(new ScreenRequest(
-            parse.GetRequiredValue(data), parse.GetValue(subset) ?? [], parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(model), parse.GetValue(train),
+            data.Value(parse)!, parse.GetValue(subset) ?? [], parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(model), parse.GetValue(train),
             parse.GetRequiredValue(objective), parse.GetRequiredValue(direction), parse.GetRequiredValue(mode), parse.GetRequiredValue(candidates), parse.GetValue(pairs),
             parse.GetValue(known), parse.GetValue(validate), parse.GetValue(refits), parse.GetRequiredValue(space), parse.GetValue(hits), parse.GetValue(permutations),
             parse.GetValue(seed), parse.GetValue(parallelism), parse.GetRequiredValue(output), parse.GetValue(force)),
@@ -100,15 +101,8 @@ public static class ScreenCommand
             : File.Exists(request.Candidates) ? File.ReadAllLines(request.Candidates).SelectMany(Split).ToArray() : Split(request.Candidates);
         var chosen = request.Pairs ? ScreenCandidates.Pairs(perturbationMode, genes, vocabulary) : ScreenCandidates.Genes(perturbationMode, genes, vocabulary);
         var options = new ScreenOptions(screenDirection, Parallelism: request.Parallelism, CheckpointDirectory: request.Output, KnownHits: knownHits);
-        int lastTenth = -1;
-        var progress = new Progress<ScreenProgress>(p =>
-        {
-            int tenth = p.Completed * 10 / p.Total;
-            if (tenth == lastTenth || Console.IsErrorRedirected) return;
-            lastTenth = tenth;
-            error.WriteLine($"screened {p.Completed:N0}/{p.Total:N0}{(p.Resumed > 0 ? $" ({p.Resumed:N0} from the checkpoint)" : "")}");
-        });
-        var result = await new Screen(models, start, screenObjective, options).RunAsync(chosen, progress, cancellationToken);
+        var result = await TerminalProgress.RunAsync(error, "screen", work =>
+            new Screen(models, start, screenObjective, options).RunAsync(chosen, new ScreenReporter(work), cancellationToken));
 
         ScreenValidationResult? validation = null;
         if (request.Validate)
@@ -189,6 +183,15 @@ public static class ScreenCommand
         "crispra" => PerturbationMode.CRISPRa,
         _ => throw new DigitalCellException($"--mode '{value}': expected ko, crispri or crispra."),
     };
+
+    /// <summary>Candidates screened as <see cref="WorkProgress"/>, those taken from the checkpoint as its detail.</summary>
+    private sealed class ScreenReporter(IProgress<WorkProgress> progress) : IProgress<ScreenProgress>
+    {
+        public void Report(ScreenProgress value) => progress.Report(new WorkProgress("candidates", value.Completed, value.Total)
+        {
+            Detail = value.Resumed > 0 ? $"{value.Resumed:N0} from the checkpoint" : null,
+        });
+    }
 }
 
 /// <summary>What one <c>dcell screen</c> run does.</summary>
@@ -207,5 +210,5 @@ internal sealed record ScreenRequest(
     };
 
     /// <summary>The command line's main options, for the provenance record.</summary>
-    public string Describe() => $"--data {InputRecord.Shareable(Data)}{string.Concat(Subsets.Select(s => $" --subset {s}"))} --model {Model} --objective {Objective} --direction {Direction} --mode {Mode}{(Validate ? " --validate" : "")}";
+    public string Describe() => $"{InputRecord.Shareable(Data)}{string.Concat(Subsets.Select(s => $" --subset {s}"))} --model {Model} --objective {Objective} --direction {Direction} --mode {Mode}{(Validate ? " --validate" : "")}";
 }

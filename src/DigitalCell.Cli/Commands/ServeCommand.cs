@@ -24,7 +24,7 @@ internal static class ServeCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var data = new Option<string[]>("--data") { Description = "Data set(s) to serve: catalog id or file (default: the catalog's CRISPR screens available locally, Papalexi THP-1 first)", AllowMultipleArgumentsPerToken = true };
+        var data = new DataInput("Data set(s) to serve: catalog id or file (default: the catalog's CRISPR screens available locally, Papalexi THP-1 first)", required: false, many: true);
         var models = new Option<string[]>("--models") { Description = $"Models: baseline names ({string.Join(", ", Baselines.Names)}) fitted at start, or saved model folders (default: {string.Join(", ", DefaultModels)})", AllowMultipleArgumentsPerToken = true };
         var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 5000 };
         var host = new Option<string>("--host") { Description = "Address to bind (127.0.0.1 by default; any other needs --api-key)", DefaultValueFactory = _ => "127.0.0.1" };
@@ -32,12 +32,13 @@ internal static class ServeCommand
         var contextColumn = DataArguments.ContextColumnOption();
         var catalogArguments = new CatalogArguments();
         var command = new Command("serve", "The digital-cell web platform: pick a data set and context, apply a gene knockout, a pair or a treatment (e.g. kang2018-pbmc-ifnb's IFN-beta), see the predicted response (API at /api/v1, OpenAPI at /openapi/v1.json).")
-            { data, models, port, host, apiKey, contextColumn };
+            { models, port, host, apiKey, contextColumn };
+        data.AddTo(command);
         catalogArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var catalog = catalogArguments.Open(parse);
-            string[] ids = parse.GetValue(data) is { Length: > 0 } given ? given : DefaultData(catalog);
+            string[] ids = data.Values(parse) is { Length: > 0 } given ? given : DefaultData(catalog);
             string? context = parse.GetValue(contextColumn);
             var options = new WebPlatformOptions
             {
@@ -84,7 +85,7 @@ internal static class ServeCommand
             .Where(e => e.PerturbationKind is "CRISPRko" or "CRISPRi" or "CRISPRa" && catalog.IsAvailableOffline(e.Id))
             .Select(e => e.Id).OrderBy(id => id == DemoCommand.SubsetId ? 0 : 1).ThenBy(id => id, StringComparer.Ordinal).ToArray();
         return ids.Length > 0 ? ids : throw new DigitalCellException(
-            $"No CRISPR screen of the catalog is available locally: pass --data ID|FILE, or --mirror <folder> (${CatalogOptions.MirrorEnvironmentVariable}; ../shared/data beside the repository is one).");
+            $"No CRISPR screen of the catalog is available locally: name a data set (dcell serve ID|FILE), or pass --mirror <folder> (${CatalogOptions.MirrorEnvironmentVariable}; ../shared/data beside the repository is one).");
     }
 
     /// <summary>The gene priors through the catalog (cache or mirror), or null with the reason logged by the platform.</summary>

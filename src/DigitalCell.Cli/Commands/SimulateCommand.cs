@@ -21,7 +21,7 @@ public static class SimulateCommand
         var layout = new Option<string>("--layout") { Description = "h5ad, tahoe (Tahoe-100M's Parquet layout), wide or long (our Parquet layouts).", DefaultValueFactory = _ => "h5ad" };
         layout.OneOf("h5ad", "tahoe", "wide", "long");
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Folder for the shards (replaced whole, so no stale shard of an earlier run stays).", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for the shards (replaced whole, so no stale shard of an earlier run stays).", Required = true };
         var force = OutputArguments.Force();
         var command = new Command("simulate", "Write a synthetic (simulated, not real) perturbation screen as shards: cell_line and perturbation obs columns, NB counts.")
             { cells, genes, perturbations, contexts, shards, layout, seed, output, force };

@@ -18,16 +18,23 @@ internal static class TerminalProgress
     public static T Run<T>(TextWriter error, string description, Func<IProgress<WorkProgress>, T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        return RunAsync(error, description, progress => Task.FromResult(work(progress))).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the asynchronous <paramref name="work"/> (e.g. a notebook), showing what it reports on <paramref name="error"/>.</summary>
+    public static async Task<T> RunAsync<T>(TextWriter error, string description, Func<IProgress<WorkProgress>, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
         if (Console.IsErrorRedirected || !ReferenceEquals(error, Console.Error))
-            return work(new PlainReporter(error));
+            return await work(new PlainReporter(error));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T result = default!;
-        console.Progress().AutoClear(true)
+        await console.Progress().AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
+            .StartAsync(async context =>
             {
                 var reporter = new BarReporter(context, description);
-                result = work(reporter);
+                result = await work(reporter);
                 reporter.Finish();
             });
         return result;
@@ -48,7 +55,9 @@ internal static class TerminalProgress
             {
                 if (!_tasks.TryGetValue(value.Step, out var task))
                     _tasks[value.Step] = task = context.AddTask(Markup.Escape($"{description}: {value.Step}"), maxValue: Math.Max(1, value.Total));
+                task.MaxValue = Math.Max(task.MaxValue, value.Total); // a download of unknown size grows its total
                 task.Value = Math.Max(task.Value, value.Completed);
+                if (value.Detail is not null) task.Description = Markup.Escape(Program.TerminalLine($"{description}: {value.Step} ({value.Detail})"));
             }
         }
 
@@ -71,7 +80,8 @@ internal static class TerminalProgress
             {
                 if (_clock.Elapsed - _last < PlainInterval) return;
                 _last = _clock.Elapsed;
-                error.WriteLine($"{value.Step}: {value.Completed}/{value.Total} ({100.0 * value.Completed / Math.Max(1, value.Total):F0} %)");
+                error.WriteLine(Program.TerminalLine($"{value.Step}: {value.Completed}/{value.Total} ({100.0 * value.Completed / Math.Max(1, value.Total):F0} %)" +
+                                                     (value.Detail is null ? "" : $", {value.Detail}")));
             }
         }
     }

@@ -12,7 +12,7 @@ namespace DigitalCell.Sdk.Catalog;
 /// </summary>
 internal sealed class PinStore(string path)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly object _gate = new();
 
     public string PathOnDisk => path;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
@@ -173,12 +172,8 @@ public sealed class CellPartition
     }
 
     /// <summary>Writes every perturbation's test as one CSV (column <c>context</c>, then the DE table's columns), atomically.</summary>
-    public static void WriteCsv(IEnumerable<PerturbationDifferentialExpression> results, string path) => AtomicFile.Write(path, temp =>
-    {
-        using var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
-        writer.WriteLine("context," + string.Join(",", DifferentialExpressionResult.ColumnNames));
-        foreach (var r in results) r.Result.WriteCsvRows(writer, r.Context);
-    });
+    public static void WriteCsv(IEnumerable<PerturbationDifferentialExpression> results, string path) =>
+        ContextDifferentialExpression.WriteCsv(results.Select(r => new ContextDifferentialExpression(r.Context, r.Result)), path);
 
     private static DifferentialExpressionResult Test(CellDataset group, CellDataset controls, string perturbation, string control,
         DifferentialExpressionOptions? options)

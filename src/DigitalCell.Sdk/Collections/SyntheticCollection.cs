@@ -86,8 +86,8 @@ public static class SyntheticCollection
 
         public CellDataset Shard(int shard, int firstCell, int cells, string[] genes)
         {
-            // one stream per shard, derived from the seed arithmetically (never from string hashes)
-            var rng = new Random(unchecked(_options.Seed * 1_000_003 + shard + 1));
+            // one stream per shard, the same in every process (Seeds, never string hashes)
+            var rng = new Random(Seeds.Derive(_options.Seed, "synthetic-shard", shard));
             var builder = new SparseRowBuilder(genes.Length);
             var names = new string[cells];
             var contexts = new string?[cells];

@@ -21,4 +21,7 @@ public sealed record PcaOptions
 
     /// <summary>Maximum number of threads; null or ≤ 0 uses all cores.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Receives the fit's progress, one unit per pass over the matrix (step <see cref="PrincipalComponents.ProgressStep"/>); null for none.</summary>
+    public IProgress<WorkProgress>? Progress { get; init; }
 }

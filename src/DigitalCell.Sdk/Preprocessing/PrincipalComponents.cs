@@ -12,6 +12,9 @@ namespace DigitalCell.Sdk.Preprocessing;
 /// </summary>
 public static class PrincipalComponents
 {
+    /// <summary>The <see cref="WorkProgress.Step"/> reported through <see cref="PcaOptions.Progress"/>.</summary>
+    public const string ProgressStep = "PCA";
+
     /// <summary>
     /// Adds the first <paramref name="components"/> principal components as scanpy does: obsm <c>X_pca</c>
     /// (cells × k), varm <c>PCs</c> (genes × k, zero rows for genes left out), uns <c>pca</c> with
@@ -66,14 +69,21 @@ public static class PrincipalComponents
         var rng = new MathNet.Numerics.Random.SystemRandomSource(options.Seed, threadSafe: false);
         var omega = new double[(long)p * l];
         MathNet.Numerics.Distributions.Normal.Samples(rng, omega, 0, 1);
+        // Progress counts the passes over X: the range finder's first, two per power iteration, the projection's last.
+        long passes = 2 + 2L * Math.Max(0, options.PowerIterations), done = 0;
+        void Passed() => WorkProgress.ReportStep(options.Progress, ProgressStep, ++done, passes);
         var q = Orthonormalize(op.Times(omega, l), n, l, parallel);
+        Passed();
         for (int it = 0; it < options.PowerIterations; it++)
         {
             var z = Orthonormalize(op.TransposeTimes(q, l), p, l, parallel);
+            Passed();
             q = Orthonormalize(op.Times(z, l), n, l, parallel);
+            Passed();
         }
         // B = Qᵀ·A = Cᵀ with C = Aᵀ·Q (p × l); C = Q₂R, R = U S Vᵀ  ⇒  A ≈ (Q V) S (Q₂ U)ᵀ
         var c = op.TransposeTimes(q, l);
+        Passed();
         var qr = Matrix<double>.Build.Dense(p, l, (i, j) => c[(long)i * l + j]).QR(QRMethod.Thin);
         var svd = qr.R.Svd(computeVectors: true);
         var right = qr.Q * svd.U;          // p × l: gene loadings

@@ -14,7 +14,7 @@ namespace DigitalCell.Sdk.Records;
 /// their checksums. It is meant to be shared, so it never holds an absolute machine path: inputs keep the path as the
 /// user gave it (made relative when it was absolute) and outputs are relative to the output folder.
 /// </summary>
-/// <param name="Command">What ran, e.g. <c>dcell benchmark --data papalexi2021-thp1 --models cell-mean</c> or an API name.</param>
+/// <param name="Command">What ran, e.g. <c>dcell benchmark papalexi2021-thp1 --models cell-mean</c> or an API name.</param>
 /// <param name="Inputs">The inputs, in the order they were read.</param>
 /// <param name="Software">The software that ran.</param>
 /// <param name="Parameters">Every parameter that changes the numbers, as invariant-culture text.</param>

@@ -132,11 +132,14 @@ public sealed class Benchmark
             var predicted = PredictedDataset(predictions.Select(p => new ContextPrediction(p.Context, p.Prediction, p.ControlRows)).ToArray(),
                 realTest, CellCounts(realTest, units, contextColumn), control, _schema.PerturbationColumn, contextColumn);
             progress?.Report(new BenchmarkProgress("score", model.Name, i, models.Count));
-            scores.Add(Scorer.Score(model.Name, builder.Build(predicted, metrics), metrics, _mode));
+            var scoring = progress is null ? null : new Forward(progress, "score", model.Name, i, models.Count);
+            scores.Add(Scorer.Score(model.Name, builder.Build(predicted, metrics, scoring), metrics, _mode));
         }
-        progress?.Report(new BenchmarkProgress("done", null, models.Count, models.Count));
+        progress?.Report(new BenchmarkProgress("bootstrap", null, models.Count, models.Count));
         var counts = CellCounts(realTest, units, contextColumn);
-        return ScoreReport.Create(scores, metrics, _mode, _options).WithProvenance(_split, _split.DataId ?? _data.Source,
+        var report = ScoreReport.Create(scores, metrics, _mode, _options, progress is null ? null : new Forward(progress, "bootstrap", null, models.Count, models.Count));
+        progress?.Report(new BenchmarkProgress("done", null, models.Count, models.Count));
+        return report.WithProvenance(_split, _split.DataId ?? _data.Source,
             [
                 scaleNote,
                 .. _provenance,
@@ -151,6 +154,12 @@ public sealed class Benchmark
                 $"{(_mode.ClippedFoldChange ? "fold change clipped at 20" : "log2 fold change with ε = 0")}; significant = FDR < 0.05.",
                 .. notes.Distinct(StringComparer.Ordinal),
             ]);
+    }
+
+    /// <summary>Passes a long step's <see cref="WorkProgress"/> on as a <see cref="BenchmarkProgress"/> of its stage.</summary>
+    private sealed class Forward(IProgress<BenchmarkProgress> progress, string stage, string? model, int completed, int total) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value) => progress.Report(new BenchmarkProgress(stage, model, completed, total) { Work = value });
     }
 
     /// <summary>The test units of each context with the rows of that context's control cells.</summary>
@@ -282,8 +291,12 @@ public sealed class Benchmark
 internal sealed record ContextPrediction(string? Context, PerturbationPrediction Prediction, int[] ControlRows);
 
 /// <summary>A progress report of <see cref="Benchmark.Run"/>.</summary>
-/// <param name="Stage"><c>prepare</c>, <c>fit</c>, <c>predict</c>, <c>score</c> or <c>done</c>.</param>
+/// <param name="Stage"><c>prepare</c>, <c>fit</c>, <c>predict</c>, <c>score</c>, <c>bootstrap</c> or <c>done</c>.</param>
 /// <param name="Model">The model concerned, if any.</param>
 /// <param name="Completed">Models completed.</param>
 /// <param name="Total">Models in total.</param>
-public sealed record BenchmarkProgress(string Stage, string? Model, int Completed, int Total);
+public sealed record BenchmarkProgress(string Stage, string? Model, int Completed, int Total)
+{
+    /// <summary>Within a long stage (a model's differential expression and VCC 2026 anchors while scoring, the bootstrap), how far it is; null for the report that starts a stage.</summary>
+    public WorkProgress? Work { get; init; }
+}

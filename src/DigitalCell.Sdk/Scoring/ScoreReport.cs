@@ -10,6 +10,9 @@ namespace DigitalCell.Sdk.Scoring;
 /// </summary>
 public sealed partial class ScoreReport
 {
+    /// <summary>The <see cref="WorkProgress.Step"/> of the confidence intervals' bootstrap in <see cref="Create"/>.</summary>
+    public const string BootstrapStep = "bootstrap";
+
     private ScoreReport(ScoringMode mode, IReadOnlyList<Metric> metrics, IReadOnlyList<ModelScores> models, IReadOnlyList<MetricSummary> summaries,
         IReadOnlyList<ModelRanking> rankings, ScoreReportOptions options)
     {
@@ -105,8 +108,10 @@ public sealed partial class ScoreReport
     /// <param name="metrics">The metrics that were computed.</param>
     /// <param name="mode">The definitions used.</param>
     /// <param name="options">Baseline for scaling, bootstrap settings.</param>
+    /// <param name="progress">Receives the bootstrap's progress, one unit per model × metric (<see cref="BootstrapStep"/>).</param>
     /// <exception cref="DigitalCellException">No models, or models scored on different perturbations.</exception>
-    public static ScoreReport Create(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics, ScoringMode mode, ScoreReportOptions? options = null)
+    public static ScoreReport Create(IReadOnlyList<ModelScores> scores, IReadOnlyList<Metric> metrics, ScoringMode mode, ScoreReportOptions? options = null,
+        IProgress<WorkProgress>? progress = null)
     {
         options ??= new ScoreReportOptions();
         if (scores.Count == 0) throw new DigitalCellException("A score report needs at least one model.");
@@ -121,11 +126,11 @@ public sealed partial class ScoreReport
 
         var summaries = new List<MetricSummary>();
         foreach (var s in scores)
-            foreach (var (metric, index) in metrics.Select((m, i) => (m, i)))
+            foreach (var metric in metrics)
             {
                 var values = s.Values[metric.Name];
                 var (low, high) = metric.IsPerPerturbation
-                    ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, options.Seed + index, options.ConfidenceLevel)
+                    ? Bootstrap.PercentileInterval(values, options.BootstrapSamples, BootstrapSeed(options.Seed, metric), options.ConfidenceLevel)
                     : (null, null);
                 bool anchored = mode.ScaledByAnchors && Vcc2026Metrics.IsVcc2026(metric) && s.Input.Vcc2026Reference is not null;
                 bool scale = baseline is not null && metric.Best != MetricBest.None;
@@ -139,6 +144,7 @@ public sealed partial class ScoreReport
                     ScaledUnclipped = anchored ? s.Input.Vcc2026Comparison(metric.Name).Scaled(metric.Name, clamp: false)
                         : scale ? OverallScore.Unclipped(user, reference, metric.Best) : null,
                 });
+                WorkProgress.ReportStep(progress, BootstrapStep, summaries.Count, (long)scores.Count * metrics.Count);
             }
 
         Func<string, (double? Score, double? Unclipped)> overall = mode.ScaledByAnchors
@@ -148,6 +154,12 @@ public sealed partial class ScoreReport
         var rankings = Rank(scores, metrics, means, overall);
         return new ScoreReport(mode, metrics, scores, summaries, rankings, options with { OverallMetrics = overallMetrics });
     }
+
+    /// <summary>
+    /// The resampling seed of one metric's intervals: the same for every model (paired resamples, so models compare on
+    /// the same draws) and independent of which other metrics were chosen.
+    /// </summary>
+    private static int BootstrapSeed(int seed, Metric metric) => Seeds.Derive(seed, "bootstrap/" + metric.Name);
 
     /// <summary>
     /// VCC 2026: the equal-weight mean of the anchored metrics' scaled scores (each already the mean over contexts of

@@ -17,7 +17,8 @@ namespace DigitalCell.Sdk.Screens;
 /// <param name="Informed">False when the model had no information on the target (a guess from its intercept).</param>
 public sealed record HitCard(int Rank, string Candidate, double PredictedEffect, double Uncertainty, IReadOnlyList<GeneChange> SupportingGenes, bool KnownEvidence, bool Informed)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }; // pairs stay "A+B"
 
     /// <summary>The top <paramref name="count"/> informed candidates of a screen.</summary>
     public static IReadOnlyList<HitCard> Top(ScreenResult result, int count = 10)

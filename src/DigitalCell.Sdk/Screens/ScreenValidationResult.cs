@@ -51,6 +51,7 @@ public sealed record ScreenValidationResult(
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // gene pairs stay "A+B", not "A\u002BB"
     };
 
     /// <summary>As JSON with snake_case keys (<c>auroc</c>, <c>precision_at_k</c>, <c>recall_at_k</c>, <c>permutation_p</c>, <c>protocol</c>, …).</summary>

@@ -25,6 +25,48 @@ public static class DifferentialExpressionAnalysis
             options ?? new DifferentialExpressionOptions(), $"obs column '{groupBy}'", progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Tests every group against the <paramref name="reference"/> cells of its own context (the obs column
+    /// <paramref name="contextColumn"/>: cell line, cell type, donor), context by context, as cell-eval and the Virtual
+    /// Cell Challenge do per cell line; FDR within each context. Contexts holding only reference cells are left out.
+    /// </summary>
+    /// <param name="data">The cells.</param>
+    /// <param name="groupBy">The obs column of the groups.</param>
+    /// <param name="reference">The reference group, found in every context.</param>
+    /// <param name="contextColumn">The obs column of the contexts.</param>
+    /// <param name="options">Test, corrections and fold-change convention (<see cref="DifferentialExpressionOptions.Groups"/> restricts each context to those of its groups).</param>
+    /// <param name="progress">Receives the genes tested in each context (step <c>differential expression in CONTEXT</c>).</param>
+    /// <param name="cancellationToken">Stops the test between genes.</param>
+    /// <exception cref="DigitalCellException">A column is missing, or a context with groups to test has no reference cells.</exception>
+    public static IReadOnlyList<ContextDifferentialExpression> DifferentialExpressionByContext(this CellDataset data, string groupBy, string reference,
+        string contextColumn, DifferentialExpressionOptions? options = null, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new DifferentialExpressionOptions();
+        var contexts = CellGroups.FromObs(data.Obs, [contextColumn]);
+        var results = new List<ContextDifferentialExpression>();
+        for (int c = 0; c < contexts.Names.Length; c++)
+        {
+            string context = contexts.Names[c];
+            var cells = data.SelectCells(Enumerable.Range(0, data.CellCount).Where(i => contexts.Codes[i] == c).ToArray());
+            var groups = CellGroups.FromObs(cells.Obs, [groupBy]);
+            var tested = (options.Groups ?? groups.Names).Where(g => g != reference && groups.IndexOf(g) >= 0).ToArray();
+            if (tested.Length == 0) continue;
+            if (groups.IndexOf(reference) < 0)
+                throw new DigitalCellException($"Context '{context}' (obs column '{contextColumn}') has no '{reference}' cells to test its groups against.");
+            var step = progress is null ? null : new StepName(progress, $"{ProgressStep} in {context}");
+            results.Add(new ContextDifferentialExpression(context, Run(cells.X, groups, cells.GeneNames.ToArray(), reference, options with { Groups = tested },
+                $"obs column '{groupBy}' in context '{context}'", step, cancellationToken)));
+        }
+        return results;
+    }
+
+    /// <summary>Reports a step's progress under another name.</summary>
+    private sealed class StepName(IProgress<WorkProgress> progress, string step) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value) => progress.Report(value with { Step = step });
+    }
+
     /// <summary>The same test on a matrix with one label per cell (null = left out) and gene names.</summary>
     public static DifferentialExpressionResult Run(CellMatrix x, IReadOnlyList<string?> labels, IReadOnlyList<string> genes,
         string reference, DifferentialExpressionOptions? options = null, IProgress<WorkProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -22,7 +22,8 @@ public sealed record EDistanceOptions
     /// <summary>Number of label permutations of the E-test (scPerturb default 1000).</summary>
     public int Permutations { get; init; } = 1000;
 
-    /// <summary>Seed of the permutations; group i uses seed + i, so results do not depend on thread scheduling.</summary>
+    /// <summary>Root seed of the permutations; each group's stream is derived from it and the group's name (<see cref="Seeds"/>), so a
+    /// group's p-value depends neither on thread scheduling nor on which other groups are tested.</summary>
     public int Seed { get; init; }
 
     /// <summary>The groups to compare with the reference; null = all others.</summary>

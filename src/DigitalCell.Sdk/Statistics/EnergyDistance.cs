@@ -78,7 +78,7 @@ public static class EnergyDistance
             var points = Points(groups.IndexOf(names[i]));
             counts[i] = points.Length / k;
             distance[i] = Between(points, referencePoints, k, options.Metric);
-            if (pValue is not null) pValue[i] = PermutationPValue(points, referencePoints, k, distance[i], options.Permutations, options.Seed + i);
+            if (pValue is not null) pValue[i] = PermutationPValue(points, referencePoints, k, distance[i], options.Permutations, Seeds.Derive(options.Seed, "e-test/" + names[i]));
         });
         return new EDistanceResult(reference, names, counts, distance, pValue, options);
     }

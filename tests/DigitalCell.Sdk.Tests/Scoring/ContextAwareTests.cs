@@ -4,6 +4,7 @@ using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 using DigitalCell.Sdk.Scoring;
+using DigitalCell.Sdk.Statistics;
 using DigitalCell.Tests.Shared;
 
 namespace DigitalCell.Sdk.Tests.Scoring;
@@ -43,6 +44,32 @@ public class ContextAwareTests
         Assert.That(input.RealDelta(unit), Is.Not.EqualTo(pooled).Within(1e-3), "K562 controls must not enter a U87MG delta");
         Assert.That(input.Units.Where(u => u.Perturbation == "MAPK1").Select(u => u.Context), Is.EquivalentTo(LinesOf(data, "MAPK1")),
             "MAPK1 is scored once in each line it was measured in");
+    }
+
+    [Test]
+    public void DifferentialExpressionByContextTestsAGlioblastomaPerturbationAgainstItsOwnLinesControls()
+    {
+        var data = Norman.Value;
+        var lines = PerturbationTrainingSet.CellLabels(data, "cell_type");
+        var labels = PerturbationTrainingSet.CellLabels(data, "perturbation");
+        var genes = Enumerable.Range(0, 50).ToArray(); // a slice keeps the test quick; the per-gene tests are independent
+        var slice = data.SelectGenes(genes);
+        var options = new DifferentialExpressionOptions { Groups = ["MAPK1"] };
+
+        var perContext = slice.DifferentialExpressionByContext("perturbation", "control", "cell_type", options);
+
+        Assert.That(perContext.Select(c => c.Context), Is.EquivalentTo(LinesOf(data, "MAPK1")), "only the lines where MAPK1 was measured");
+        var u87 = perContext.Single(c => c.Context == "U87MG").Result;
+        var alone = slice.SelectCells(Enumerable.Range(0, data.CellCount).Where(i => lines[i] == "U87MG").ToArray())
+            .DifferentialExpression("perturbation", "control", options);
+        Assert.That(u87.ReferenceCellCount, Is.EqualTo(alone.ReferenceCellCount).And.LessThan(slice.CellCount));
+        Assert.That(u87.For("MAPK1").PValue, Is.EqualTo(alone.For("MAPK1").PValue), "the same test as on U87MG's cells alone");
+        Assert.That(u87.For("MAPK1").Log2FoldChange, Is.EqualTo(alone.For("MAPK1").Log2FoldChange));
+
+        var withoutControls = slice.SelectCells(Enumerable.Range(0, data.CellCount)
+            .Where(i => lines[i] != "U87MG" || labels[i] != "control").ToArray());
+        Assert.That(() => withoutControls.DifferentialExpressionByContext("perturbation", "control", "cell_type", options),
+            Throws.InstanceOf<DigitalCellException>().With.Message.EqualTo("Context 'U87MG' (obs column 'cell_type') has no 'control' cells to test its groups against."));
     }
 
     [Test]

@@ -36,6 +36,20 @@ public class ScoreReportTests
     }
 
     [Test]
+    public void AMetricsIntervalDependsOnTheSeedAloneNotOnTheOtherMetricsChosen()
+    {
+        var input = MetricTests.Synthetic(seed: 11, perturbations: 6, genes: 30);
+        var options = new ScoreReportOptions(BaselineModel: null, BootstrapSamples: 200, Seed: 3);
+        (double?, double?) Interval(params Metric[] metrics)
+        {
+            var s = ScoreReport.Create([Scorer.Score("model", input, metrics, ScoringMode.CellEval)], metrics, ScoringMode.CellEval, options).Summary("model", "pearson_delta");
+            return (s.CiLow, s.CiHigh);
+        }
+
+        Assert.That(Interval(Metrics.Mae, Metrics.PearsonDelta), Is.EqualTo(Interval(Metrics.PearsonDelta)), "seeded by (seed, metric name), not its position");
+    }
+
+    [Test]
     public void OverallScoreScalesAgainstTheBaselineAndRanksModels()
     {
         var report = Report(out _);

@@ -89,4 +89,20 @@ public class TrustworthyScoringTests
         Assert.That(input.RealDifferentialExpression, Is.Not.Null);
         Assert.That(Metrics.OverlapAt(7).Compute(input, ScoringMode.CellEval), Has.Length.EqualTo(2));
     }
+
+    [Test]
+    public void ABaselinesFallbackIsListedInTheReportsNotes()
+    {
+        // Targets renamed so that none is a measured gene: linear has no embedding for them and falls back to the mean change.
+        var data = Sdk.IO.H5ad.H5adFile.Read(ScoringTestSupport.PapalexiPath);
+        var labels = PerturbationTrainingSet.CellLabels(data, "perturbation").Select(l => l == "control" ? l : "not-" + l).ToArray();
+        data = data.WithObs(data.Obs.With(CategoricalColumn.FromLabels("perturbation", labels)));
+        var schema = new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout);
+        var split = PerturbationSplits.UnseenPerturbations(data, schema, testFraction: 0.2, seed: 0);
+
+        var report = Benchmark.On(data, schema, split).Models(Baselines.Linear()).Metrics([Metrics.Mae])
+            .Options(new ScoreReportOptions(BootstrapSamples: 0)).Run();
+
+        Assert.That(report.Notes, Has.One.StartsWith("linear: target(s) ").And.Contains("are not measured genes").And.Contains(split.Test[0]));
+    }
 }
