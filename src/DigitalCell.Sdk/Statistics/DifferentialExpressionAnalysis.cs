@@ -107,11 +107,15 @@ public static class DifferentialExpressionAnalysis
     private static string Preview(string[] names) => names.Length == 0 ? "(none)"
         : string.Join(", ", names.Take(50)) + (names.Length > 50 ? $", … ({names.Length} in all)" : "");
 
-    /// <summary>Thread-local buffers: one gene's values bucketed by slot.</summary>
+    /// <summary>Thread-local buffers: one gene's values by slot, and the rank-sum kernel.</summary>
     private sealed class GeneWorkspace(int slots)
     {
         private readonly int[] _start = new int[slots + 1];
         private readonly int[] _fill = new int[slots];
+        private readonly double[] _sum = new double[slots];
+        private readonly double[] _statistic = new double[slots - 1];
+        private readonly double[] _p = new double[slots - 1];
+        private readonly RankSumTest _ranks = new(slots);
         private float[] _values = new float[1024];
 
         public void TestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
@@ -119,7 +123,27 @@ public static class DifferentialExpressionAnalysis
         {
             var cells = byGene.RowIndices(gene);
             var values = byGene.RowValues(gene);
-            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones)
+            if (options.Method == DifferentialExpressionMethod.Wilcoxon)
+            {
+                // The means need only per-slot sums (added in cell order, like MeanVariance's first pass, so both
+                // tests report the same means); the ranks need the non-zeros with their slots (explicit zeros join
+                // the implicit ones).
+                Array.Clear(_sum);
+                _ranks.Clear();
+                for (int k = 0; k < cells.Length; k++)
+                    if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f)
+                    {
+                        _sum[s] += values[k];
+                        _ranks.Add(values[k], s);
+                    }
+                _ranks.Test(sizes, options.TieCorrection, options.ContinuityCorrection, _statistic, _p);
+                double meanReference = _sum[0] / sizes[0];
+                for (int t = 0; t < results.Length; t++)
+                    Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
+                return;
+            }
+
+            // t-test: counting sort of the gene's non-zero values by slot, for two-pass variances
             Array.Clear(_start);
             for (int k = 0; k < cells.Length; k++)
                 if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _start[s + 1]++;
@@ -129,40 +153,24 @@ public static class DifferentialExpressionAnalysis
             for (int k = 0; k < cells.Length; k++)
                 if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _values[_fill[s]++] = values[k];
 
-            var reference = Segment(0);
-            var (meanRef, varRef) = MeanVariance(reference, sizes[0]);
-            bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
-            int refNegatives = 0;
-            double refTies = 0;
-            if (wilcoxon)
-            {
-                reference.Sort(); // once per gene, reused by every group
-                refNegatives = RankSumTest.NegativeCount(reference);
-                refTies = RankSumTest.TieSum(reference, sizes[0] - reference.Length);
-            }
+            var (meanRef, varRef) = MeanVariance(Segment(0), sizes[0]);
             for (int t = 0; t < results.Length; t++)
             {
-                var group = Segment(t + 1);
                 int n = sizes[t + 1];
-                var (meanGroup, varGroup) = MeanVariance(group, n);
-                double stat, p;
-                if (wilcoxon)
-                {
-                    group.Sort();
-                    (stat, p) = RankSumTest.Test(group, n, reference, sizes[0], refNegatives, refTies,
-                        options.TieCorrection, options.ContinuityCorrection);
-                }
-                else
-                {
-                    (stat, p) = WelchTTest.Test(meanGroup, varGroup, n, meanRef, varRef, sizes[0]);
-                }
-                var r = results[t];
-                r.Statistic[gene] = stat;
-                r.PValue[gene] = p;
-                r.MeanGroup[gene] = meanGroup;
-                r.MeanReference[gene] = meanRef;
-                r.Log2FoldChange[gene] = FoldChange.Log2(meanGroup, meanRef, options.FoldChange);
+                var (meanGroup, varGroup) = MeanVariance(Segment(t + 1), n);
+                var (stat, p) = WelchTTest.Test(meanGroup, varGroup, n, meanRef, varRef, sizes[0]);
+                Store(results[t], gene, stat, p, meanGroup, meanRef, options.FoldChange);
             }
+        }
+
+        private static void Store(GroupDifferentialExpression r, int gene, double statistic, double p, double meanGroup, double meanReference,
+            FoldChangeConvention foldChange)
+        {
+            r.Statistic[gene] = statistic;
+            r.PValue[gene] = p;
+            r.MeanGroup[gene] = meanGroup;
+            r.MeanReference[gene] = meanReference;
+            r.Log2FoldChange[gene] = FoldChange.Log2(meanGroup, meanReference, foldChange);
         }
 
         private Span<float> Segment(int slot) => _values.AsSpan(_start[slot], _start[slot + 1] - _start[slot]);
