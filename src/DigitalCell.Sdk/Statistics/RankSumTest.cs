@@ -88,6 +88,16 @@ internal sealed class RankSumTest(int slots)
                 AddZeroBlock(sizes, referenceBelow, referenceZeros);
                 zerosDone = true;
             }
+            if (i + 1 == keys.Length || (uint)(keys[i + 1] >> 32) != key)
+            {
+                // a value only one cell has, the rule for continuous (normalised) data: c = 1 and r = 0, so the
+                // general step below reduces to rank L + G + 1 and a zero tie term
+                int one = (int)(uint)keys[i];
+                if (one == 0) referenceBelow++;
+                else _rankSum[one] += referenceBelow + _below[one]++ + (positive ? referenceZeros + sizes[one] - _nonZero[one] : 0) + 1.0;
+                i++;
+                continue;
+            }
             long referenceEqual = 0;
             int blockSlots = 0, k = i;
             do
