@@ -69,8 +69,13 @@ public static class DifferentialExpressionAnalysis
         var results = new GroupDifferentialExpression[tested.Length];
         for (int t = 0; t < tested.Length; t++) results[t] = new GroupDifferentialExpression(tested[t], sizes[t + 1], genes.Length);
 
-        // Per-gene work wants each gene's values contiguous: transpose once (CSR → CSC) instead of gathering per gene.
-        var byGene = (x as SparseCellMatrix ?? x.ToSparse()).Transpose();
+        // Per-gene work wants each gene's values contiguous: regroup them by gene once instead of gathering per gene.
+        // The rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form;
+        // the t-test gets the transpose (CSR → CSC).
+        var sparse = x as SparseCellMatrix ?? x.ToSparse();
+        bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
+        var (keyStart, keys) = wilcoxon ? RankSumTest.KeysByGene(sparse, cellSlot) : default;
+        var byGene = wilcoxon ? null : sparse.Transpose();
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
@@ -80,7 +85,8 @@ public static class DifferentialExpressionAnalysis
             () => new GeneWorkspace(sizes.Length),
             (gene, _, workspace) =>
             {
-                workspace.TestGene(byGene, gene, cellSlot, sizes, options, results);
+                if (byGene is null) workspace.RankGene(keys.AsSpan(keyStart[gene], keyStart[gene + 1] - keyStart[gene]), gene, sizes, options, results);
+                else workspace.TTestGene(byGene, gene, cellSlot, sizes, options, results);
                 WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
                 return workspace;
             },
@@ -107,7 +113,7 @@ public static class DifferentialExpressionAnalysis
     private static string Preview(string[] names) => names.Length == 0 ? "(none)"
         : string.Join(", ", names.Take(50)) + (names.Length > 50 ? $", … ({names.Length} in all)" : "");
 
-    /// <summary>Thread-local buffers: one gene's values by slot, and the rank-sum kernel.</summary>
+    /// <summary>Thread-local buffers: one gene's sums or values by slot, and the rank-sum kernel.</summary>
     private sealed class GeneWorkspace(int slots)
     {
         private readonly int[] _start = new int[slots + 1];
@@ -118,32 +124,26 @@ public static class DifferentialExpressionAnalysis
         private readonly RankSumTest _ranks = new(slots);
         private float[] _values = new float[1024];
 
-        public void TestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
+        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="RankSumTest.KeysByGene"/>).</summary>
+        public void RankGene(Span<ulong> keys, int gene, int[] sizes, DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
+        {
+            // The means need only per-slot sums, added in cell order (the keys' order before sorting) like
+            // MeanVariance's first pass, so both tests report the same means.
+            Array.Clear(_sum);
+            foreach (var k in keys) _sum[RankSumTest.Slot(k)] += RankSumTest.Value(k);
+            _ranks.Test(keys, sizes, options.TieCorrection, options.ContinuityCorrection, _statistic, _p);
+            double meanReference = _sum[0] / sizes[0];
+            for (int t = 0; t < results.Length; t++)
+                Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
+        }
+
+        /// <summary>Welch's t-test of every group on one gene, from the transposed matrix.</summary>
+        public void TTestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
             GroupDifferentialExpression[] results)
         {
             var cells = byGene.RowIndices(gene);
             var values = byGene.RowValues(gene);
-            if (options.Method == DifferentialExpressionMethod.Wilcoxon)
-            {
-                // The means need only per-slot sums (added in cell order, like MeanVariance's first pass, so both
-                // tests report the same means); the ranks need the non-zeros with their slots (explicit zeros join
-                // the implicit ones).
-                Array.Clear(_sum);
-                _ranks.Clear();
-                for (int k = 0; k < cells.Length; k++)
-                    if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f)
-                    {
-                        _sum[s] += values[k];
-                        _ranks.Add(values[k], s);
-                    }
-                _ranks.Test(sizes, options.TieCorrection, options.ContinuityCorrection, _statistic, _p);
-                double meanReference = _sum[0] / sizes[0];
-                for (int t = 0; t < results.Length; t++)
-                    Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
-                return;
-            }
-
-            // t-test: counting sort of the gene's non-zero values by slot, for two-pass variances
+            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones), for two-pass variances
             Array.Clear(_start);
             for (int k = 0; k < cells.Length; k++)
                 if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _start[s + 1]++;

@@ -1,3 +1,5 @@
+using DigitalCell.Sdk.Data;
+
 namespace DigitalCell.Sdk.Statistics;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace DigitalCell.Sdk.Statistics;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Usage per gene: <see cref="Clear"/>, <see cref="Add"/> every non-zero value with its slot (0 = reference, s ≥ 1 =
-/// tested group), then <see cref="Test"/>. Zeros are never stored or sorted: each sample carries them as a count and
-/// they form one tie block at value 0.
+/// The input of a gene is its non-zero values as keys (<see cref="Key"/>: the value's bits, order-preserving, and its
+/// slot, 0 = reference, s ≥ 1 = tested group), built for all genes at once by <see cref="KeysByGene"/>. Zeros are
+/// never stored or sorted: each sample carries them as a count and they form one tie block at value 0.
 /// </para>
 /// <para>
 /// The values of all slots are sorted together once (an LSD radix sort on the float's order-preserving bits, linear
@@ -31,8 +33,7 @@ internal sealed class RankSumTest(int slots)
     private const int RadixBits = 11;
     private const int SmallSort = 256; // below this many values a comparison sort beats the radix passes
 
-    private ulong[] _keys = new ulong[1024], _scratch = new ulong[1024];
-    private int _count;
+    private ulong[] _scratch = new ulong[1024];
     private readonly int[] _nonZero = new int[slots];
     private readonly long[] _below = new long[slots];
     private readonly double[] _rankSum = new double[slots];
@@ -41,36 +42,94 @@ internal sealed class RankSumTest(int slots)
     private readonly int[] _blockSlots = new int[slots];
     private readonly int[] _histogram = new int[3 << RadixBits];
 
-    /// <summary>Starts a new gene.</summary>
-    public void Clear()
+    /// <summary>The sort key of a non-zero value of slot <paramref name="slot"/>: unsigned order of the key = order of the value.</summary>
+    public static ulong Key(float value, int slot)
     {
-        _count = 0;
-        Array.Clear(_nonZero);
-    }
-
-    /// <summary>Adds a non-zero value of slot <paramref name="slot"/> (0 = reference).</summary>
-    public void Add(float value, int slot)
-    {
-        if (_count == _keys.Length)
-        {
-            Array.Resize(ref _keys, _count * 2);
-            _scratch = new ulong[_keys.Length];
-        }
         // IEEE order as unsigned order: flip every bit of a negative float, only the sign bit of a positive one
         uint bits = BitConverter.SingleToUInt32Bits(value);
         uint key = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
-        _keys[_count++] = (ulong)key << 32 | (uint)slot;
-        _nonZero[slot]++;
+        return (ulong)key << 32 | (uint)slot;
+    }
+
+    /// <summary>The value of a key.</summary>
+    public static float Value(ulong key)
+    {
+        uint k = (uint)(key >> 32);
+        return BitConverter.UInt32BitsToSingle((k & 0x8000_0000u) != 0 ? k & 0x7FFF_FFFFu : ~k);
+    }
+
+    /// <summary>The slot of a key.</summary>
+    public static int Slot(ulong key) => (int)(uint)key;
+
+    /// <summary>
+    /// The keys of every non-zero value of a cell with a slot (<paramref name="cellSlot"/> ≥ 0), grouped by gene and
+    /// in cell order within a gene: gene j's keys are <c>Keys[Start[j] .. Start[j + 1]]</c>.
+    /// </summary>
+    /// <remarks>
+    /// Built like <see cref="SparseCellMatrix.Transpose"/> (blocks of cells counted, then scattered into their own
+    /// slices in parallel) but straight into keys: one array written at random instead of the transpose's two, no
+    /// per-gene gathering afterwards, and the cells outside every slot and explicit zeros are dropped on the way.
+    /// </remarks>
+    public static (int[] Start, ulong[] Keys) KeysByGene(SparseCellMatrix x, int[] cellSlot)
+    {
+        int rows = x.RowCount, genes = x.ColumnCount;
+        int blocks = (int)Math.Clamp(x.StoredCount / (1 << 20), 1, Math.Min(Environment.ProcessorCount, Math.Max(1, rows)));
+        var next = new int[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            var counts = new int[genes];
+            for (int r = BlockStart(b); r < BlockStart(b + 1); r++)
+            {
+                if (cellSlot[r] < 0) continue;
+                var columns = x.RowIndices(r);
+                var values = x.RowValues(r);
+                for (int k = 0; k < columns.Length; k++)
+                    if (values[k] != 0f) counts[columns[k]]++;
+            }
+            next[b] = counts;
+        });
+        var start = new int[genes + 1];
+        int offset = 0;
+        for (int j = 0; j < genes; j++)
+        {
+            start[j] = offset;
+            for (int b = 0; b < blocks; b++)
+            {
+                int count = next[b][j];
+                next[b][j] = offset;
+                offset += count;
+            }
+        }
+        start[genes] = offset;
+        var keys = new ulong[offset];
+        Parallel.For(0, blocks, b =>
+        {
+            var cursor = next[b];
+            for (int r = BlockStart(b); r < BlockStart(b + 1); r++)
+            {
+                int slot = cellSlot[r];
+                if (slot < 0) continue;
+                var columns = x.RowIndices(r);
+                var values = x.RowValues(r);
+                for (int k = 0; k < columns.Length; k++)
+                    if (values[k] != 0f) keys[cursor[columns[k]]++] = Key(values[k], slot);
+            }
+        });
+        return (start, keys);
+
+        int BlockStart(int b) => (int)((long)rows * b / blocks);
     }
 
     /// <summary>
-    /// Signed z-score and two-sided p-value of every tested slot against the reference, written to
-    /// <paramref name="z"/>[s − 1] and <paramref name="p"/>[s − 1]. <paramref name="sizes"/>[s] is the number of
-    /// cells of slot s, zeros included.
+    /// Signed z-score and two-sided p-value of every tested slot against the reference, from one gene's keys (in any
+    /// order; they are sorted in place), written to <paramref name="z"/>[s − 1] and <paramref name="p"/>[s − 1].
+    /// <paramref name="sizes"/>[s] is the number of cells of slot s, zeros included.
     /// </summary>
-    public void Test(ReadOnlySpan<int> sizes, bool tieCorrection, bool continuityCorrection, Span<double> z, Span<double> p)
+    public void Test(Span<ulong> gene, ReadOnlySpan<int> sizes, bool tieCorrection, bool continuityCorrection, Span<double> z, Span<double> p)
     {
-        var keys = Sort();
+        Array.Clear(_nonZero);
+        foreach (var k in gene) _nonZero[Slot(k)]++;
+        var keys = Sort(gene);
         int slots = sizes.Length;
         long referenceZeros = sizes[0] - _nonZero[0];
         double referenceTies = Cube(referenceZeros);
@@ -157,11 +216,11 @@ internal sealed class RankSumTest(int slots)
         return (z, TailProbability.Normal(z));
     }
 
-    /// <summary>The keys sorted by value (the upper 32 bits; the slot in the lower bits rides along).</summary>
-    private ReadOnlySpan<ulong> Sort()
+    /// <summary>The keys sorted by value (the upper 32 bits; the slot in the lower bits rides along), in place or in the scratch buffer.</summary>
+    private ReadOnlySpan<ulong> Sort(Span<ulong> keys)
     {
-        var keys = _keys.AsSpan(0, _count);
-        if (_count < SmallSort)
+        int count = keys.Length;
+        if (count < SmallSort)
         {
             keys.Sort(); // ties by value are ordered by slot, which no result depends on
             return keys;
@@ -177,13 +236,14 @@ internal sealed class RankSumTest(int slots)
             histogram[(1 << RadixBits) + (int)((v >> RadixBits) & Mask)]++;
             histogram[(2 << RadixBits) + (int)(v >> (2 * RadixBits))]++;
         }
+        if (_scratch.Length < count) _scratch = new ulong[Math.Max(count, 2 * _scratch.Length)];
         var from = keys;
-        var to = _scratch.AsSpan(0, _count);
+        var to = _scratch.AsSpan(0, count);
         for (int pass = 0; pass < 3; pass++)
         {
             var counts = histogram.Slice(pass << RadixBits, 1 << RadixBits);
             int shift = 32 + pass * RadixBits;
-            if (counts[(int)((from[0] >> shift) & Mask)] == _count) continue;
+            if (counts[(int)((from[0] >> shift) & Mask)] == count) continue;
             int offset = 0;
             for (int b = 0; b < counts.Length; b++)
             {
