@@ -32,6 +32,7 @@ internal sealed class RankSumTest(int slots)
 {
     private const int RadixBits = 11;
     private const int SmallSort = 256; // below this many values a comparison sort beats the radix passes
+    private const int GeneTile = 2048; // genes scattered at a time by KeysByGene: their write cursors stay in L2
 
     private ulong[] _scratch = new ulong[1024];
     private readonly int[] _nonZero = new int[slots];
@@ -102,17 +103,28 @@ internal sealed class RankSumTest(int slots)
         }
         start[genes] = offset;
         var keys = new ulong[offset];
+        int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
+        float[] data = x.RawValues;
         Parallel.For(0, blocks, b =>
         {
+            // Scattering a whole row at a time writes to one place per gene: with tens of thousands of genes those
+            // write cursors leave the core's cache. Tiles of genes keep them in it; each row is read tile by tile,
+            // every stored value still once, and a gene's keys still come in cell order.
             var cursor = next[b];
-            for (int r = BlockStart(b); r < BlockStart(b + 1); r++)
+            int first = BlockStart(b), last = BlockStart(b + 1);
+            var position = indptr.AsSpan(first, last - first).ToArray();
+            for (int tileEnd = Math.Min(genes, GeneTile); ; tileEnd = Math.Min(genes, tileEnd + GeneTile))
             {
-                int slot = cellSlot[r];
-                if (slot < 0) continue;
-                var columns = x.RowIndices(r);
-                var values = x.RowValues(r);
-                for (int k = 0; k < columns.Length; k++)
-                    if (values[k] != 0f) keys[cursor[columns[k]]++] = Key(values[k], slot);
+                for (int r = first; r < last; r++)
+                {
+                    int slot = cellSlot[r];
+                    if (slot < 0) continue;
+                    int k = position[r - first], end = indptr[r + 1];
+                    for (; k < end && indices[k] < tileEnd; k++)
+                        if (data[k] != 0f) keys[cursor[indices[k]]++] = Key(data[k], slot);
+                    position[r - first] = k;
+                }
+                if (tileEnd == genes) break;
             }
         });
         return (start, keys);
