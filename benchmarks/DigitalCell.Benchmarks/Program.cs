@@ -5,6 +5,8 @@ return args.FirstOrDefault() switch
     "h5ad-load-time" => DigitalCell.Benchmarks.H5adLoadBenchmark.TimeLoads(args[1..]), // one process of h5ad-load's timing
     "torch-train-step" => DigitalCell.Benchmarks.TorchTrainingStepBenchmark.Run(args[1..]),
     "de" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.Run(args[1..]),
+    "de-vcc" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.Vcc(args[1..]),
+    "de-vcc-ours" => DigitalCell.Benchmarks.DifferentialExpressionBenchmark.VccOurs(args[1..]), // one timed process of de-vcc
     "torch-papalexi-scores" => DigitalCell.Benchmarks.NeuralPapalexiScores.Run(args[1..]),
     "tenx-read" => DigitalCell.Benchmarks.TenXReadBenchmark.Run(args[1..]),
     "h5mu-load" => DigitalCell.Benchmarks.H5muLoadBenchmark.Run(args[1..]),
@@ -25,6 +27,7 @@ static int Usage()
     Console.WriteLine("  h5ad-load [cells=200000] [genes=2000] [runs=5]   h5ad full load vs anndata.read_h5ad; backed streaming memory");
     Console.WriteLine("  torch-train-step [threads]   neural model training step: DigitalCell.Sdk.Torch vs python3-torch");
     Console.WriteLine("  de [cells=200000] [peer-genes=60]   Wilcoxon DE, all perturbations × genes: DigitalCell.Sdk vs a scipy mannwhitneyu loop");
+    Console.WriteLine("  de-vcc [cells=100000] [genes=18000] [perturbations=300] [threads=2] [data-dir]   Wilcoxon DE on a simulated VCC-size screen: DigitalCell.Sdk vs pdex's algorithm in numba, same threads");
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
     Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5muFile.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");

@@ -29,19 +29,13 @@ public static class SyntheticCollection
     public static IReadOnlyList<string> Write(string folder, SyntheticCollectionOptions options, IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells)
-            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts and shards must be positive and shards ≤ cells (got {options}).");
+        Check(options);
         Directory.CreateDirectory(folder);
-        var model = new ScreenModel(options);
-        var genes = Enumerable.Range(0, options.Genes).Select(j => $"GENE{j:D5}").ToArray();
-        if (options.Layout == ShardLayout.ParquetTahoe) TahoeShardWriter.WriteVocabulary(Path.Combine(folder, TahoeGeneTokens.FileName), genes);
+        if (options.Layout == ShardLayout.ParquetTahoe) TahoeShardWriter.WriteVocabulary(Path.Combine(folder, TahoeGeneTokens.FileName), GeneNames(options));
         var paths = new List<string>();
-        for (int s = 0; s < options.Shards; s++)
+        int s = 0;
+        foreach (var shard in Shards(options, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            long start = (long)options.Cells * s / options.Shards, end = (long)options.Cells * (s + 1) / options.Shards;
-            var shard = model.Shard(s, (int)start, (int)(end - start), genes);
             string path = Path.Combine(folder, $"part-{s:D5}{Extension(options.Layout)}");
             switch (options.Layout)
             {
@@ -51,10 +45,45 @@ public static class SyntheticCollection
                 default: TahoeShardWriter.Write(shard, path); break;
             }
             paths.Add(path);
-            progress?.Report(s + 1);
+            s++;
+            progress?.Report(s);
         }
         return paths;
     }
+
+    /// <summary>
+    /// The same shards as <see cref="Write"/> writes (identical cells and counts for the same options; the layout is
+    /// ignored), built in memory one at a time as the sequence is enumerated, for callers that consume the cells
+    /// directly instead of reading them back from files.
+    /// </summary>
+    /// <exception cref="DigitalCellException">A size is not positive or there are more shards than cells.</exception>
+    public static IEnumerable<CellDataset> Shards(SyntheticCollectionOptions options, CancellationToken cancellationToken = default)
+    {
+        Check(options);
+        return Iterate();
+
+        IEnumerable<CellDataset> Iterate()
+        {
+            var model = new ScreenModel(options);
+            var genes = GeneNames(options);
+            for (int s = 0; s < options.Shards; s++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long start = (long)options.Cells * s / options.Shards, end = (long)options.Cells * (s + 1) / options.Shards;
+                yield return model.Shard(s, (int)start, (int)(end - start), genes);
+            }
+        }
+    }
+
+    private static void Check(SyntheticCollectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells)
+            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts and shards must be positive and shards ≤ cells (got {options}).");
+    }
+
+    private static string[] GeneNames(SyntheticCollectionOptions options) =>
+        Enumerable.Range(0, options.Genes).Select(j => $"GENE{j:D5}").ToArray();
 
     private static string Extension(ShardLayout layout) => layout switch
     {

@@ -111,8 +111,13 @@ public static class DifferentialExpressionAnalysis
         var results = new GroupDifferentialExpression[tested.Length];
         for (int t = 0; t < tested.Length; t++) results[t] = new GroupDifferentialExpression(tested[t], sizes[t + 1], genes.Length);
 
-        // Per-gene work wants each gene's values contiguous: transpose once (CSR → CSC) instead of gathering per gene.
-        var byGene = (x as SparseCellMatrix ?? x.ToSparse()).Transpose();
+        // Per-gene work wants each gene's values contiguous: regroup them by gene once instead of gathering per gene.
+        // The rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form;
+        // the t-test gets the transpose (CSR → CSC).
+        var sparse = x as SparseCellMatrix ?? x.ToSparse();
+        bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
+        var (keyStart, keys) = wilcoxon ? RankSumTest.KeysByGene(sparse, cellSlot) : default;
+        var byGene = wilcoxon ? null : sparse.Transpose();
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
@@ -122,7 +127,8 @@ public static class DifferentialExpressionAnalysis
             () => new GeneWorkspace(sizes.Length),
             (gene, _, workspace) =>
             {
-                workspace.TestGene(byGene, gene, cellSlot, sizes, options, results);
+                if (byGene is null) workspace.RankGene(keys.AsSpan(keyStart[gene], keyStart[gene + 1] - keyStart[gene]), gene, sizes, options, results);
+                else workspace.TTestGene(byGene, gene, cellSlot, sizes, options, results);
                 WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
                 return workspace;
             },
@@ -149,19 +155,37 @@ public static class DifferentialExpressionAnalysis
     private static string Preview(string[] names) => names.Length == 0 ? "(none)"
         : string.Join(", ", names.Take(50)) + (names.Length > 50 ? $", … ({names.Length} in all)" : "");
 
-    /// <summary>Thread-local buffers: one gene's values bucketed by slot.</summary>
+    /// <summary>Thread-local buffers: one gene's sums or values by slot, and the rank-sum kernel.</summary>
     private sealed class GeneWorkspace(int slots)
     {
         private readonly int[] _start = new int[slots + 1];
         private readonly int[] _fill = new int[slots];
+        private readonly double[] _sum = new double[slots];
+        private readonly double[] _statistic = new double[slots - 1];
+        private readonly double[] _p = new double[slots - 1];
+        private readonly RankSumTest _ranks = new(slots);
         private float[] _values = new float[1024];
 
-        public void TestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
+        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="RankSumTest.KeysByGene"/>).</summary>
+        public void RankGene(Span<ulong> keys, int gene, int[] sizes, DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
+        {
+            // The means need only per-slot sums, added in cell order (the keys' order before sorting) like
+            // MeanVariance's first pass, so both tests report the same means.
+            Array.Clear(_sum);
+            foreach (var k in keys) _sum[RankSumTest.Slot(k)] += RankSumTest.Value(k);
+            _ranks.Test(keys, sizes, options.TieCorrection, options.ContinuityCorrection, _statistic, _p);
+            double meanReference = _sum[0] / sizes[0];
+            for (int t = 0; t < results.Length; t++)
+                Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
+        }
+
+        /// <summary>Welch's t-test of every group on one gene, from the transposed matrix.</summary>
+        public void TTestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
             GroupDifferentialExpression[] results)
         {
             var cells = byGene.RowIndices(gene);
             var values = byGene.RowValues(gene);
-            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones)
+            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones), for two-pass variances
             Array.Clear(_start);
             for (int k = 0; k < cells.Length; k++)
                 if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _start[s + 1]++;
@@ -171,40 +195,24 @@ public static class DifferentialExpressionAnalysis
             for (int k = 0; k < cells.Length; k++)
                 if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _values[_fill[s]++] = values[k];
 
-            var reference = Segment(0);
-            var (meanRef, varRef) = MeanVariance(reference, sizes[0]);
-            bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
-            int refNegatives = 0;
-            double refTies = 0;
-            if (wilcoxon)
-            {
-                reference.Sort(); // once per gene, reused by every group
-                refNegatives = RankSumTest.NegativeCount(reference);
-                refTies = RankSumTest.TieSum(reference, sizes[0] - reference.Length);
-            }
+            var (meanRef, varRef) = MeanVariance(Segment(0), sizes[0]);
             for (int t = 0; t < results.Length; t++)
             {
-                var group = Segment(t + 1);
                 int n = sizes[t + 1];
-                var (meanGroup, varGroup) = MeanVariance(group, n);
-                double stat, p;
-                if (wilcoxon)
-                {
-                    group.Sort();
-                    (stat, p) = RankSumTest.Test(group, n, reference, sizes[0], refNegatives, refTies,
-                        options.TieCorrection, options.ContinuityCorrection);
-                }
-                else
-                {
-                    (stat, p) = WelchTTest.Test(meanGroup, varGroup, n, meanRef, varRef, sizes[0]);
-                }
-                var r = results[t];
-                r.Statistic[gene] = stat;
-                r.PValue[gene] = p;
-                r.MeanGroup[gene] = meanGroup;
-                r.MeanReference[gene] = meanRef;
-                r.Log2FoldChange[gene] = FoldChange.Log2(meanGroup, meanRef, options.FoldChange);
+                var (meanGroup, varGroup) = MeanVariance(Segment(t + 1), n);
+                var (stat, p) = WelchTTest.Test(meanGroup, varGroup, n, meanRef, varRef, sizes[0]);
+                Store(results[t], gene, stat, p, meanGroup, meanRef, options.FoldChange);
             }
+        }
+
+        private static void Store(GroupDifferentialExpression r, int gene, double statistic, double p, double meanGroup, double meanReference,
+            FoldChangeConvention foldChange)
+        {
+            r.Statistic[gene] = statistic;
+            r.PValue[gene] = p;
+            r.MeanGroup[gene] = meanGroup;
+            r.MeanReference[gene] = meanReference;
+            r.Log2FoldChange[gene] = FoldChange.Log2(meanGroup, meanReference, foldChange);
         }
 
         private Span<float> Segment(int slot) => _values.AsSpan(_start[slot], _start[slot + 1] - _start[slot]);

@@ -1,89 +1,218 @@
+using DigitalCell.Sdk.Data;
+
 namespace DigitalCell.Sdk.Statistics;
 
 /// <summary>
-/// The Wilcoxon rank-sum (Mann–Whitney U) kernel for one gene and one group against a reference whose non-zero
-/// values were sorted once for all groups.
+/// The Wilcoxon rank-sum (Mann–Whitney U) kernel for one gene: every group against the reference from a single sorted
+/// pass over the gene's non-zero values. One instance per thread, reused gene after gene (no allocation per test).
 /// </summary>
 /// <remarks>
-/// Zeros are never sorted: both samples carry them as a count and they form one tie block at value 0. The group's rank
-/// sum is accumulated block by block of distinct group values: a block of c equal values that has r equal values in
-/// the reference and L smaller values in the union occupies ranks L+1 … L+c+r, average rank L + (c + r + 1)/2. The
-/// reference's own tie blocks are summed once per gene (<see cref="TieSum"/>), and each group block that
-/// meets a reference block replaces that block's t³ − t term by the merged one. Cost per group: sorting its non-zero
-/// values plus one binary search into the reference per distinct group value — independent of the reference size.
+/// <para>
+/// The input of a gene is its non-zero values as keys (<see cref="Key"/>: the value's bits, order-preserving, and its
+/// slot, 0 = reference, s ≥ 1 = tested group), built for all genes at once by <see cref="KeysByGene"/>. Zeros are
+/// never stored or sorted: each sample carries them as a count and they form one tie block at value 0.
+/// </para>
+/// <para>
+/// The values of all slots are sorted together once (an LSD radix sort on the float's order-preserving bits, linear
+/// in the number of values) and walked block by block of equal values. For a group s, a block holding c of its values
+/// and r reference values, with L reference values and G values of s below it (zeros included when the block is
+/// positive), occupies ranks L + G + 1 … L + G + c + r of the union of s and the reference: its contribution to s's
+/// rank sum is c·(L + G + (c + r + 1)/2), and its tie term (c + r)³ − (c + r) replaces the reference's r³ − r. The
+/// reference's own tie terms are summed in the same pass. Sorting every group against the reference separately
+/// (and binary-searching each group value in it) costs a search per value and group; this pass costs a few
+/// operations per stored value, whatever the number of groups. Rank sums and tie sums are sums of half-integers and
+/// integers, exact in double below 2⁵³, so the order in which they are summed does not change a result.
+/// </para>
+/// <para>
 /// Formulas follow scipy's <c>mannwhitneyu(method="asymptotic")</c>: μ = n1·n2/2,
 /// σ² = n1·n2/12·[(n+1) − Σ(t³ − t)/(n(n − 1))], z = (U1 − μ)/σ (continuity: |U1 − μ| − 0.5).
+/// </para>
 /// </remarks>
-internal static class RankSumTest
+internal sealed class RankSumTest(int slots)
 {
-    /// <summary>Sum of t³ − t over the tie blocks of a sorted reference (its zero block included).</summary>
-    public static double TieSum(ReadOnlySpan<float> sortedNonZero, int zeroCount)
+    private const int RadixBits = 11;
+    private const int SmallSort = 256; // below this many values a comparison sort beats the radix passes
+    private const int GeneTile = 2048; // genes scattered at a time by KeysByGene: their write cursors stay in L2
+
+    private ulong[] _scratch = new ulong[1024];
+    private readonly int[] _nonZero = new int[slots];
+    private readonly long[] _below = new long[slots];
+    private readonly double[] _rankSum = new double[slots];
+    private readonly double[] _tieDelta = new double[slots];
+    private readonly int[] _blockCount = new int[slots];
+    private readonly int[] _blockSlots = new int[slots];
+    private readonly int[] _histogram = new int[3 << RadixBits];
+
+    /// <summary>The sort key of a non-zero value of slot <paramref name="slot"/>: unsigned order of the key = order of the value.</summary>
+    public static ulong Key(float value, int slot)
     {
-        double sum = Cube(zeroCount);
-        for (int i = 0; i < sortedNonZero.Length;)
-        {
-            int k = i + 1;
-            while (k < sortedNonZero.Length && sortedNonZero[k] == sortedNonZero[i]) k++;
-            sum += Cube(k - i);
-            i = k;
-        }
-        return sum;
+        // IEEE order as unsigned order: flip every bit of a negative float, only the sign bit of a positive one
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        uint key = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return (ulong)key << 32 | (uint)slot;
     }
 
-    /// <summary>Number of negative values in a sorted span (where the zero block sits).</summary>
-    public static int NegativeCount(ReadOnlySpan<float> sorted) => LowerBound(sorted, 0f, 0);
-
-    /// <summary>Signed z-score and two-sided p-value of a group (sorted non-zeros + size) against the reference.</summary>
-    public static (double Z, double P) Test(
-        ReadOnlySpan<float> group, int groupSize,
-        ReadOnlySpan<float> reference, int referenceSize, int referenceNegatives, double referenceTieSum,
-        bool tieCorrection, bool continuityCorrection)
+    /// <summary>The value of a key.</summary>
+    public static float Value(ulong key)
     {
-        int groupZeros = groupSize - group.Length, referenceZeros = referenceSize - reference.Length;
-        double rankSum = 0, tieSum = referenceTieSum;
-        long groupLess = 0;
-        int cursor = 0; // reference search start: group blocks come in ascending order
-        bool zerosDone = groupZeros == 0;
-        int i = 0;
-        while (i < group.Length || !zerosDone)
+        uint k = (uint)(key >> 32);
+        return BitConverter.UInt32BitsToSingle((k & 0x8000_0000u) != 0 ? k & 0x7FFF_FFFFu : ~k);
+    }
+
+    /// <summary>The slot of a key.</summary>
+    public static int Slot(ulong key) => (int)(uint)key;
+
+    /// <summary>
+    /// The keys of every non-zero value of a cell with a slot (<paramref name="cellSlot"/> ≥ 0), grouped by gene and
+    /// in cell order within a gene: gene j's keys are <c>Keys[Start[j] .. Start[j + 1]]</c>.
+    /// </summary>
+    /// <remarks>
+    /// Built like <see cref="SparseCellMatrix.Transpose"/> (blocks of cells counted, then scattered into their own
+    /// slices in parallel) but straight into keys: one array written at random instead of the transpose's two, no
+    /// per-gene gathering afterwards, and the cells outside every slot and explicit zeros are dropped on the way.
+    /// </remarks>
+    public static (int[] Start, ulong[] Keys) KeysByGene(SparseCellMatrix x, int[] cellSlot)
+    {
+        int rows = x.RowCount, genes = x.ColumnCount;
+        int blocks = (int)Math.Clamp(x.StoredCount / (1 << 20), 1, Math.Min(Environment.ProcessorCount, Math.Max(1, rows)));
+        var next = new int[blocks][];
+        Parallel.For(0, blocks, b =>
         {
-            float v;
-            int count;
-            if (!zerosDone && (i == group.Length || group[i] > 0f))
+            var counts = new int[genes];
+            for (int r = BlockStart(b); r < BlockStart(b + 1); r++)
             {
-                v = 0f;
-                count = groupZeros;
+                if (cellSlot[r] < 0) continue;
+                var columns = x.RowIndices(r);
+                var values = x.RowValues(r);
+                for (int k = 0; k < columns.Length; k++)
+                    if (values[k] != 0f) counts[columns[k]]++;
+            }
+            next[b] = counts;
+        });
+        var start = new int[genes + 1];
+        int offset = 0;
+        for (int j = 0; j < genes; j++)
+        {
+            start[j] = offset;
+            for (int b = 0; b < blocks; b++)
+            {
+                int count = next[b][j];
+                next[b][j] = offset;
+                offset += count;
+            }
+        }
+        start[genes] = offset;
+        var keys = new ulong[offset];
+        int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
+        float[] data = x.RawValues;
+        Parallel.For(0, blocks, b =>
+        {
+            // Scattering a whole row at a time writes to one place per gene: with tens of thousands of genes those
+            // write cursors leave the core's cache. Tiles of genes keep them in it; each row is read tile by tile,
+            // every stored value still once, and a gene's keys still come in cell order.
+            var cursor = next[b];
+            int first = BlockStart(b), last = BlockStart(b + 1);
+            var position = indptr.AsSpan(first, last - first).ToArray();
+            for (int tileEnd = Math.Min(genes, GeneTile); ; tileEnd = Math.Min(genes, tileEnd + GeneTile))
+            {
+                for (int r = first; r < last; r++)
+                {
+                    int slot = cellSlot[r];
+                    if (slot < 0) continue;
+                    int k = position[r - first], end = indptr[r + 1];
+                    for (; k < end && indices[k] < tileEnd; k++)
+                        if (data[k] != 0f) keys[cursor[indices[k]]++] = Key(data[k], slot);
+                    position[r - first] = k;
+                }
+                if (tileEnd == genes) break;
+            }
+        });
+        return (start, keys);
+
+        int BlockStart(int b) => (int)((long)rows * b / blocks);
+    }
+
+    /// <summary>
+    /// Signed z-score and two-sided p-value of every tested slot against the reference, from one gene's keys (in any
+    /// order; they are sorted in place), written to <paramref name="z"/>[s − 1] and <paramref name="p"/>[s − 1].
+    /// <paramref name="sizes"/>[s] is the number of cells of slot s, zeros included.
+    /// </summary>
+    public void Test(Span<ulong> gene, ReadOnlySpan<int> sizes, bool tieCorrection, bool continuityCorrection, Span<double> z, Span<double> p)
+    {
+        Array.Clear(_nonZero);
+        foreach (var k in gene) _nonZero[Slot(k)]++;
+        var keys = Sort(gene);
+        int slots = sizes.Length;
+        long referenceZeros = sizes[0] - _nonZero[0];
+        double referenceTies = Cube(referenceZeros);
+        long referenceBelow = 0; // reference non-zeros below the current block
+        Array.Clear(_below);
+        Array.Clear(_rankSum);
+        Array.Clear(_tieDelta);
+        bool zerosDone = false;
+        for (int i = 0; i < keys.Length;)
+        {
+            uint key = (uint)(keys[i] >> 32);
+            bool positive = key >= 0x8000_0000u;
+            if (positive && !zerosDone)
+            {
+                AddZeroBlock(sizes, referenceBelow, referenceZeros);
                 zerosDone = true;
             }
-            else
+            if (i + 1 == keys.Length || (uint)(keys[i + 1] >> 32) != key)
             {
-                v = group[i];
-                int k = i + 1;
-                while (k < group.Length && group[k] == v) k++;
-                count = k - i;
-                i = k;
+                // a value only one cell has, the rule for continuous (normalised) data: c = 1 and r = 0, so the
+                // general step below reduces to rank L + G + 1 and a zero tie term
+                int one = (int)(uint)keys[i];
+                if (one == 0) referenceBelow++;
+                else _rankSum[one] += referenceBelow + _below[one]++ + (positive ? referenceZeros + sizes[one] - _nonZero[one] : 0) + 1.0;
+                i++;
+                continue;
             }
-            long refLess, refEqual;
-            if (v == 0f)
+            long referenceEqual = 0;
+            int blockSlots = 0, k = i;
+            do
             {
-                refLess = referenceNegatives;
-                refEqual = referenceZeros;
-                cursor = Math.Max(cursor, referenceNegatives);
+                int s = (int)(uint)keys[k];
+                if (s == 0) referenceEqual++;
+                else if (_blockCount[s]++ == 0) _blockSlots[blockSlots++] = s;
+                k++;
             }
-            else
+            while (k < keys.Length && (uint)(keys[k] >> 32) == key);
+            for (int b = 0; b < blockSlots; b++)
             {
-                int lo = LowerBound(reference, v, cursor);
-                int hi = UpperBound(reference, v, lo);
-                cursor = hi;
-                refEqual = hi - lo;
-                refLess = lo + (v > 0f ? referenceZeros : 0);
+                int s = _blockSlots[b];
+                long c = _blockCount[s];
+                _blockCount[s] = 0;
+                long below = referenceBelow + _below[s] + (positive ? referenceZeros + sizes[s] - _nonZero[s] : 0);
+                _rankSum[s] += c * (below + (c + referenceEqual + 1) / 2.0);
+                _tieDelta[s] += Cube(c + referenceEqual) - Cube(referenceEqual);
+                _below[s] += c;
             }
-            rankSum += count * (refLess + groupLess + (count + refEqual + 1) / 2.0);
-            tieSum += Cube(count + refEqual) - Cube(refEqual);
-            groupLess += count;
+            referenceTies += Cube(referenceEqual);
+            referenceBelow += referenceEqual;
+            i = k;
         }
+        if (!zerosDone) AddZeroBlock(sizes, referenceBelow, referenceZeros);
+        for (int s = 1; s < slots; s++)
+            (z[s - 1], p[s - 1]) = Finish(_rankSum[s], referenceTies + _tieDelta[s], sizes[s], sizes[0], tieCorrection, continuityCorrection);
+    }
 
-        double n1 = groupSize, n2 = referenceSize, n = n1 + n2;
+    /// <summary>The zero block of every group: its zeros and the reference's tie at 0, above the negative values.</summary>
+    private void AddZeroBlock(ReadOnlySpan<int> sizes, long referenceBelow, long referenceZeros)
+    {
+        for (int s = 1; s < sizes.Length; s++)
+        {
+            long zeros = sizes[s] - _nonZero[s];
+            if (zeros == 0) continue;
+            _rankSum[s] += zeros * (referenceBelow + _below[s] + (zeros + referenceZeros + 1) / 2.0);
+            _tieDelta[s] += Cube(zeros + referenceZeros) - Cube(referenceZeros);
+        }
+    }
+
+    private static (double Z, double P) Finish(double rankSum, double tieSum, double n1, double n2, bool tieCorrection, bool continuityCorrection)
+    {
+        double n = n1 + n2;
         double u1 = rankSum - n1 * (n1 + 1) / 2;
         double variance = tieCorrection
             ? n1 * n2 / 12 * ((n + 1) - tieSum / (n * (n - 1)))
@@ -99,27 +228,48 @@ internal static class RankSumTest
         return (z, TailProbability.Normal(z));
     }
 
+    /// <summary>The keys sorted by value (the upper 32 bits; the slot in the lower bits rides along), in place or in the scratch buffer.</summary>
+    private ReadOnlySpan<ulong> Sort(Span<ulong> keys)
+    {
+        int count = keys.Length;
+        if (count < SmallSort)
+        {
+            keys.Sort(); // ties by value are ordered by slot, which no result depends on
+            return keys;
+        }
+        // one pass for all three digit histograms; a digit every key shares (the high bits usually) is skipped
+        const int Mask = (1 << RadixBits) - 1;
+        var histogram = _histogram.AsSpan();
+        histogram.Clear();
+        foreach (var k in keys)
+        {
+            uint v = (uint)(k >> 32);
+            histogram[(int)(v & Mask)]++;
+            histogram[(1 << RadixBits) + (int)((v >> RadixBits) & Mask)]++;
+            histogram[(2 << RadixBits) + (int)(v >> (2 * RadixBits))]++;
+        }
+        if (_scratch.Length < count) _scratch = new ulong[Math.Max(count, 2 * _scratch.Length)];
+        var from = keys;
+        var to = _scratch.AsSpan(0, count);
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var counts = histogram.Slice(pass << RadixBits, 1 << RadixBits);
+            int shift = 32 + pass * RadixBits;
+            if (counts[(int)((from[0] >> shift) & Mask)] == count) continue;
+            int offset = 0;
+            for (int b = 0; b < counts.Length; b++)
+            {
+                int c = counts[b];
+                counts[b] = offset;
+                offset += c;
+            }
+            foreach (var k in from) to[counts[(int)((k >> shift) & Mask)]++] = k;
+            var swap = from;
+            from = to;
+            to = swap;
+        }
+        return from;
+    }
+
     private static double Cube(long t) => (double)t * t * t - t;
-
-    private static int LowerBound(ReadOnlySpan<float> sorted, float value, int from)
-    {
-        int lo = from, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
-
-    private static int UpperBound(ReadOnlySpan<float> sorted, float value, int from)
-    {
-        int lo = from, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
 }
