@@ -46,6 +46,23 @@ public class ScreenCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void AScreenWithACrateRecordsItsInputAndReproducesIdentically()
+    {
+        string data = WriteData(), dir = Path.Combine(Temp, "crated");
+        var r = Dcell.Run("screen", data, "--model", "linear", "--objective", "genes:P1,P2,P3", "--candidates", "A,B,C,D,E",
+            "--known", "A,E", "--validate", "--refits", "2", "--permutations", "100", "--out", dir, "--crate");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        var record = Sdk.Records.RunCrate.Read(dir);
+        Assert.That(record.Arguments, Does.Contain("--validate").And.Contain("screen"));
+        Assert.That(record.Inputs.Single().Sha256, Is.EqualTo(Sdk.IO.Sha256File.Compute(data)));
+
+        var again = Dcell.Run("reproduce", dir);
+
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Output + again.Error);
+        Assert.That(again.Output, Does.Contain("identical").And.Contain("screen.csv").And.Contain("validation.json"));
+    }
+
+    [Test]
     public void AnUnknownCandidateIsOneErrorLineWithTheClosestNames()
     {
         var r = Dcell.Run("screen", WriteData(), "--model", "crispr-mean", "--objective", "genes:P1", "--candidates", "A,P",

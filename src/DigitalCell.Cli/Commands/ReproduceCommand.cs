@@ -27,7 +27,7 @@ public static class ReproduceCommand
         var relative = new Option<double>("--relative-tolerance") { Description = "Numbers agree when |a−b| ≤ max(absolute, relative × max(|a|,|b|))", DefaultValueFactory = _ => new NumberTolerance().Relative };
         var absolute = new Option<double>("--absolute-tolerance") { Description = "Absolute tolerance, for numbers near zero", DefaultValueFactory = _ => new NumberTolerance().Absolute };
         var catalog = new CatalogArguments();
-        var command = new Command("reproduce", "Re-run a recorded benchmark/score/train from its provenance record, after checking the inputs' sha256, and compare every number with the original.")
+        var command = new Command("reproduce", "Re-run a recorded benchmark/score/screen/train from its provenance record, after checking the inputs' sha256, and compare every number with the original.")
         {
             target, inputs, keep, relative, absolute,
         };

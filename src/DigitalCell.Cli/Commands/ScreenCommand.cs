@@ -44,10 +44,11 @@ public static class ScreenCommand
         var parallelism = new Option<int>("--parallelism") { Description = "Batches predicted at once (0 = processor count)", DefaultValueFactory = _ => 0 }.Within(0, 1024);
         var output = new Option<string>("--out", "--outdir", "-o") { Description = "Output folder; an unfinished screen there resumes from its checkpoint", Required = true };
         var force = OutputArguments.Force();
+        var crate = BenchmarkCommand.CrateOption();
         var catalog = new CatalogArguments();
         var command = new Command("screen", "In-silico screen: rank candidate perturbations by how a model predicts they move a gene program or a cell state toward a reference.")
         {
-            subset, column, control, model, train, objective, direction, mode, candidates, pairs, known, validate, refits, space, hits, permutations, seed, parallelism, output, force,
+            subset, column, control, model, train, objective, direction, mode, candidates, pairs, known, validate, refits, space, hits, permutations, seed, parallelism, output, force, crate,
         };
         data.AddTo(command);
         catalog.AddTo(command);
@@ -55,7 +56,8 @@ public static class ScreenCommand
             data.Value(parse)!, parse.GetValue(subset) ?? [], parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(model), parse.GetValue(train),
             parse.GetRequiredValue(objective), parse.GetRequiredValue(direction), parse.GetRequiredValue(mode), parse.GetRequiredValue(candidates), parse.GetValue(pairs),
             parse.GetValue(known), parse.GetValue(validate), parse.GetValue(refits), parse.GetRequiredValue(space), parse.GetValue(hits), parse.GetValue(permutations),
-            parse.GetValue(seed), parse.GetValue(parallelism), parse.GetRequiredValue(output), parse.GetValue(force)),
+            parse.GetValue(seed), parse.GetValue(parallelism), parse.GetRequiredValue(output), parse.GetValue(force), parse.GetValue(crate),
+            [.. parse.Tokens.Select(t => t.Value)]),
             catalog.Open(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
@@ -65,7 +67,8 @@ public static class ScreenCommand
         var screenDirection = ParseDirection(request.Direction);
         var perturbationMode = ParseMode(request.Mode);
         AtomicFile.CheckReplaceable(request.Output, request.Force);
-        var started = ProvenanceRecord.Start("dcell screen " + request.Describe(), request.Parameters(), request.Seed);
+        // The command line goes into the record, so `dcell reproduce` can run the screen again.
+        var started = ProvenanceRecord.StartCommand("dcell", request.Arguments, request.Parameters(), request.Seed);
         var loaded = await DataArguments.LoadAsync(catalog, request.Data, request.PerturbationColumn, request.Control, null, [], cancellationToken);
         var full = ExpressionScale.EnsureLogNormalized(loaded.Data, "data", out string scaleNote);
         var notes = new List<string> { scaleNote };
@@ -131,7 +134,7 @@ public static class ScreenCommand
             if (validation is not null) File.WriteAllText(Path.Combine(folder, ScreenValidationResult.FileName), validation.ToJson());
             var record = started.WithInput(Input(catalog, request.Data, loaded.Id, request.Subsets, cancellationToken));
             if (request.Train is not null) record = record.WithInput(Input(catalog, request.Train, request.Train, [], cancellationToken));
-            record.Finish(folder, cancellationToken).Save(Path.Combine(folder, ProvenanceRecord.FileName));
+            BenchmarkCommand.SaveRecord(folder, record with { Ended = DateTimeOffset.UtcNow }, request.Crate);
         }, request.Force);
 
         output.WriteLine($"{result.Objective}, {screenDirection.ToString().ToLowerInvariant()}: {result.Rows.Count:N0} candidates in {result.Elapsed.TotalSeconds:F1} s; top: " +
@@ -139,7 +142,7 @@ public static class ScreenCommand
         foreach (var r in result.Rows.Where(r => r.Known)) output.WriteLine($"  known hit {r.Candidate}: rank {r.Rank}");
         if (validation is not null)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation (leave-one-perturbation-out, {validation.Candidates.Count} measured): AUROC {validation.Auroc:F3}, precision@{validation.K} {validation.PrecisionAtK:F3}, recall@{validation.K} {validation.RecallAtK:F3}, permutation p {validation.PermutationP:G3} (measured AUROC {validation.MeasuredAuroc:F3})"));
-        output.WriteLine($"Wrote {Path.GetFullPath(request.Output)} (screen.csv, screen.md, screen.html, screen.svg, hits.md, hits.json{(validation is null ? "" : ", validation.json")}, provenance.json).");
+        output.WriteLine($"Wrote {Path.GetFullPath(request.Output)} (screen.csv, screen.md, screen.html, screen.svg, hits.md, hits.json{(validation is null ? "" : ", validation.json")}, provenance.json{(request.Crate ? ", ro-crate-metadata.json" : "")}).");
         return 0;
     }
 
@@ -198,7 +201,7 @@ public static class ScreenCommand
 internal sealed record ScreenRequest(
     string Data, IReadOnlyList<string> Subsets, string? PerturbationColumn, string? Control, string Model, string? Train, string Objective, string Direction,
     string Mode, string Candidates, bool Pairs, string? Known, bool Validate, int Refits, string Space, int Hits, int Permutations, int Seed, int Parallelism,
-    string Output, bool Force)
+    string Output, bool Force, bool Crate, IReadOnlyList<string> Arguments)
 {
     /// <summary>Every parameter that changes the numbers, for the provenance record.</summary>
     public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
@@ -208,7 +211,4 @@ internal sealed record ScreenRequest(
         ["validate"] = Validate ? "true" : "false", ["refits"] = Refits.ToString(CultureInfo.InvariantCulture), ["space"] = Space,
         ["permutations"] = Permutations.ToString(CultureInfo.InvariantCulture),
     };
-
-    /// <summary>The command line's main options, for the provenance record.</summary>
-    public string Describe() => $"{InputRecord.Shareable(Data)}{string.Concat(Subsets.Select(s => $" --subset {s}"))} --model {Model} --objective {Objective} --direction {Direction} --mode {Mode}{(Validate ? " --validate" : "")}";
 }
