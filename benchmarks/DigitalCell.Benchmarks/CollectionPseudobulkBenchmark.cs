@@ -16,8 +16,8 @@ internal static class CollectionPseudobulkBenchmark
 {
     /// <summary>
     /// The GC setting of our side's processes (only theirs): our readers reuse their buffers, but Parquet.Net and the
-    /// HDF5 reader still allocate fresh arrays of a row group's or chunk's size (~37 bytes per stored value on the
-    /// Tahoe layout), which land on the large-object heap; the workstation GC then grows its budget rather than
+    /// HDF5 reader still allocate fresh arrays of a row group's or chunk's size (on the Tahoe layout ~47 bytes per
+    /// stored value in all, 8 of them our output), which land on the large-object heap; the workstation GC then grows its budget rather than
     /// compact that heap, so without this setting the process's peak grew with the shards read (Tahoe layout, 500
     /// genes: 206 / 378 / 702 MB at 2 / 8 / 32 shards of 10,000 cells; with it 168 / 233 / 258 MB).
     /// </summary>

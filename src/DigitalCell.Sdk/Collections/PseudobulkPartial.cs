@@ -57,7 +57,7 @@ public sealed class PseudobulkPartial
         var sums = new double[(long)groups.Names.Length * p];
         var counts = new long[groups.Names.Length];
         // Rows are transformed one at a time into this buffer (a row has at most p values): transforming whole chunks
-        // allocated two chunk-sized arrays per chunk, which is what let the process's peak memory creep up with shards.
+        // allocated two chunk-sized arrays per chunk, part of what let the process's peak memory creep up with shards.
         var transformed = new float[p];
         foreach (var block in collection.ReadShardBlocks(shard, rows, options.RowsPerChunk))
         {
