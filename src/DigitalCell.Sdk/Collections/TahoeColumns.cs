@@ -181,6 +181,7 @@ internal sealed class TahoeColumns
         private int[] _geneStarts = [], _valueStarts = [], _rowGenes = [];
         private float[] _rowValues = [];
 
+        /// <summary>Collects the row group's CSR rows; its lists keep their capacity between row groups.</summary>
         public SparseRowBuilder Builder { get; } = new(geneCount);
 
         /// <summary>Gene positions of the row group's list entries.</summary>
@@ -192,12 +193,16 @@ internal sealed class TahoeColumns
         /// <summary>Expressions of the row group's list entries, as float32.</summary>
         public float[] Values { get; set; } = [];
 
+        /// <summary>Room for where each of <paramref name="rows"/> rows starts in the gene list, plus the end.</summary>
         public int[] GeneStarts(int rows) => _geneStarts = Grow(_geneStarts, rows + 1);
 
+        /// <summary>Room for where each of <paramref name="rows"/> rows starts in the expression list, plus the end.</summary>
         public int[] ValueStarts(int rows) => _valueStarts = Grow(_valueStarts, rows + 1);
 
+        /// <summary>Room for one cell's gene positions (at least <paramref name="length"/>).</summary>
         public Span<int> RowGenes(int length) => _rowGenes = Grow(_rowGenes, length);
 
+        /// <summary>Room for one cell's expressions (at least <paramref name="length"/>).</summary>
         public Span<float> RowValues(int length) => _rowValues = Grow(_rowValues, length);
 
         /// <summary><paramref name="buffer"/> when it holds <paramref name="length"/> items, else a new array with room to spare.</summary>
