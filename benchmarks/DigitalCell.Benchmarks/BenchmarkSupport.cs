@@ -14,17 +14,21 @@ internal static class BenchmarkSupport
     /// Runs this benchmark program again in a new process (a hidden subcommand) and returns its stdout, so our side
     /// can be timed in separate processes exactly like a Python peer.
     /// </summary>
-    public static string RunSelf(params string[] args)
+    public static string RunSelf(params string[] args) => RunSelf(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunSelf(string[])"/>, with extra environment variables (such as GC settings) for that child only.</summary>
+    public static string RunSelf(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
         bool viaDotnet = Path.GetFileNameWithoutExtension(host) == "dotnet";
-        return RunProcess(host, viaDotnet ? [System.Reflection.Assembly.GetEntryAssembly()!.Location, .. args] : args);
+        return RunProcess(host, viaDotnet ? [System.Reflection.Assembly.GetEntryAssembly()!.Location, .. args] : args, environment);
     }
 
-    private static string RunProcess(string program, string[] args)
+    private static string RunProcess(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.Environment["PYTHONWARNINGS"] = "ignore";
         using var process = Process.Start(info)!;
         string output = process.StandardOutput.ReadToEnd();

@@ -121,6 +121,15 @@ public sealed class CellCollection
         foreach (var block in Shards[shard].ReadBlocks(rowsPerBlock))
         {
             var sparse = block.ToSparse();
+            // A block that needs no gene mapping, no row selection and no re-cutting is passed on as read: rebuilding
+            // it copied every stored value into fresh chunk-sized arrays. (It may keep explicit zeros, which the
+            // builder drops; every consumer either copies rows through a builder or adds values, so nothing differs.)
+            if (identity && rows is null && builder.RowCount == 0 && sparse.RowCount <= rowsPerBlock)
+            {
+                yield return new ShardBlock(shard, Enumerable.Range(first, sparse.RowCount).ToArray(), sparse);
+                first += sparse.RowCount;
+                continue;
+            }
             for (int r = 0; r < sparse.RowCount; r++)
             {
                 int row = first + r;

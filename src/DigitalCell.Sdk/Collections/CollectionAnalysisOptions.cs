@@ -26,4 +26,19 @@ public sealed record CollectionAnalysisOptions
         if (NormalizeTotal is { } target) rows = Preprocessing.Normalization.NormalizeRows(rows, target);
         return Log1p ? Preprocessing.Normalization.Log1p(rows) : rows;
     }
+
+    /// <summary>Whether <see cref="Transform"/> changes anything.</summary>
+    internal bool Transforms => NormalizeTotal is not null || Log1p;
+
+    /// <summary>
+    /// One sparse row's stored values as <see cref="Transform"/> leaves them, written to <paramref name="destination"/>:
+    /// for consumers that use each row once and so need no transformed copy of the whole chunk.
+    /// </summary>
+    internal void TransformRow(ReadOnlySpan<float> values, Span<float> destination)
+    {
+        if (NormalizeTotal is { } target) Preprocessing.Normalization.ScaleRow(values, destination, target);
+        else values.CopyTo(destination);
+        if (!Log1p) return;
+        for (int k = 0; k < values.Length; k++) destination[k] = Preprocessing.Normalization.Log1pValue(destination[k]);
+    }
 }

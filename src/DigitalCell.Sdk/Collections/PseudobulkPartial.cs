@@ -56,10 +56,13 @@ public sealed class PseudobulkPartial
         var groups = CellGroups.FromObs(collection.ReadObs(shard), groupBy, separator);
         var sums = new double[(long)groups.Names.Length * p];
         var counts = new long[groups.Names.Length];
+        // Rows are transformed one at a time into this buffer (a row has at most p values): transforming whole chunks
+        // allocated two chunk-sized arrays per chunk, part of what let the process's peak memory creep up with shards.
+        var transformed = new float[p];
         foreach (var block in collection.ReadShardBlocks(shard, rows, options.RowsPerChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var x = options.Transform(block.X).ToSparse();
+            var x = block.X;
             for (int r = 0; r < x.RowCount; r++)
             {
                 int code = groups.Codes[block.Rows[r]];
@@ -67,7 +70,13 @@ public sealed class PseudobulkPartial
                 counts[code]++;
                 long offset = (long)code * p;
                 var idx = x.RowIndices(r);
-                var val = x.RowValues(r);
+                ReadOnlySpan<float> val = x.RowValues(r);
+                if (options.Transforms)
+                {
+                    var row = transformed.AsSpan(0, val.Length);
+                    options.TransformRow(val, row);
+                    val = row;
+                }
                 for (int k = 0; k < idx.Length; k++) sums[offset + idx[k]] += val[k];
             }
         }

@@ -66,68 +66,94 @@ internal sealed class TahoeColumns
     /// <summary>
     /// Row group <paramref name="group"/> as sparse rows over <paramref name="tokens"/>' genes. Entries with a negative
     /// expression are Tahoe's marker tokens (each list opens with a CLS token of expression −2) and are skipped.
+    /// Decoding goes through <paramref name="buffers"/>, which one shard read reuses for all its row groups.
     /// </summary>
-    public async Task<SparseCellMatrix> ReadRowGroupAsync(ParquetReader reader, int group, TahoeGeneTokens tokens)
+    public async Task<SparseCellMatrix> ReadRowGroupAsync(ParquetReader reader, int group, TahoeGeneTokens tokens, RowGroupBuffers buffers)
     {
         using var rowGroup = reader.OpenRowGroupReader(group);
         int rows = (int)rowGroup.RowCount;
-        var (geneIds, geneStarts) = await ReadListAsync<long>(rowGroup, Genes, rows, group).ConfigureAwait(false);
-        var (values, valueStarts) = await ReadExpressionsAsync(rowGroup, rows, group).ConfigureAwait(false);
-        var builder = new SparseRowBuilder(tokens.Names.Length);
-        var indices = new List<int>();
-        var rowValues = new List<float>();
-        var order = new List<(int Gene, float Value)>();
+        int[] geneStarts = await ReadGenesAsync(rowGroup, rows, group, tokens, buffers).ConfigureAwait(false);
+        int[] valueStarts = await ReadExpressionsAsync(rowGroup, rows, group, buffers).ConfigureAwait(false);
+        return Assemble(group, rows, tokens, buffers, geneStarts, valueStarts);
+    }
+
+    // Synchronous (spans cannot live in the async method): turns the decoded lists into CSR rows.
+    private SparseCellMatrix Assemble(int group, int rows, TahoeGeneTokens tokens, RowGroupBuffers buffers, int[] geneStarts, int[] valueStarts)
+    {
+        var builder = buffers.Builder;
         for (int r = 0; r < rows; r++)
         {
             int start = geneStarts[r], length = geneStarts[r + 1] - start;
             if (valueStarts[r + 1] - valueStarts[r] != length)
                 throw new DigitalCellException(_path, $"row group {group}, row {r}", $"has {length} genes but {valueStarts[r + 1] - valueStarts[r]} expressions");
-            order.Clear();
+            var rowGenes = buffers.RowGenes(length);
+            var rowValues = buffers.RowValues(length);
+            int n = 0;
+            bool increasing = true;
             for (int k = 0; k < length; k++)
             {
-                float value = values[valueStarts[r] + k];
+                float value = buffers.Values[valueStarts[r] + k];
                 if (value < 0) continue;
-                int gene = tokens.PositionOf(geneIds[start + k]);
+                int gene = buffers.Genes[start + k];
                 if (gene < 0)
-                    throw new DigitalCellException(_path, $"row group {group}, row {r}", $"gene token {geneIds[start + k]} is not in {tokens.Path}");
-                order.Add((gene, value));
+                    throw new DigitalCellException(_path, $"row group {group}, row {r}", $"gene token {buffers.Tokens[start + k]} is not in {tokens.Path}");
+                increasing &= n == 0 || gene > rowGenes[n - 1];
+                rowGenes[n] = gene;
+                rowValues[n++] = value;
             }
-            order.Sort((a, b) => a.Gene.CompareTo(b.Gene));
-            indices.Clear();
-            rowValues.Clear();
-            for (int k = 0; k < order.Count; k++)
+            // Writers that list each cell's genes in vocabulary order (ours, and CSR-derived files) need no sort.
+            if (!increasing)
             {
-                if (k > 0 && order[k].Gene == order[k - 1].Gene)
-                    throw new DigitalCellException(_path, $"row group {group}, row {r}", $"lists gene token of {tokens.Names[order[k].Gene]} twice");
-                indices.Add(order[k].Gene);
-                rowValues.Add(order[k].Value);
+                rowGenes[..n].Sort(rowValues[..n]);
+                for (int k = 1; k < n; k++)
+                    if (rowGenes[k] == rowGenes[k - 1])
+                        throw new DigitalCellException(_path, $"row group {group}, row {r}", $"lists gene token of {tokens.Names[rowGenes[k]]} twice");
             }
-            builder.AddRow(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(indices), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rowValues));
+            builder.AddRow(rowGenes[..n], rowValues[..n]);
         }
         return builder.Build();
     }
 
-    private async Task<(float[] Values, int[] RowStarts)> ReadExpressionsAsync(ParquetRowGroupReader rowGroup, int rows, int group)
+    /// <summary>The gene list column of one row group, decoded into <see cref="RowGroupBuffers.Genes"/> (gene positions, −1 for an unknown token) and <see cref="RowGroupBuffers.Tokens"/>.</summary>
+    private async Task<int[]> ReadGenesAsync(ParquetRowGroupReader rowGroup, int rows, int group, TahoeGeneTokens tokens, RowGroupBuffers buffers)
     {
-        var type = Expressions.ClrType;
-        if (type == typeof(float)) return await ReadListAsync<float>(rowGroup, Expressions, rows, group).ConfigureAwait(false);
-        if (type == typeof(double)) return Convert(await ReadListAsync<double>(rowGroup, Expressions, rows, group).ConfigureAwait(false), v => (float)v);
-        if (type == typeof(int)) return Convert(await ReadListAsync<int>(rowGroup, Expressions, rows, group).ConfigureAwait(false), v => v);
-        if (type == typeof(long)) return Convert(await ReadListAsync<long>(rowGroup, Expressions, rows, group).ConfigureAwait(false), v => v);
-        throw new DigitalCellException(_path, ExpressionsColumn, $"holds {type.Name}; expected numbers");
-
-        static (float[], int[]) Convert<T>((T[] Values, int[] Starts) list, Func<T, float> convert) => (Array.ConvertAll(list.Values, v => convert(v)), list.Starts);
+        if (Genes.ClrType != typeof(long)) throw new DigitalCellException(_path, Genes.Name, $"holds {Genes.ClrType.Name}; expected Int64");
+        using var raw = (global::Parquet.Data.RawColumnData<long>)await rowGroup.ReadRawColumnDataBaseAsync(Genes).ConfigureAwait(false);
+        var starts = RowStarts(raw, Genes, rows, group, buffers.GeneStarts(rows));
+        var values = raw.Values;
+        var genes = buffers.Genes = RowGroupBuffers.Grow(buffers.Genes, values.Length);
+        var tokenCopy = buffers.Tokens = RowGroupBuffers.Grow(buffers.Tokens, values.Length);
+        values.CopyTo(tokenCopy);
+        for (int i = 0; i < values.Length; i++) genes[i] = tokens.PositionOf(values[i]);
+        return starts;
     }
 
-    /// <summary>A list column of one row group: the present values and, per row, where its values start (one extra entry at the end).</summary>
-    private async Task<(T[] Values, int[] RowStarts)> ReadListAsync<T>(ParquetRowGroupReader rowGroup, DataField item, int rows, int group) where T : struct
+    /// <summary>The expression list column of one row group, converted to float32 into <see cref="RowGroupBuffers.Values"/>.</summary>
+    private async Task<int[]> ReadExpressionsAsync(ParquetRowGroupReader rowGroup, int rows, int group, RowGroupBuffers buffers)
     {
-        if (item.ClrType != typeof(T)) throw new DigitalCellException(_path, item.Name, $"holds {item.ClrType.Name}; expected {typeof(T).Name}");
-        using var raw = (global::Parquet.Data.RawColumnData<T>)await rowGroup.ReadRawColumnDataBaseAsync(item).ConfigureAwait(false);
-        var values = raw.Values.ToArray();
+        var type = Expressions.ClrType;
+        if (type == typeof(float)) return await ReadValuesAsync<float>(rowGroup, rows, group, buffers, v => v).ConfigureAwait(false);
+        if (type == typeof(double)) return await ReadValuesAsync<double>(rowGroup, rows, group, buffers, v => (float)v).ConfigureAwait(false);
+        if (type == typeof(int)) return await ReadValuesAsync<int>(rowGroup, rows, group, buffers, v => v).ConfigureAwait(false);
+        if (type == typeof(long)) return await ReadValuesAsync<long>(rowGroup, rows, group, buffers, v => v).ConfigureAwait(false);
+        throw new DigitalCellException(_path, ExpressionsColumn, $"holds {type.Name}; expected numbers");
+    }
+
+    private async Task<int[]> ReadValuesAsync<T>(ParquetRowGroupReader rowGroup, int rows, int group, RowGroupBuffers buffers, Func<T, float> convert) where T : struct
+    {
+        using var raw = (global::Parquet.Data.RawColumnData<T>)await rowGroup.ReadRawColumnDataBaseAsync(Expressions).ConfigureAwait(false);
+        var starts = RowStarts(raw, Expressions, rows, group, buffers.ValueStarts(rows));
+        var values = raw.Values;
+        var result = buffers.Values = RowGroupBuffers.Grow(buffers.Values, values.Length);
+        for (int i = 0; i < values.Length; i++) result[i] = convert(values[i]);
+        return starts;
+    }
+
+    /// <summary>Fills <paramref name="starts"/> with where each row's present values start (one extra entry at the end) from a list column's levels.</summary>
+    private int[] RowStarts<T>(global::Parquet.Data.RawColumnData<T> raw, DataField item, int rows, int group, int[] starts) where T : struct
+    {
         var repetition = raw.RepetitionLevels;
         var definition = item.MaxDefinitionLevel > 0 ? raw.DefinitionLevels : default;
-        var starts = new int[rows + 1];
         int row = -1, present = 0;
         for (int i = 0; i < repetition.Length; i++)
         {
@@ -139,10 +165,48 @@ internal sealed class TahoeColumns
             // a level below the maximum is an empty or null list (or a null element): no value
             if (definition.IsEmpty || definition[i] == item.MaxDefinitionLevel) present++;
         }
-        if (row + 1 != rows || present != values.Length)
-            throw new DigitalCellException(_path, $"column '{item.Name}', row group {group}", $"list levels describe {row + 1} rows and {present} values, but the row group has {rows} rows and {values.Length} values");
+        if (row + 1 != rows || present != raw.Values.Length)
+            throw new DigitalCellException(_path, $"column '{item.Name}', row group {group}", $"list levels describe {row + 1} rows and {present} values, but the row group has {rows} rows and {raw.Values.Length} values");
         starts[rows] = present;
-        return (values, starts);
+        return starts;
+    }
+
+    /// <summary>
+    /// Decoding buffers of one shard read, grown to the largest row group and reused for the next: without them every
+    /// row group allocated fresh arrays of its full length, which land on the large-object heap and made the process's
+    /// peak memory grow with the number of row groups read rather than with the largest one.
+    /// </summary>
+    public sealed class RowGroupBuffers(int geneCount)
+    {
+        private int[] _geneStarts = [], _valueStarts = [], _rowGenes = [];
+        private float[] _rowValues = [];
+
+        /// <summary>Collects the row group's CSR rows; its lists keep their capacity between row groups.</summary>
+        public SparseRowBuilder Builder { get; } = new(geneCount);
+
+        /// <summary>Gene positions of the row group's list entries.</summary>
+        public int[] Genes { get; set; } = [];
+
+        /// <summary>The tokens behind <see cref="Genes"/> (to name an unknown one).</summary>
+        public long[] Tokens { get; set; } = [];
+
+        /// <summary>Expressions of the row group's list entries, as float32.</summary>
+        public float[] Values { get; set; } = [];
+
+        /// <summary>Room for where each of <paramref name="rows"/> rows starts in the gene list, plus the end.</summary>
+        public int[] GeneStarts(int rows) => _geneStarts = Grow(_geneStarts, rows + 1);
+
+        /// <summary>Room for where each of <paramref name="rows"/> rows starts in the expression list, plus the end.</summary>
+        public int[] ValueStarts(int rows) => _valueStarts = Grow(_valueStarts, rows + 1);
+
+        /// <summary>Room for one cell's gene positions (at least <paramref name="length"/>).</summary>
+        public Span<int> RowGenes(int length) => _rowGenes = Grow(_rowGenes, length);
+
+        /// <summary>Room for one cell's expressions (at least <paramref name="length"/>).</summary>
+        public Span<float> RowValues(int length) => _rowValues = Grow(_rowValues, length);
+
+        /// <summary><paramref name="buffer"/> when it holds <paramref name="length"/> items, else a new array with room to spare.</summary>
+        public static T[] Grow<T>(T[] buffer, int length) => buffer.Length >= length ? buffer : new T[Math.Max(length, buffer.Length + buffer.Length / 2)];
     }
 
     /// <summary>A non-list numeric column read whole; nulls are an error naming the row.</summary>

@@ -11,12 +11,14 @@ namespace DigitalCell.Sdk.Collections;
 internal sealed class TahoeGeneTokens
 {
     private readonly Dictionary<long, int> _position;
+    private readonly int[] _dense;
 
     private TahoeGeneTokens(string path, string[] names, Dictionary<long, int> position)
     {
         Path = path;
         Names = names;
         _position = position;
+        _dense = DenseLookup(position);
     }
 
     public const string FileName = "gene_metadata.parquet";
@@ -27,7 +29,8 @@ internal sealed class TahoeGeneTokens
     public string[] Names { get; }
 
     /// <summary>The gene position of a token, or −1 for a token the vocabulary does not hold.</summary>
-    public int PositionOf(long token) => _position.TryGetValue(token, out int p) ? p : -1;
+    public int PositionOf(long token) =>
+        (ulong)token < (ulong)_dense.Length ? _dense[token] : _dense.Length > 0 ? -1 : _position.TryGetValue(token, out int p) ? p : -1;
 
     /// <summary>The vocabulary file: the one the options name, else the first <c>gene_metadata.parquet</c> beside, above or in a <c>metadata/</c> folder beside the shard at <paramref name="shardPath"/> or its folder.</summary>
     public static string Locate(string shardPath, CellCollectionOptions options)
@@ -69,6 +72,22 @@ internal sealed class TahoeGeneTokens
         if (field.ClrType == typeof(int)) return Array.ConvertAll(await TahoeColumns.ReadRequiredAsync<int>(path, rowGroup, field, group).ConfigureAwait(false), v => (long)v);
         if (field.ClrType == typeof(long)) return await TahoeColumns.ReadRequiredAsync<long>(path, rowGroup, field, group).ConfigureAwait(false);
         throw new DigitalCellException(path, "token_id", $"has type {ParquetFile.TypeName(field)}; expected integers");
+    }
+
+    /// <summary>
+    /// Every token is looked up once per stored value, so small non-negative token ids (Tahoe's run to ~63,000) get
+    /// an array indexed by token instead of hashing; empty when the ids are too sparse for that to pay.
+    /// </summary>
+    private static int[] DenseLookup(Dictionary<long, int> position)
+    {
+        const long Limit = 1 << 18;
+        if (position.Count == 0 || position.Keys.Min() < 0) return [];
+        long max = position.Keys.Max();
+        if (max >= Math.Max(Limit, 4L * position.Count)) return [];
+        var dense = new int[max + 1];
+        Array.Fill(dense, -1);
+        foreach (var (token, p) in position) dense[token] = p;
+        return dense;
     }
 
     private static string[] MakeUnique(List<string> names)

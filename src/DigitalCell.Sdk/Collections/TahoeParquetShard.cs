@@ -29,6 +29,7 @@ internal sealed class TahoeParquetShard : CellShard
         ParquetShardFile.RowGroups<SparseCellMatrix>(Path, reader =>
         {
             var columns = TahoeColumns.Describe(Path, reader);
-            return g => columns.ReadRowGroupAsync(reader, g, _tokens);
+            var buffers = new TahoeColumns.RowGroupBuffers(_tokens.Names.Length);
+            return g => columns.ReadRowGroupAsync(reader, g, _tokens, buffers);
         });
 }

@@ -21,11 +21,21 @@ internal sealed class SparseRowBuilder(int columnCount)
     /// <summary>Adds one row from its non-zero column indices (sorted) and values.</summary>
     public void AddRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
-        for (int k = 0; k < indices.Length; k++)
+        if (indices.Length != values.Length) throw new ArgumentException($"A row has {indices.Length} column indices but {values.Length} values.", nameof(values));
+        // rows without explicit zeros (nearly all) are appended whole rather than value by value
+        if (HasZero(values))
         {
-            if (values[k] == 0f) continue;
-            _indices.Add(indices[k]);
-            _values.Add(values[k]);
+            for (int k = 0; k < indices.Length; k++)
+            {
+                if (values[k] == 0f) continue;
+                _indices.Add(indices[k]);
+                _values.Add(values[k]);
+            }
+        }
+        else
+        {
+            _indices.AddRange(indices);
+            _values.AddRange(values);
         }
         if ((long)_values.Count > Array.MaxLength) throw new DigitalCellException("Too many stored values for one in-memory matrix; use smaller chunks.");
         _indptr.Add(_values.Count);
@@ -43,6 +53,13 @@ internal sealed class SparseRowBuilder(int columnCount)
         for (int j = 0; j < block.ColumnCount; j++)
             if (scratch[j] != 0f) { _indices.Add(j); _values.Add(scratch[j]); }
         _indptr.Add(_values.Count);
+    }
+
+    private static bool HasZero(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (v == 0f) return true;
+        return false;
     }
 
     /// <summary>The rows added so far as a matrix; the builder starts empty again.</summary>

@@ -59,19 +59,16 @@ public static class Normalization
     public static CellMatrix NormalizeRows(CellMatrix x, double target)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var totals = RowTotals(x);
         if (x is SparseCellMatrix s)
         {
             var indptr = s.RawRowPointers;
             var src = s.RawValues;
             var data = new float[src.Length];
             for (int r = 0; r < s.RowCount; r++)
-            {
-                double f = totals[r] == 0 ? 1 : target / totals[r];
-                for (int k = indptr[r]; k < indptr[r + 1]; k++) data[k] = (float)(src[k] * f);
-            }
+                ScaleRow(src.AsSpan(indptr[r], indptr[r + 1] - indptr[r]), data.AsSpan(indptr[r], indptr[r + 1] - indptr[r]), target);
             return SparseCellMatrix.Trusted(s.RowCount, s.ColumnCount, indptr, s.RawColumnIndices, data);
         }
+        var totals = RowTotals(x);
         var dense = x.ToDense();
         var values = dense.RawValues;
         var result = new float[values.LongLength];
@@ -88,8 +85,24 @@ public static class Normalization
     public static CellMatrix Log1p(CellMatrix x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.MapStored(v => (float)PreciseMath.Log1P(v));
+        return x.MapStored(Log1pValue);
     }
+
+    /// <summary>
+    /// The stored values of one sparse row scaled to sum to <paramref name="target"/> (the total in double, in row
+    /// order; a row without counts is copied), written to <paramref name="destination"/>: one row of
+    /// <see cref="NormalizeRows"/>, for streams that transform a row at a time into a reused buffer.
+    /// </summary>
+    internal static void ScaleRow(ReadOnlySpan<float> values, Span<float> destination, double target)
+    {
+        double total = 0;
+        foreach (float v in values) total += v;
+        double f = total == 0 ? 1 : target / total;
+        for (int k = 0; k < values.Length; k++) destination[k] = (float)(values[k] * f);
+    }
+
+    /// <summary>log(1 + v) as <see cref="Log1p(CellMatrix)"/> stores it.</summary>
+    internal static float Log1pValue(float v) => (float)PreciseMath.Log1P(v);
 
     /// <summary>Sum of each row, in double precision.</summary>
     public static double[] RowTotals(CellMatrix x)

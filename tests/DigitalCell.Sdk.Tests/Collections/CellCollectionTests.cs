@@ -3,6 +3,8 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Statistics;
 using DigitalCell.Sdk.Tests.TestSupport;
+using Parquet;
+using Parquet.Schema;
 
 namespace DigitalCell.Sdk.Tests.Collections;
 
@@ -78,6 +80,32 @@ public sealed class CellCollectionTests : TempDirectoryTest
         var shared = intersection.ReadCells(CellSelection.All(intersection));
         Assert.That(Enumerable.Range(0, 40).Select(r => shared.X[r, 0]),
             Is.EqualTo(Enumerable.Range(0, 40).Select(r => data.X[r, 2])));
+    }
+
+    [Test]
+    public void Tahoe_token_lists_out_of_vocabulary_order_are_sorted_into_gene_order()
+    {
+        // the vocabulary lists its tokens in reverse, so every cell's ascending token list is descending in gene order
+        var shards = CollectionFixtures.WriteShards(Temp, ShardLayout.ParquetTahoe);
+        string folder = Path.GetDirectoryName(shards[0])!;
+        var expected = CollectionFixtures.Concatenated(Directory.GetFiles(Path.Combine(Temp, "h5ad")).Order(StringComparer.Ordinal));
+        int p = expected.GeneCount;
+        var reversed = Enumerable.Range(0, p).Reverse().ToArray();
+        var token = new DataField<long>("token_id");
+        var symbol = new DataField<string>("gene_symbol");
+        Task.Run(async () =>
+        {
+            await using var stream = File.Create(Path.Combine(folder, TahoeGeneTokens.FileName));
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(token, symbol), stream);
+            using var rowGroup = writer.CreateRowGroup();
+            await rowGroup.WriteAsync(token, (ReadOnlyMemory<long>)reversed.Select(j => j + 2L).ToArray());
+            await rowGroup.WriteAsync(symbol, reversed.Select(j => expected.GeneNames[j]).ToArray());
+        }).GetAwaiter().GetResult();
+
+        var collection = CellCollection.Open(folder);
+
+        Assert.That(collection.GeneNames, Is.EqualTo(reversed.Select(j => expected.GeneNames[j])));
+        CollectionFixtures.AssertSameMatrix(expected.SelectGenes(reversed).X, collection.ReadCells(CellSelection.All(collection)).X);
     }
 
     [Test]
