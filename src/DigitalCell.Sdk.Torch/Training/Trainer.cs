@@ -103,7 +103,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
     }
 
     /// <summary>torch.nn.utils.clip_grad_norm_: scale all gradients by min(1, max / (‖g‖₂ + 1e−6)).</summary>
-    private static void ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
+    internal static void ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
     {
         var grads = parameters.Select(t => t.grad).OfType<Tensor>().ToList();
         using var _ = no_grad();
