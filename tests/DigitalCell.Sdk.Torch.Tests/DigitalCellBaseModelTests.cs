@@ -121,7 +121,8 @@ public class DigitalCellBaseModelTests
         model.Save(dir);
         using var loaded = (DigitalCellBaseModel)PerturbationModels.Load(dir);
         var perturbations = new[] { Perturbation.Genes(PerturbationMode.CRISPRa, "IRF1"), Perturbation.Genes(PerturbationMode.CRISPRa, "STAT1", "MYC") };
-        Assert.That(loaded.Predict(perturbations).Means.Row(1).ToArray(), Is.EqualTo(model.Predict(perturbations).Means.Row(1).ToArray()));
+        // Same weights (bit for bit, see SameSeedTrainsTheSameWeightsOnCpu); the products may round differently in the last bit.
+        Assert.That(loaded.Predict(perturbations).Means.Row(1).ToArray(), Is.EqualTo(model.Predict(perturbations).Means.Row(1).ToArray()).Within(1e-6));
         Assert.That(loaded.Name, Is.EqualTo(model.Name));
         Assert.That(loaded.Vocabulary, Is.EqualTo(model.Vocabulary));
     }

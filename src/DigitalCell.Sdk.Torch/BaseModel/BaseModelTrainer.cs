@@ -1,3 +1,4 @@
+using TorchSharp;
 using DigitalCell.Sdk.Torch.Training;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ internal sealed class BaseModelTrainer(BaseNetwork network, BaseModelOptions opt
             var panel = network.Index(part.Panel);
             var predicted = network.PredictHidden(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns),
                 panel.index_select(0, hiddenColumns), network.Contexts(chosen.Select(c => part.ControlContexts[c]).ToList()));
-            return (predicted - cells.index_select(2, hiddenColumns)).pow(2).mean();
+            return (predicted - cells.index_select(2, hiddenColumns)).square().mean();
         }, cancellation);
 
     /// <summary>Perturbation training: control sets of each drawn perturbation's context mapped to its measured cells; energy + pseudobulk loss.</summary>
@@ -60,7 +61,8 @@ internal sealed class BaseModelTrainer(BaseNetwork network, BaseModelOptions opt
             var predicted = network.Forward(tensor(controls, [b, n, g], device: network.Device), network.Index(part.Panel), perturbation,
                 network.Contexts(sets.Select(s => s.ContextRows).ToList()));
             var measured = tensor(observed, [b, n, g], device: network.Device);
-            return SetLoss.Energy(predicted, measured) + options.PseudobulkWeight * SetLoss.Pseudobulk(predicted, measured);
+            using var weight = options.PseudobulkWeight.ToScalar();
+            return SetLoss.Energy(predicted, measured) + SetLoss.Pseudobulk(predicted, measured).mul(weight);
         }, cancellation);
 
     /// <summary>The perturbation vectors of <paramref name="sets"/> (B × d).</summary>

@@ -65,13 +65,20 @@ internal sealed class BaseNetwork : IDisposable
         int d = config.Dimension, f = config.FeedForward;
         int p = genePrior.Length / Math.Max(1, genes);
         var generator = new Generator((ulong)seed);
-        Tensor Uniform(long rows, long cols) => (rand([rows, cols], generator: generator) * 2 - 1) / Math.Sqrt(cols);
-        Tensor UniformVec(long n, long fanIn) => (rand([n], generator: generator) * 2 - 1) / Math.Sqrt(fanIn);
-        Tensor Normal(long rows, long cols) => randn([rows, cols], generator: generator) * 0.02;
+        // U(−1/√fan_in, 1/√fan_in) = (2·U(0,1) − 1)/√fan_in; scalars held explicitly (see SetLoss's remarks).
+        Tensor Scaled(Tensor t, double scale, double shift = 0)
+        {
+            using var a = scale.ToScalar();
+            using var b = shift.ToScalar();
+            return t.mul_(a).add_(b);
+        }
+        Tensor Uniform(long rows, long cols) => Scaled(rand([rows, cols], generator: generator), 2 / Math.Sqrt(cols), -1 / Math.Sqrt(cols));
+        Tensor UniformVec(long n, long fanIn) => Scaled(rand([n], generator: generator), 2 / Math.Sqrt(fanIn), -1 / Math.Sqrt(fanIn));
+        Tensor Normal(long rows, long cols) => Scaled(randn([rows, cols], generator: generator), 0.02);
         var w = new Dictionary<string, Tensor>
         {
             // ×√3 turns U(±1/√P) into unit variance, so tokens from RMS-normalised prior columns start at unit scale.
-            ["gene.prior_projection.weight"] = Uniform(d, Math.Max(1, p)) * Math.Sqrt(3.0),
+            ["gene.prior_projection.weight"] = Scaled(rand([d, Math.Max(1, p)], generator: generator), 2 * Math.Sqrt(3.0 / Math.Max(1, p)), -Math.Sqrt(3.0 / Math.Max(1, p))),
             ["gene.embedding.weight"] = zeros(genes, d),
             ["gene.output_bias"] = zeros(genes),
             ["encoder.norm.weight"] = ones(d), ["encoder.norm.bias"] = zeros(d),
@@ -125,7 +132,8 @@ internal sealed class BaseNetwork : IDisposable
         var tokens = GeneTokens(panel);
         var z = Encode(controls, tokens, perturbation, context);
         var query = F.linear(z, _parameters["decoder.weight"], _parameters["decoder.bias"]);
-        var delta = query.matmul(tokens.t()) / Math.Sqrt(Config.Dimension) + _parameters["gene.output_bias"].index_select(0, panel);
+        using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
+        var delta = query.matmul(tokens.t()).mul(scale) + _parameters["gene.output_bias"].index_select(0, panel);
         return controls + delta;
     }
 
@@ -133,14 +141,15 @@ internal sealed class BaseNetwork : IDisposable
     public Tensor PredictHidden(Tensor cells, Tensor visible, Tensor hidden, Tensor context)
     {
         var z = Encode(cells, GeneTokens(visible), zeros([cells.shape[0], Config.Dimension], device: Device), context);
-        return F.linear(z, _parameters["masked.weight"], _parameters["masked.bias"]).matmul(GeneTokens(hidden).t()) / Math.Sqrt(Config.Dimension);
+        using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
+        return F.linear(z, _parameters["masked.weight"], _parameters["masked.bias"]).matmul(GeneTokens(hidden).t()).mul(scale);
     }
 
     /// <summary>The set encoding (B × S × d) after the final norm.</summary>
     private Tensor Encode(Tensor cells, Tensor tokens, Tensor perturbation, Tensor context)
     {
-        int d = Config.Dimension;
-        var pooled = cells.matmul(tokens) / Math.Sqrt(Math.Max(1, tokens.shape[0]));
+        using var scale = (1 / Math.Sqrt(Math.Max(1, tokens.shape[0]))).ToScalar();
+        var pooled = cells.matmul(tokens).mul(scale);
         var h = LayerNorm(pooled, "encoder.norm");
         h = Linear(F.gelu(Linear(h, "encoder.0")), "encoder.2");
         var z = h + (perturbation + context).unsqueeze(1);
@@ -160,7 +169,8 @@ internal sealed class BaseNetwork : IDisposable
         int h = Config.Heads, dh = Config.Dimension / Config.Heads;
         var qkv = Linear(x, prefix + ".in").view(b, s, 3, h, dh).permute(2, 0, 3, 1, 4); // 3 × B × h × S × dh
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
-        var weights = F.softmax(q.matmul(k.transpose(-2, -1)) / Math.Sqrt(dh), -1);
+        using var scale = (1 / Math.Sqrt(dh)).ToScalar();
+        var weights = F.softmax(q.matmul(k.transpose(-2, -1)).mul(scale), -1);
         var mixed = weights.matmul(v).transpose(1, 2).reshape(b, s, Config.Dimension);
         return Linear(mixed, prefix + ".out");
     }
@@ -180,15 +190,16 @@ internal sealed class BaseNetwork : IDisposable
     {
         var result = zeros([sets, Config.Dimension], device: Device);
         var modes = _parameters["perturbation.mode.weight"];
+        using var one = 1.ToScalar();
         if (geneSets.Length > 0)
         {
             var e = Linear(F.gelu(Linear(geneTokens, "perturbation.0")), "perturbation.2") + modes.index_select(0, Index(geneModes));
-            result = result.index_add(0, Index(geneSets), e, 1);
+            result = result.index_add(0, Index(geneSets), e, one);
         }
         if (agents.Length > 0)
         {
             var e = _parameters["perturbation.agent.weight"].index_select(0, Index(agents)) + modes.index_select(0, Index(agentModes));
-            result = result.index_add(0, Index(agentSets), e, 1);
+            result = result.index_add(0, Index(agentSets), e, one);
         }
         var counts = new float[sets];
         foreach (var s in geneSets.Concat(agentSets)) counts[s]++;

@@ -1,8 +1,14 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DigitalCell.Sdk.Torch.BaseModel;
 
 /// <summary>The base model's training losses between predicted and measured cell sets (B sets × S cells × G genes).</summary>
+/// <remarks>
+/// Constants are explicit <see cref="Scalar"/>s held until the call returns: TorchSharp 0.107's implicit double → Scalar
+/// conversion leaves the temporary to the finaliser, which can free it while libtorch still reads it (seen as
+/// "INTERNAL ASSERT FAILED at Scalar.h" under memory pressure; dotnet/TorchSharp#1434).
+/// </remarks>
 internal static class SetLoss
 {
     /// <summary>
@@ -11,16 +17,21 @@ internal static class SetLoss
     /// geomloss's <c>SamplesLoss("energy")</c>, STATE's loss. Distances are √max(‖x‖²+‖y‖²−2x·y, 1e−12) so the gradient
     /// stays finite at coincident points.
     /// </summary>
-    public static Tensor Energy(Tensor predicted, Tensor observed) =>
-        (2 * MeanDistance(predicted, observed) - MeanDistance(predicted, predicted) - MeanDistance(observed, observed)).mean();
+    public static Tensor Energy(Tensor predicted, Tensor observed)
+    {
+        var cross = MeanDistance(predicted, observed);
+        return (cross + cross - MeanDistance(predicted, predicted) - MeanDistance(observed, observed)).mean();
+    }
 
     /// <summary>Squared error of the set means (the pseudobulk profiles), averaged over genes and sets.</summary>
     public static Tensor Pseudobulk(Tensor predicted, Tensor observed) =>
-        (predicted.mean([1]) - observed.mean([1])).pow(2).mean();
+        (predicted.mean([1]) - observed.mean([1])).square().mean();
 
     private static Tensor MeanDistance(Tensor a, Tensor b)
     {
-        var squared = a.pow(2).sum(-1).unsqueeze(-1) + b.pow(2).sum(-1).unsqueeze(-2) - 2 * a.bmm(b.transpose(1, 2));
-        return squared.clamp_min(1e-12).sqrt().mean([1, 2]);
+        using var minimum = 1e-12.ToScalar();
+        var product = a.bmm(b.transpose(1, 2));
+        var squared = a.square().sum(-1).unsqueeze(-1) + b.square().sum(-1).unsqueeze(-2) - product - product;
+        return squared.clamp_min(minimum).sqrt().mean([1, 2]);
     }
 }
