@@ -125,6 +125,11 @@ public class DigitalCellBaseModelTests
         Assert.That(loaded.Predict(perturbations).Means.Row(1).ToArray(), Is.EqualTo(model.Predict(perturbations).Means.Row(1).ToArray()).Within(1e-6));
         Assert.That(loaded.Name, Is.EqualTo(model.Name));
         Assert.That(loaded.Vocabulary, Is.EqualTo(model.Vocabulary));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, DigitalCellBaseModel.VocabularyFile)), Is.EqualTo(model.Vocabulary));
+        Assert.That(loaded.Card.Number("parameters"), Is.EqualTo(model.ParameterCount));
+        // A folder of model folders is a zoo: the model loads by its id.
+        using var fromZoo = (DigitalCellBaseModel)ModelZoo.Load("model", Path.GetDirectoryName(dir));
+        Assert.That(fromZoo.Vocabulary, Is.EqualTo(model.Vocabulary));
     }
 
     [Test]

@@ -13,6 +13,9 @@ public sealed partial class DigitalCellBaseModel
     /// <summary>File name of the weights inside a model directory.</summary>
     public const string WeightsFile = "model.safetensors";
 
+    /// <summary>The gene vocabulary, one symbol per line in token order (also in the weights' metadata), for readers without safetensors.</summary>
+    public const string VocabularyFile = "vocabulary.txt";
+
     /// <summary>
     /// Predicted mean profile of each perturbation: the context's control cells (<see cref="PredictionContext.ControlCells"/>,
     /// else those kept from training) are perturbed set by set and averaged. Genes never trained on are embedded from
@@ -108,7 +111,7 @@ public sealed partial class DigitalCellBaseModel
         return mean.Select(m => (float)(m / count)).ToArray();
     }
 
-    /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata) and <c>model-card.json</c> (atomically).</summary>
+    /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
     public void Save(string directory)
     {
         var (network, state) = Fitted;
@@ -123,6 +126,7 @@ public sealed partial class DigitalCellBaseModel
             };
             SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
                 SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
+            File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
             Card.Save(temp);
         }, force: false);
     }

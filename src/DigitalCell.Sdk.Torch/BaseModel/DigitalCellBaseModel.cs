@@ -110,7 +110,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
             SampleControls(trainPart), [pretrainNote, priorNote]);
         Card = new ModelCard(Name, ArchitectureName)
         {
-            Hyperparameters = Hyperparameters(config),
+            Hyperparameters = Hyperparameters(config, network.ParameterCount),
             TrainingData = new ModelTrainingData(trainId, train.DataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(trainPart.Cells.AsSpan()))),
                 corpus.Parts.Sum(p => p.CellCount), corpus.Genes.Count, corpus.Parts.Sum(p => p.Sets.Count)),
             TrainingInputs = [.. pretraining.Select(s => new InputRecord(s.Id, s.Id, s.Sha256 ?? "")),
@@ -143,8 +143,9 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         return cells;
     }
 
-    private Dictionary<string, object> Hyperparameters(BaseModelConfig config) => new()
+    private Dictionary<string, object> Hyperparameters(BaseModelConfig config, long parameters) => new()
     {
+        ["parameters"] = parameters,
         ["size"] = config.Name, ["dimension"] = config.Dimension, ["layers"] = config.Layers, ["heads"] = config.Heads,
         ["feed_forward"] = config.FeedForward, ["set_size"] = config.SetSize, ["gene_vocabulary"] = config.GeneVocabulary,
         ["prior_dimensions"] = config.PriorDimensions, ["contexts"] = config.Contexts, ["agents"] = config.Agents,
