@@ -92,7 +92,7 @@ public class DigitalCellBaseModelTests
         using var model = new DigitalCellBaseModel(Quick([SourceA(), own]));
         model.Fit(TrainingB("screen-b-full"));
         var note = model.Predict([Perturbation.Genes(PerturbationMode.CRISPRa, "STAT1")]).Notes.Single(n => n.StartsWith("pretrained", StringComparison.Ordinal));
-        Assert.That(note, Does.Contain("pretrained on screen-a and the training fold of screen-b-full").And.Contain("screen-b left out of pretraining"));
+        Assert.That(note, Does.Contain("pretrained on screen-a and the training fold of screen-b-full").And.Contain("screen-b left out as a pretraining source"));
         Assert.That(model.Card.TrainingInputs.Select(i => i.Id), Is.EqualTo(new[] { "screen-a", "screen-b-full" }));
     }
 

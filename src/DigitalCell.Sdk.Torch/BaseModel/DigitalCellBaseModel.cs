@@ -105,7 +105,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         TrainingLosses = trainer.Losses;
         var pretrainNote = !Options.Pretrain ? "not pretrained (trained on the training fold alone)"
             : $"pretrained on {(pretraining.Count == 0 ? "no other data set" : string.Join(", ", pretraining.Select(s => s.Id)))} and the training fold of {trainId}" +
-              (own.Count > 0 ? $" ({string.Join(", ", own.Select(s => s.Id))} left out of pretraining: it is the benchmarked data set, so its test fold never reaches the model)" : "");
+              (own.Count > 0 ? $" ({string.Join(", ", own.Select(s => s.Id))} left out as a pretraining source: it is the training set's own data set, so only the training set's perturbations reach the model, never a benchmark's test fold)" : "");
         _state = new State([.. corpus.Genes], [.. corpus.Contexts], [.. corpus.Agents], [.. train.Genes], trainId,
             SampleControls(trainPart), [pretrainNote, priorNote]);
         Card = new ModelCard(Name, ArchitectureName)
