@@ -10,7 +10,7 @@ using DigitalCell.Sdk.Torch.BaseModel;
 namespace DigitalCell.Benchmarks;
 
 /// <summary>
-/// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md] [threads=1] [models=all] [pseudobulk-weight=10]</c>:
+/// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md] [threads=1] [models=all] [pseudobulk-weight=10] [max-splits]</c>:
 /// the digital-cell base model (tiny) next to the baselines and the best prior models on the prior-models harness's
 /// tasks and splits (cell-eval mode), mean ± 95 % t-interval over splits. The base model pretrains inside each fit on
 /// the catalog data sets other than the benchmarked one plus the training fold (so no test cell reaches it); the
@@ -28,6 +28,7 @@ internal static class BaseModelEvaluation
         int threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
         var only = args.Length > 5 && args[5] != "all" ? args[5].Split(',').ToHashSet() : null;
         double pseudobulk = args.Length > 6 ? double.Parse(args[6], CultureInfo.InvariantCulture) : new BaseModelOptions().PseudobulkWeight;
+        int maxSplits = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : int.MaxValue; // e.g. the first Kang cell types only
         string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
         Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
         var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
@@ -43,6 +44,7 @@ internal static class BaseModelEvaluation
         foreach (var task in tasks)
         {
             var t = PriorModelsEvaluation.Task(task, mirror, seeds);
+            t = t with { Splits = t.Splits.Take(maxSplits).ToList() };
             var values = new Dictionary<(string Model, string Metric), List<double>>();
             var fitSeconds = new Dictionary<string, List<double>>();
             var clock = Stopwatch.StartNew();

@@ -124,6 +124,10 @@ public class DigitalCellBaseModelTests
         // Same weights (bit for bit, see SameSeedTrainsTheSameWeightsOnCpu); the products may round differently in the last bit.
         Assert.That(loaded.Predict(perturbations).Means.Row(1).ToArray(), Is.EqualTo(model.Predict(perturbations).Means.Row(1).ToArray()).Within(1e-6));
         Assert.That(loaded.Name, Is.EqualTo(model.Name));
+        // A label parsed without a mode (as `dcell predict` does) that names a gene is read in the training set's mode.
+        var untyped = loaded.Predict([Perturbation.Parse("IRF1", new PerturbationSchema("perturbation", "control"))]);
+        Assert.That(untyped.Means.Row(0).ToArray(), Is.EqualTo(loaded.Predict([perturbations[0]]).Means.Row(0).ToArray()));
+        Assert.That(untyped.Notes, Has.Some.Contains("read as CRISPRa"));
         Assert.That(loaded.Vocabulary, Is.EqualTo(model.Vocabulary));
         Assert.That(File.ReadAllLines(Path.Combine(dir, DigitalCellBaseModel.VocabularyFile)), Is.EqualTo(model.Vocabulary));
         Assert.That(loaded.Card.Number("parameters"), Is.EqualTo(model.ParameterCount));

@@ -118,7 +118,7 @@ internal sealed class BaseNetwork : IDisposable
 
     /// <summary>Gene tokens of vocabulary rows <paramref name="genes"/> (n × d).</summary>
     public Tensor GeneTokens(Tensor genes) =>
-        F.linear(GenePrior.index_select(0, genes), _parameters["gene.prior_projection.weight"]) + _parameters["gene.embedding.weight"].index_select(0, genes);
+        F.linear(GenePrior.index_select(0, genes), _parameters["gene.prior_projection.weight"]).Plus(_parameters["gene.embedding.weight"].index_select(0, genes));
 
     /// <summary>Tokens of genes outside the vocabulary, from their prior vectors alone (n × P → n × d).</summary>
     public Tensor PriorTokens(Tensor priors) => F.linear(priors, _parameters["gene.prior_projection.weight"]);
@@ -133,8 +133,8 @@ internal sealed class BaseNetwork : IDisposable
         var z = Encode(controls, tokens, perturbation, context);
         var query = F.linear(z, _parameters["decoder.weight"], _parameters["decoder.bias"]);
         using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
-        var delta = query.matmul(tokens.t()).mul(scale) + _parameters["gene.output_bias"].index_select(0, panel);
-        return controls + delta;
+        var delta = query.matmul(tokens.t()).mul(scale).Plus(_parameters["gene.output_bias"].index_select(0, panel));
+        return controls.Plus(delta);
     }
 
     /// <summary>Masked-expression head: from cells showing only <paramref name="visible"/> genes, the values of <paramref name="hidden"/> ones.</summary>
@@ -152,12 +152,12 @@ internal sealed class BaseNetwork : IDisposable
         var pooled = cells.matmul(tokens).mul(scale);
         var h = LayerNorm(pooled, "encoder.norm");
         h = Linear(F.gelu(Linear(h, "encoder.0")), "encoder.2");
-        var z = h + (perturbation + context).unsqueeze(1);
+        var z = h.Plus(perturbation.Plus(context).unsqueeze(1));
         for (int l = 0; l < Config.Layers; l++)
         {
             var s = $"layers.{l}.";
-            z = z + Attention(LayerNorm(z, s + "norm1"), s + "attention");
-            z = z + Linear(F.gelu(Linear(LayerNorm(z, s + "norm2"), s + "ffn.0")), s + "ffn.2");
+            z = z.Plus(Attention(LayerNorm(z, s + "norm1"), s + "attention"));
+            z = z.Plus(Linear(F.gelu(Linear(LayerNorm(z, s + "norm2"), s + "ffn.0")), s + "ffn.2"));
         }
         return LayerNorm(z, "norm");
     }
@@ -193,18 +193,18 @@ internal sealed class BaseNetwork : IDisposable
         using var one = 1.ToScalar();
         if (geneSets.Length > 0)
         {
-            var e = Linear(F.gelu(Linear(geneTokens, "perturbation.0")), "perturbation.2") + modes.index_select(0, Index(geneModes));
+            var e = Linear(F.gelu(Linear(geneTokens, "perturbation.0")), "perturbation.2").Plus(modes.index_select(0, Index(geneModes)));
             result = result.index_add(0, Index(geneSets), e, one);
         }
         if (agents.Length > 0)
         {
-            var e = _parameters["perturbation.agent.weight"].index_select(0, Index(agents)) + modes.index_select(0, Index(agentModes));
+            var e = _parameters["perturbation.agent.weight"].index_select(0, Index(agents)).Plus(modes.index_select(0, Index(agentModes)));
             result = result.index_add(0, Index(agentSets), e, one);
         }
         var counts = new float[sets];
         foreach (var s in geneSets.Concat(agentSets)) counts[s]++;
         var combination = tensor(counts.Select(c => c >= 2 ? 1f : 0f).ToArray(), device: Device).unsqueeze(1);
-        return result + combination * Linear(F.gelu(Linear(result, "perturbation.interaction.0")), "perturbation.interaction.2");
+        return result.Plus(combination.mul(Linear(F.gelu(Linear(result, "perturbation.interaction.0")), "perturbation.interaction.2")));
     }
 
     /// <summary>Context vectors (B × d): the sum of each set's context rows (−1 entries are unknown contexts and add nothing).</summary>

@@ -66,7 +66,14 @@ public sealed partial class DigitalCellBaseModel
 
     private PerturbationTokens Tokens(State state, Perturbation perturbation, List<string> notes)
     {
-        if (!PerturbationCorpus.IsGenetic(perturbation.Mode))
+        var mode = perturbation.Mode;
+        // A label parsed without a mode (Other) that names genes rather than trained agents is read in the training set's genetic mode.
+        if (mode == PerturbationMode.Other && perturbation.Targets.All(t => !state.Agents.Contains(t) && (state.Genes.Contains(t) || PriorTable()?.Vector(t) is not null)))
+        {
+            mode = state.GeneticMode;
+            notes.Add($"perturbations given without a mode that name genes are read as {mode} (the training set's mode).");
+        }
+        if (!PerturbationCorpus.IsGenetic(mode))
         {
             var agents = perturbation.Targets.Select(t => (long)Array.IndexOf(state.Agents, t)).ToArray();
             if (agents.Any(a => a < 0))
@@ -85,7 +92,7 @@ public sealed partial class DigitalCellBaseModel
             priors.Add(prior.Select(v => (float)v).ToArray());
             notes.Add($"{target} is outside the gene vocabulary; its token is its gene-priors vector projected (no learned residual).");
         }
-        return new PerturbationTokens([.. known], priors, [], perturbation.Mode);
+        return new PerturbationTokens([.. known], priors, [], mode);
     }
 
     /// <summary>The gene-priors table for genes outside the vocabulary, when the model uses priors and they can be located.</summary>
@@ -122,7 +129,7 @@ public sealed partial class DigitalCellBaseModel
                 ["format"] = "pt", ["architecture"] = ArchitectureName, ["config"] = JsonSerializer.Serialize(network.Config),
                 ["genes"] = JsonSerializer.Serialize(state.Genes), ["contexts"] = JsonSerializer.Serialize(state.Contexts),
                 ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
-                ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes),
+                ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
             };
             SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
                 SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
@@ -154,7 +161,8 @@ public sealed partial class DigitalCellBaseModel
         model._network = BaseNetwork.FromTensors(config, names.ToDictionary(n => n, Get), Get("gene_prior"), device);
         model._state = new State(ModelFiles.Names(file, path, "genes"), ModelFiles.Names(file, path, "contexts"), ModelFiles.Names(file, path, "agents"),
             ModelFiles.Names(file, path, "panel"), file.Metadata.GetValueOrDefault("data_id") ?? "", file.Tensors["control_cells"].ToFloats(),
-            ModelFiles.Names(file, path, "notes"));
+            ModelFiles.Names(file, path, "notes"),
+            Enum.TryParse<PerturbationMode>(file.Metadata.GetValueOrDefault("genetic_mode"), out var mode) ? mode : PerturbationMode.Knockout);
         return model;
     }
 }

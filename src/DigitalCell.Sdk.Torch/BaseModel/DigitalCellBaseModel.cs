@@ -58,9 +58,9 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
     private (BaseNetwork Network, State State) Fitted => _network is { } n && _state is { } s ? (n, s)
         : throw new DigitalCellException($"model '{Name}' is not fitted: call Fit, or load a saved one with DigitalCellBaseModel.Load(directory)");
 
-    /// <summary>What a fitted model keeps besides its weights.</summary>
+    /// <summary>What a fitted model keeps besides its weights; GeneticMode (the training set's most common genetic mode) is read for gene targets given without a mode.</summary>
     private sealed record State(string[] Genes, string[] Contexts, string[] Agents, string[] Panel, string DataId, float[] Controls,
-        IReadOnlyList<string> Notes);
+        IReadOnlyList<string> Notes, PerturbationMode GeneticMode);
 
     /// <summary>
     /// Pretrains (masked expression, then joint perturbation training over every source and the training set) and
@@ -107,7 +107,8 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
             : $"pretrained on {(pretraining.Count == 0 ? "no other data set" : string.Join(", ", pretraining.Select(s => s.Id)))} and the training fold of {trainId}" +
               (own.Count > 0 ? $" ({string.Join(", ", own.Select(s => s.Id))} left out as a pretraining source: it is the training set's own data set, so only the training set's perturbations reach the model, never a benchmark's test fold)" : "");
         _state = new State([.. corpus.Genes], [.. corpus.Contexts], [.. corpus.Agents], [.. train.Genes], trainId,
-            SampleControls(trainPart), [pretrainNote, priorNote]);
+            SampleControls(trainPart), [pretrainNote, priorNote],
+            trainPart.Sets.Where(x => PerturbationCorpus.IsGenetic(x.Mode)).GroupBy(x => x.Mode).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(PerturbationMode.Knockout));
         Card = new ModelCard(Name, ArchitectureName)
         {
             Hyperparameters = Hyperparameters(config, network.ParameterCount),

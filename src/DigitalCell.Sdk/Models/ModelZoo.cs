@@ -42,7 +42,8 @@ public static class ModelZoo
     public static IPerturbationModel Load(string id, string? directory = null) => PerturbationModels.Load(Find(id, directory).Directory);
 
     private static ZooModel Describe(string folder) => new(Path.GetFileName(folder), folder, ModelCard.Load(folder),
-        Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => new ZooFile(Path.GetFileName(f), new FileInfo(f).Length, Sha256File.Compute(f))).ToList());
+        // Dot files are bookkeeping (the atomic writer's ownership marker), not part of the model.
+        Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(f => new ZooFile(Path.GetFileName(f), new FileInfo(f).Length, Sha256File.Compute(f))).ToList());
 }
 
 /// <summary>A model of the zoo.</summary>
