@@ -22,7 +22,7 @@ namespace DigitalCell.Benchmarks;
 /// </summary>
 internal static class PriorModelsEvaluation
 {
-    private static readonly string[] Reported = ["vcc_score", "pearson_delta", "pearson_delta_perturbed_ref", "mae"];
+    internal static readonly string[] Reported = ["vcc_score", "pearson_delta", "pearson_delta_perturbed_ref", "mae"];
 
     public static int Run(string[] args)
     {
@@ -83,13 +83,13 @@ internal static class PriorModelsEvaluation
         return 0;
     }
 
-    private sealed record TaskSetup(CellDataset Data, PerturbationSchema Schema, List<(string, PerturbationSplit)> Splits, string[] Extra, TransferSource Transfer, string TransferNote);
+    internal sealed record TaskSetup(CellDataset Data, PerturbationSchema Schema, List<(string, PerturbationSplit)> Splits, string[] Extra, TransferSource Transfer, string TransferNote);
 
     /// <summary>
     /// The data, splits and linear-transfer source of a task. Sources: Papalexi ← Norman K562, Norman ← Papalexi,
     /// Kang ← Papalexi, kinases (glioblastoma lines) ← Norman K562; the note says how many target genes the source perturbed.
     /// </summary>
-    private static TaskSetup Task(string task, string mirror, int[] seeds)
+    internal static TaskSetup Task(string task, string mirror, int[] seeds)
     {
         var papalexiSchema = new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout);
         CellDataset Papalexi() => CellDataset.Read(Path.Combine(mirror, "papalexi2021-thp1", "papalexi2021_thp1_eccite_subset.h5ad")).WithSource("papalexi2021-thp1");
@@ -166,14 +166,14 @@ internal static class PriorModelsEvaluation
         return models;
     }
 
-    private static void Add(Dictionary<(string, string), List<double>> values, string model, string metric, double? value)
+    internal static void Add(Dictionary<(string, string), List<double>> values, string model, string metric, double? value)
     {
         if (value is not double v || !double.IsFinite(v)) return;
         if (!values.TryGetValue((model, metric), out var list)) values[(model, metric)] = list = [];
         list.Add(v);
     }
 
-    private static (double Mean, double Low, double High) Interval(List<double> v)
+    internal static (double Mean, double Low, double High) Interval(List<double> v)
     {
         double mean = v.Average();
         if (v.Count < 2) return (mean, double.NaN, double.NaN);
@@ -186,7 +186,7 @@ internal static class PriorModelsEvaluation
         Dictionary<(string Model, string Metric), (double, double, double)>? pooled, string model, string metric) =>
         pooled is not null && pooled.TryGetValue((model, metric), out var i) ? i : Interval(values[(model, metric)]);
 
-    private static string Table(Dictionary<(string Model, string Metric), List<double>> values, Dictionary<(string Model, string Metric), (double, double, double)>? pooled)
+    internal static string Table(Dictionary<(string Model, string Metric), List<double>> values, Dictionary<(string Model, string Metric), (double, double, double)>? pooled)
     {
         var models = values.Keys.Select(k => k.Model).Distinct().ToArray();
         var sb = new StringBuilder("| model | " + string.Join(" | ", Reported) + " |\n|---|" + string.Concat(Reported.Select(_ => "---|")) + "\n");
@@ -200,7 +200,7 @@ internal static class PriorModelsEvaluation
         return sb.ToString();
     }
 
-    private static string Format((double Mean, double Low, double High) i) =>
+    internal static string Format((double Mean, double Low, double High) i) =>
         string.Create(CultureInfo.InvariantCulture, $"{i.Mean:F3} [{i.Low:F3}, {i.High:F3}]");
 
     /// <summary>Whether the best prior model's interval lies wholly above each trivial baseline's, on the VCC score and Pearson Δ.</summary>

@@ -14,6 +14,7 @@ internal static class NeuralPlugin
         ToolPlugin.Neural.Forward("predict", "Predict mean expression profiles for perturbations with a saved model."),
     ], CreateModel: null);
 
-    /// <summary>True for the benchmark model specs that need the plug-in: <c>neural</c> and <c>neural:DIR</c>.</summary>
-    public static bool IsNeuralSpec(string spec) => spec.Trim() is "neural" || spec.Trim().StartsWith("neural:", StringComparison.Ordinal);
+    /// <summary>True for the benchmark model specs that need the plug-in: <c>neural</c>, <c>neural:DIR</c> and the base model <c>dcell-base-SIZE</c>.</summary>
+    public static bool IsNeuralSpec(string spec) => spec.Trim() is "neural" || spec.Trim().StartsWith("neural:", StringComparison.Ordinal)
+        || spec.Trim().StartsWith("dcell-base-", StringComparison.Ordinal);
 }

@@ -43,6 +43,7 @@ public static class Program
         root.Subcommands.Add(DeCommand.Create());
         root.Subcommands.Add(EDistanceCommand.Create());
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(ScreenCommand.Create());
         foreach (var command in neural.Commands) root.Subcommands.Add(command);

@@ -309,19 +309,37 @@ public static class NeuralModels
     {
         PerturbationModels.Register(NeuralPerturbationModel.ArchitectureName, dir => NeuralPerturbationModel.Load(dir));
         PerturbationModels.Register(Onnx.OnnxPerturbationModel.ArchitectureName, Onnx.OnnxPerturbationModel.Load);
+        PerturbationModels.Register(BaseModel.DigitalCellBaseModel.ArchitectureName, dir => BaseModel.DigitalCellBaseModel.Load(dir));
     }
 
     /// <summary>
     /// A model from a command-line spec: <c>neural</c> (a new model with default options), <c>neural:DIR</c> (the saved
     /// model in DIR; the benchmark's Fit retrains it from scratch on the split's training fold with the architecture and
-    /// hyperparameters in its card, so test perturbations it may have seen cannot leak), or any baseline name.
+    /// hyperparameters in its card, so test perturbations it may have seen cannot leak), <c>dcell-base-SIZE</c> (the
+    /// digital-cell base model, pretrained inside <c>Fit</c> on the catalog data sets other than the benchmarked one plus
+    /// the training fold; <c>-no-pretraining</c> and <c>-no-priors</c> select the ablations), or any baseline name.
     /// </summary>
     public static IPerturbationModel Create(string spec) => spec.Trim() switch
     {
         "neural" => new NeuralPerturbationModel(),
         var s when s.StartsWith("neural:", StringComparison.Ordinal) => Load(s["neural:".Length..]),
+        var s when s.StartsWith(BaseModelPrefix, StringComparison.Ordinal) => BaseModelFromSpec(s),
         var s => Baselines.Create(s),
     };
+
+    /// <summary>The prefix of base-model specs (<c>dcell-base-tiny</c>).</summary>
+    public const string BaseModelPrefix = "dcell-base-";
+
+    private static BaseModel.DigitalCellBaseModel BaseModelFromSpec(string spec)
+    {
+        var parts = spec[BaseModelPrefix.Length..];
+        bool noPretraining = parts.Contains("-no-pretraining", StringComparison.Ordinal), noPriors = parts.Contains("-no-priors", StringComparison.Ordinal);
+        var size = parts.Replace("-no-pretraining", "", StringComparison.Ordinal).Replace("-no-priors", "", StringComparison.Ordinal);
+        return new BaseModel.DigitalCellBaseModel(new BaseModel.BaseModelOptions
+        {
+            Config = BaseModel.BaseModelConfig.Parse(size), Pretrain = !noPretraining, UseGenePriors = !noPriors,
+        });
+    }
 
     /// <summary>Loads a saved neural model directory (model.safetensors + model-card.json).</summary>
     public static NeuralPerturbationModel Load(string directory, DevicePreference device = DevicePreference.Auto) =>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DigitalCell.Sdk.Torch.Training;
@@ -28,14 +29,19 @@ internal sealed class AdamW : IDisposable
         var correction1 = 1 - Math.Pow(_beta1, Step);
         var correction2 = 1 - Math.Pow(_beta2, Step);
         using var _ = no_grad();
+        // Explicit scalars, disposed after the loop: implicit double → Scalar temporaries are left to the finaliser,
+        // which can free one while libtorch still reads it (dotnet/TorchSharp#1434).
+        using Scalar decay = 1 - learningRate * _weightDecay, beta1 = _beta1, beta2 = _beta2, oneMinusBeta1 = 1 - _beta1,
+            oneMinusBeta2 = 1 - _beta2, sqrtCorrection2 = Math.Sqrt(correction2), eps = _eps, step = -learningRate / correction1;
         foreach (var (name, p) in parameters)
         {
             if (frozen.Contains(name) || p.grad is not { } g) continue;
-            p.mul_(1 - learningRate * _weightDecay);
-            var m = FirstMoments[name].mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            var v = SecondMoments[name].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            using var denominator = (v.sqrt() / Math.Sqrt(correction2)).add_(_eps);
-            p.addcdiv_(m, denominator, value: -learningRate / correction1);
+            p.mul_(decay);
+            var m = FirstMoments[name].mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            var v = SecondMoments[name].mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
+            using var root = v.sqrt();
+            using var denominator = root.div_(sqrtCorrection2).add_(eps);
+            p.addcdiv_(m, denominator, value: step);
         }
     }
 

@@ -103,12 +103,13 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
     }
 
     /// <summary>torch.nn.utils.clip_grad_norm_: scale all gradients by min(1, max / (‖g‖₂ + 1e−6)).</summary>
-    private static void ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
+    internal static void ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
     {
         var grads = parameters.Select(t => t.grad).OfType<Tensor>().ToList();
         using var _ = no_grad();
-        var total = stack(grads.Select(g => g.pow(2).sum()).ToArray()).sum().sqrt();
-        var scale = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        using TorchSharp.Scalar eps = 1e-6, max = maxNorm, one = 1.0; // explicit: see AdamW.Update
+        var total = stack(grads.Select(g => g.square().sum()).ToArray()).sum().sqrt();
+        var scale = total.add(eps).reciprocal().mul(max).clamp_max(one);
         foreach (var g in grads) g.mul_(scale);
     }
 }

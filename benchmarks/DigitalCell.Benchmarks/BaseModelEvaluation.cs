@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DigitalCell.Sdk.GeneKnowledge;
+using DigitalCell.Sdk.Models;
+using DigitalCell.Sdk.Scoring;
+using DigitalCell.Sdk.Torch;
+using DigitalCell.Sdk.Torch.BaseModel;
+
+namespace DigitalCell.Benchmarks;
+
+/// <summary>
+/// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md] [threads=1] [models=all] [pseudobulk-weight=10] [max-splits]</c>:
+/// the digital-cell base model (tiny) next to the baselines and the best prior models on the prior-models harness's
+/// tasks and splits (cell-eval mode), mean ± 95 % t-interval over splits. The base model pretrains inside each fit on
+/// the catalog data sets other than the benchmarked one plus the training fold (so no test cell reaches it); the
+/// ablation <c>dcell-base-tiny-no-pretraining</c> trains on the training fold alone for the same perturbation steps.
+/// Steps are masked-expression, joint and fine-tuning steps.
+/// </summary>
+internal static class BaseModelEvaluation
+{
+    public static int Run(string[] args)
+    {
+        var seeds = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [0, 1, 2, 3, 4];
+        var tasks = args.Length > 1 ? args[1].Split(',') : ["papalexi"];
+        var steps = (args.Length > 2 ? args[2] : "150,400,300").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        string output = args.Length > 3 ? args[3] : Path.Combine(BenchmarkSupport.FindRepoRoot(), "benchmarks", "results", "base-model.md");
+        int threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
+        var only = args.Length > 5 && args[5] != "all" ? args[5].Split(',').ToHashSet() : null;
+        double pseudobulk = args.Length > 6 ? double.Parse(args[6], CultureInfo.InvariantCulture) : new BaseModelOptions().PseudobulkWeight;
+        int maxSplits = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : int.MaxValue; // e.g. the first Kang cell types only
+        string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
+        Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
+        var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
+        var sources = BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList();
+        var baseOptions = new BaseModelOptions
+        {
+            Sources = sources, Priors = priors, MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2],
+            Device = DevicePreference.Cpu, Threads = threads, PseudobulkWeight = pseudobulk,
+        };
+        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture,
+            $"Load average at start {BenchmarkSupport.LoadAverage()}; seeds {string.Join(",", seeds)}; base-model steps masked {steps[0]}, joint {steps[1]}, fine-tune {steps[2]} (no pretraining: {steps[1] + steps[2]} on the training fold), pseudobulk weight {pseudobulk}; {threads} libtorch thread(s); cell-eval mode; mean ± 95 % t-interval over splits.");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        foreach (var task in tasks)
+        {
+            var t = PriorModelsEvaluation.Task(task, mirror, seeds);
+            t = t with { Splits = t.Splits.Take(maxSplits).ToList() };
+            var values = new Dictionary<(string Model, string Metric), List<double>>();
+            var fitSeconds = new Dictionary<string, List<double>>();
+            var clock = Stopwatch.StartNew();
+            foreach (var (label, split) in t.Splits)
+            {
+                int seed = split.Seed;
+                var models = Models(priors, t.Extra, baseOptions with { Seed = seed }).Where(x => only is null || only.Contains(x.Name)).ToList();
+                var timed = models.Select(x => (IPerturbationModel)new TimedModel(x, fitSeconds)).ToArray();
+                var report = Benchmark.On(t.Data, t.Schema, split).Models(timed).Mode(ScoringMode.CellEval)
+                    .Options(new ScoreReportOptions(BootstrapSamples: 0, Seed: 0)).Run();
+                foreach (var model in report.Models)
+                {
+                    PriorModelsEvaluation.Add(values, model, "vcc_score", report.Rankings.Single(r => r.Model == model).OverallScore);
+                    foreach (var metric in PriorModelsEvaluation.Reported.Skip(1)) PriorModelsEvaluation.Add(values, model, metric, report.Summary(model, metric).Mean);
+                }
+                foreach (var note in report.Notes.Where(n => n.StartsWith("dcell-base", StringComparison.Ordinal)).Distinct())
+                    if (!text.ToString().Contains(note, StringComparison.Ordinal)) text.AppendLine(CultureInfo.InvariantCulture, $"- {task} {label}: {note}");
+                Console.Error.WriteLine($"{task} {label}: done ({clock.Elapsed.TotalSeconds:F0} s, load {BenchmarkSupport.LoadAverage()})");
+            }
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"### {task} ({t.Splits.Count} splits, {clock.Elapsed.TotalSeconds:F0} s, load at end {BenchmarkSupport.LoadAverage()})").AppendLine();
+            text.Append(PriorModelsEvaluation.Table(values, null)).AppendLine();
+            text.AppendLine("Fit time per split (s): " + string.Join(", ", fitSeconds.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Average():F1}"))));
+            File.WriteAllText(output, text.ToString());
+        }
+        Console.WriteLine(text);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>base-model-pretrain [out=models/dcell-base-tiny] [steps=150,400,300] [seed=0]</c>: the zoo's tiny model, pretrained on
+    /// every default catalog data set and fine-tuned on all Papalexi knockouts (its panel is Papalexi's 299 genes), saved
+    /// as a zoo folder (weights, card with the training inputs' sha256, vocabulary.txt).
+    /// </summary>
+    public static int Pretrain(string[] args)
+    {
+        string output = args.Length > 0 ? args[0] : Path.Combine(BenchmarkSupport.FindRepoRoot(), "models", "dcell-base-tiny");
+        var steps = (args.Length > 1 ? args[1] : "150,400,300").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        long seed = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 0;
+        string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
+        Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
+        var sources = BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList();
+        var papalexi = sources.Single(s => s.Id == "papalexi2021-thp1-subset");
+        var labels = Enumerable.Range(0, papalexi.Data.CellCount).Select(i => papalexi.Data.Obs[papalexi.Schema.PerturbationColumn].GetText(i))
+            .Where(l => !papalexi.Schema.IsControlLabel(l)).Distinct().Order(StringComparer.Ordinal).ToList();
+        using var model = new DigitalCellBaseModel(new BaseModelOptions
+        {
+            Name = "dcell-base-tiny", Sources = sources, Priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId)),
+            MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2], Seed = seed, Device = DevicePreference.Cpu, Threads = 1,
+        });
+        var clock = Stopwatch.StartNew();
+        model.Fit(new PerturbationTrainingSet(papalexi.Data, papalexi.Schema, labels, dataId: papalexi.Id, dataSha256: papalexi.Sha256));
+        model.Save(output);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}: {model.ParameterCount:N0} parameters, {model.Vocabulary.Count} genes, trained in {clock.Elapsed.TotalSeconds:F0} s (load {BenchmarkSupport.LoadAverage()}); saved to {output}"));
+        return 0;
+    }
+
+    private static List<IPerturbationModel> Models(GenePriors priors, string[] extra, BaseModelOptions options)
+    {
+        var prior = new PriorModelOptions(priors);
+        var models = new List<IPerturbationModel>
+        {
+            Baselines.ControlMean(), Baselines.CellMean(), Baselines.NonControlMean(), Baselines.Linear(),
+            new PriorLinearModel(prior), new PriorRidgeModel(prior),
+            new DigitalCellBaseModel(options), new DigitalCellBaseModel(options with { Pretrain = false }),
+        };
+        models.AddRange(extra.Select(Baselines.Create));
+        return models;
+    }
+
+    /// <summary>Records each model's fit time (the benchmark calls Fit once per split).</summary>
+    private sealed class TimedModel(IPerturbationModel inner, Dictionary<string, List<double>> seconds) : IPerturbationModel
+    {
+        public string Name => inner.Name;
+        public ModelCard Card => inner.Card;
+        public bool IsFitted => inner.IsFitted;
+        public void Fit(PerturbationTrainingSet train, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            var clock = Stopwatch.StartNew();
+            inner.Fit(train, progress, cancellationToken);
+            if (!seconds.TryGetValue(Name, out var list)) seconds[Name] = list = [];
+            list.Add(clock.Elapsed.TotalSeconds);
+        }
+        public PerturbationPrediction Predict(IReadOnlyList<DigitalCell.Sdk.Perturbations.Perturbation> perturbations, PredictionContext? context = null) => inner.Predict(perturbations, context);
+        public void Save(string directory) => inner.Save(directory);
+    }
+}

@@ -1,0 +1,62 @@
+using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.Perturbations;
+using DigitalCell.Sdk.Scoring;
+
+namespace DigitalCell.Sdk.Torch.BaseModel;
+
+/// <summary>
+/// One perturbation data set the base model pretrains on: cells (log1p-normalised), how their perturbations are
+/// recorded, and the names it goes by (so a benchmark on the same cells leaves it out of pretraining).
+/// </summary>
+/// <param name="Id">The data set's id (its context token is <c>data:ID</c>); a catalog id where there is one.</param>
+/// <param name="Data">The cells.</param>
+/// <param name="Schema">Perturbation column, control labels, mode, context column.</param>
+/// <param name="ModeByContext">Modes that differ by context (PerturBench: CRISPRa in K562, CRISPRi in the glioblastoma lines); null when one mode fits all.</param>
+/// <param name="Aliases">Other ids of the same cells (a subset's or a parent's id, a file stem).</param>
+/// <param name="Sha256">Checksum of the data file, for the model card, when known.</param>
+public sealed record BaseModelSource(string Id, CellDataset Data, PerturbationSchema Schema,
+    IReadOnlyDictionary<string, PerturbationMode>? ModeByContext = null, IReadOnlyList<string>? Aliases = null, string? Sha256 = null)
+{
+    /// <summary>The catalog data sets the base model pretrains on by default: Papalexi (THP-1 knockouts), Norman/McFaline (K562 CRISPRa, glioblastoma CRISPRi) and Kang (IFN-β in PBMC cell types).</summary>
+    public static IReadOnlyList<string> DefaultCatalogIds { get; } = ["papalexi2021-thp1-subset", "norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];
+
+    // Ids under which the benchmarks and the catalog know the same cells (the harness names subsets of them).
+    private static readonly Dictionary<string, string[]> KnownAliases = new(StringComparer.Ordinal)
+    {
+        ["papalexi2021-thp1-subset"] = ["papalexi2021-thp1", "papalexi2021", "papalexi2021_thp1_eccite_subset"],
+        ["norman2019-perturbench-devel"] = ["norman2019-mcfaline2023-perturbench", "norman2019-k562", "norman2019", "perturbench_devel"],
+        ["kang2018-pbmc-ifnb"] = ["kang2018_pbmc_ifnb_scgen_valid"],
+    };
+
+    // McFaline-Figueroa et al. 2024 knocked the kinases down with CRISPRi; the catalog entry's kind is Norman's CRISPRa.
+    private static readonly Dictionary<string, IReadOnlyDictionary<string, PerturbationMode>> KnownModes = new(StringComparer.Ordinal)
+    {
+        ["norman2019-perturbench-devel"] = new Dictionary<string, PerturbationMode>
+        {
+            ["A172"] = PerturbationMode.CRISPRi, ["T98G"] = PerturbationMode.CRISPRi, ["U87MG"] = PerturbationMode.CRISPRi,
+        },
+    };
+
+    /// <summary>True when <paramref name="id"/> names these cells (its id or an alias, ordinal, ignoring a <c>catalog:</c> prefix).</summary>
+    public bool Names(string? id)
+    {
+        if (string.IsNullOrEmpty(id)) return false;
+        var bare = id.StartsWith("catalog:", StringComparison.Ordinal) ? id["catalog:".Length..] : id;
+        return bare == Id || (Aliases ?? []).Contains(bare, StringComparer.Ordinal);
+    }
+
+    /// <summary>A catalog data set as a source: read through the catalog (mirror or cache), log-normalised when it holds counts.</summary>
+    /// <param name="id">Catalog id.</param>
+    /// <param name="catalog">The catalog (null: <see cref="DatasetCatalog.Default"/>).</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public static async Task<BaseModelSource> FromCatalogAsync(string id, DatasetCatalog? catalog = null, CancellationToken cancellationToken = default)
+    {
+        catalog ??= DatasetCatalog.Default;
+        var entry = catalog.Get(id);
+        var raw = await catalog.LoadAsync(id, null, cancellationToken).ConfigureAwait(false);
+        var data = ExpressionScale.EnsureLogNormalized(raw, id, out _);
+        var sha = raw.Uns.TryGetValue("catalog", out var c) && c is IReadOnlyDictionary<string, object> uns && uns.TryGetValue("sha256", out var s) ? s as string : null;
+        return new BaseModelSource(entry.Id, data, entry.PerturbationSchema, KnownModes.GetValueOrDefault(entry.Id), KnownAliases.GetValueOrDefault(entry.Id), sha);
+    }
+}

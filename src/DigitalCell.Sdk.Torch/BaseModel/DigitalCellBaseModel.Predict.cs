@@ -1,0 +1,168 @@
+using System.Text.Json;
+using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.GeneKnowledge;
+using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Models;
+using DigitalCell.Sdk.Perturbations;
+using static TorchSharp.torch;
+
+namespace DigitalCell.Sdk.Torch.BaseModel;
+
+public sealed partial class DigitalCellBaseModel
+{
+    /// <summary>File name of the weights inside a model directory.</summary>
+    public const string WeightsFile = "model.safetensors";
+
+    /// <summary>The gene vocabulary, one symbol per line in token order (also in the weights' metadata), for readers without safetensors.</summary>
+    public const string VocabularyFile = "vocabulary.txt";
+
+    /// <summary>
+    /// Predicted mean profile of each perturbation: the context's control cells (<see cref="PredictionContext.ControlCells"/>,
+    /// else those kept from training) are perturbed set by set and averaged. Genes never trained on are embedded from
+    /// their gene prior; a context never seen adds only its data set's token.
+    /// </summary>
+    /// <exception cref="DigitalCellException">Not fitted; a genetic target with neither a token nor a gene prior; an agent (cytokine, compound) never trained on.</exception>
+    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(perturbations);
+        var (network, state) = Fitted;
+        int g = state.Panel.Length, s = network.Config.SetSize;
+        var controls = ModelFiles.ControlCells(context, state.Controls, g);
+        int n = controls.Length / g;
+        if (n == 0) throw new DigitalCellException($"model '{Name}': no control cells to perturb");
+        var contextRows = ContextRows(state, context?.Context);
+        var notes = new List<string>(state.Notes);
+        var tokens = perturbations.Select(p => p.IsControl ? null : Tokens(state, p, notes)).ToArray();
+        var means = new float[perturbations.Count * g];
+        var controlMean = Mean(controls, 0, n, g);
+        // Sets of S consecutive controls; the last wraps to the start so every set is full, and only real rows are averaged.
+        int chunks = (n + s - 1) / s;
+        var setValues = new float[chunks * s * g];
+        for (int c = 0; c < chunks * s; c++) controls.AsSpan((c % n) * g, g).CopyTo(setValues.AsSpan(c * g, g));
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var cells = tensor(setValues, [chunks, s, g], device: network.Device);
+            var vocabulary = state.Genes.Select((gene, index) => (gene, index)).ToDictionary(x => x.gene, x => (long)x.index, StringComparer.Ordinal);
+            var panel = network.Index(state.Panel.Select(gene => vocabulary[gene]).ToArray());
+            var contextVectors = network.Contexts(Enumerable.Repeat(contextRows, chunks).ToList());
+            for (int i = 0; i < perturbations.Count; i++)
+            {
+                if (tokens[i] is not { } t) { controlMean.CopyTo(means.AsSpan(i * g, g)); continue; }
+                var vector = BaseModelTrainer.PerturbationVectors(network, [t]).expand(chunks, -1);
+                var predicted = network.Forward(cells, panel, vector, contextVectors).reshape(chunks * s, g)[..n].mean([0]).cpu();
+                predicted.data<float>().CopyTo(means.AsSpan(i * g, g));
+            }
+        }
+        return new PerturbationPrediction(Name, perturbations, state.Panel, new DenseCellMatrix(perturbations.Count, g, means)) { Notes = notes.Distinct().ToList() };
+    }
+
+    private static int[] ContextRows(State state, string? context)
+    {
+        var rows = new List<int> { Array.IndexOf(state.Contexts, PerturbationCorpus.DataToken(state.DataId)) };
+        if (context is not null) rows.Add(Array.IndexOf(state.Contexts, PerturbationCorpus.ContextToken(context)));
+        return [.. rows.Where(r => r >= 0)];
+    }
+
+    private PerturbationTokens Tokens(State state, Perturbation perturbation, List<string> notes)
+    {
+        var mode = perturbation.Mode;
+        // A label parsed without a mode (Other) that names genes rather than trained agents is read in the training set's genetic mode.
+        if (mode == PerturbationMode.Other && perturbation.Targets.All(t => !state.Agents.Contains(t) && (state.Genes.Contains(t) || PriorTable()?.Vector(t) is not null)))
+        {
+            mode = state.GeneticMode;
+            notes.Add($"perturbations given without a mode that name genes are read as {mode} (the training set's mode).");
+        }
+        if (!PerturbationCorpus.IsGenetic(mode))
+        {
+            var agents = perturbation.Targets.Select(t => (long)Array.IndexOf(state.Agents, t)).ToArray();
+            if (agents.Any(a => a < 0))
+                throw new DigitalCellException($"Model '{Name}' cannot predict '{perturbation.Label}': {perturbation.Mode} perturbations are learned tokens and it was trained on {(state.Agents.Length == 0 ? "none" : string.Join(", ", state.Agents))}.");
+            return new PerturbationTokens([], [], agents, perturbation.Mode);
+        }
+        var known = new List<long>();
+        var priors = new List<float[]>();
+        foreach (var target in perturbation.Targets)
+        {
+            int index = Array.IndexOf(state.Genes, target);
+            if (index >= 0) { known.Add(index); continue; }
+            var prior = PriorTable()?.Vector(target)
+                ?? throw new DigitalCellException($"Model '{Name}' cannot predict '{target}': it is not in the model's gene vocabulary and has no gene prior" +
+                    (ClosestNames.For(target, state.Genes) is { Count: > 0 } close ? $"; did you mean {string.Join(", ", close)}?" : "."));
+            priors.Add(prior.Select(v => (float)v).ToArray());
+            notes.Add($"{target} is outside the gene vocabulary; its token is its gene-priors vector projected (no learned residual).");
+        }
+        return new PerturbationTokens([.. known], priors, [], mode);
+    }
+
+    /// <summary>The gene-priors table for genes outside the vocabulary, when the model uses priors and they can be located.</summary>
+    private GeneFeatureTable? PriorTable()
+    {
+        if (!Options.UseGenePriors || _network is null || _network.PriorDimensions <= 1) return null;
+        try
+        {
+            var table = (Options.Priors ?? GenePriors.FromEnvironment()).Features();
+            return table.Dimensions == _network.PriorDimensions ? table : null;
+        }
+        catch (DigitalCellException)
+        {
+            return null; // the priors are not located here: such genes fall to the vocabulary error above
+        }
+    }
+
+    private static float[] Mean(float[] cells, int from, int count, int genes)
+    {
+        var mean = new double[genes];
+        for (int r = from; r < from + count; r++)
+            for (int j = 0; j < genes; j++) mean[j] += cells[r * genes + j];
+        return mean.Select(m => (float)(m / count)).ToArray();
+    }
+
+    /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
+    public void Save(string directory)
+    {
+        var (network, state) = Fitted;
+        AtomicFile.WriteDirectory(directory, temp =>
+        {
+            var metadata = new Dictionary<string, string>
+            {
+                ["format"] = "pt", ["architecture"] = ArchitectureName, ["config"] = JsonSerializer.Serialize(network.Config),
+                ["genes"] = JsonSerializer.Serialize(state.Genes), ["contexts"] = JsonSerializer.Serialize(state.Contexts),
+                ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
+                ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
+            };
+            SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
+                SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
+            File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
+            Card.Save(temp);
+        }, force: false);
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/>; <paramref name="options"/> supplies the device and the gene priors for genes outside the vocabulary.</summary>
+    /// <exception cref="DigitalCellException">Not a base-model directory, or a file lacks a tensor or field.</exception>
+    public static DigitalCellBaseModel Load(string directory, BaseModelOptions? options = null)
+    {
+        var card = ModelCard.Load(directory);
+        if (card.Architecture != ArchitectureName)
+            throw new DigitalCellException(Path.Combine(directory, ModelCard.FileName), "architecture", $"architecture '{card.Architecture}' is not '{ArchitectureName}'");
+        var path = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(path)) throw new DigitalCellException(directory, null, $"{WeightsFile} not found next to the model card");
+        var file = SafeTensors.Read(path);
+        var config = JsonSerializer.Deserialize<BaseModelConfig>(file.Metadata.GetValueOrDefault("config") ?? throw new DigitalCellException(path, "__metadata__", "lacks 'config'"))!;
+        var model = new DigitalCellBaseModel((options ?? new BaseModelOptions()) with
+        {
+            Config = config, Name = card.Name, Pretrain = card.Hyperparameters.GetValueOrDefault("pretrain") is not false,
+            UseGenePriors = card.Hyperparameters.GetValueOrDefault("gene_priors") is not false,
+        }) { Card = card };
+        Tensor Get(string name) => file.Tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
+            : throw new DigitalCellException(path, name, "tensor missing (another architecture?)");
+        var names = file.Tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells")).ToList();
+        var device = TorchRuntime.Resolve(model.Options.Device);
+        model._network = BaseNetwork.FromTensors(config, names.ToDictionary(n => n, Get), Get("gene_prior"), device);
+        model._state = new State(ModelFiles.Names(file, path, "genes"), ModelFiles.Names(file, path, "contexts"), ModelFiles.Names(file, path, "agents"),
+            ModelFiles.Names(file, path, "panel"), file.Metadata.GetValueOrDefault("data_id") ?? "", file.Tensors["control_cells"].ToFloats(),
+            ModelFiles.Names(file, path, "notes"),
+            Enum.TryParse<PerturbationMode>(file.Metadata.GetValueOrDefault("genetic_mode"), out var mode) ? mode : PerturbationMode.Knockout);
+        return model;
+    }
+}
