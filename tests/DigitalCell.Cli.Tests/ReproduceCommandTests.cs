@@ -92,4 +92,18 @@ public class ReproduceCommandTests : TempDirectoryTest
         var unknown = Dcell.Run("export", "dataset", "norman2019", "--format", "dcat", "--cache-dir", Temp);
         Assert.That(unknown.Error.Trim(), Is.EqualTo("error: --format: 'dcat' is not one of croissant, datacite, schema-org."));
     }
+
+    [Test]
+    public void The_shipped_base_model_exports_a_model_card_and_croissant_that_meet_their_schemas()
+    {
+        string model = Path.Combine(SharedData.RepositoryRoot, "models", "dcell-base-tiny");
+        foreach (string format in new[] { "model-card", "croissant" })
+        {
+            var result = Dcell.Run("export", "model", model, "--format", format);
+            Assert.That(result.ExitCode, Is.Zero, result.Error);
+            Assert.That(RecordSchemas.Validate(format, result.Output), Is.Empty, format);
+            Assert.That(result.Output, Does.Contain("dcell-base-tiny").And.Contain("kang2018-pbmc-ifnb").And.Not.Contain(SharedData.RepositoryRoot), format);
+            Assert.That(result.Error, Does.Contain("manual: registry accession"), format);
+        }
+    }
 }
