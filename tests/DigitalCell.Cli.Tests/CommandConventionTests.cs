@@ -19,7 +19,7 @@ public class CommandConventionTests
 
     /// <summary>Commands that write nothing to a path the user names (they print, serve or fill the cache).</summary>
     private static readonly string[] WithoutOutput =
-        ["inspect", "datasets list", "datasets info", "datasets fetch", "datasets verify", "datasets path", "serve"];
+        ["inspect", "datasets list", "datasets info", "datasets fetch", "datasets verify", "datasets path", "serve", "models list", "models info"];
 
     /// <summary>Commands reading data, each taking it as its first argument.</summary>
     private static readonly string[] ReadingData =

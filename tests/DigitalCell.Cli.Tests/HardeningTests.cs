@@ -186,7 +186,8 @@ public class HardeningTests : TempDirectoryTest
     public void SigtermStopsTrainingWithExit143AndNoOutput()
     {
         string model = Path.Combine(Temp, "model");
-        using var dcell = StartDcell("dcell-neural.dll", "train", Papalexi, "--out", model, "--steps", "1000000", "--device", "cpu");
+        // A wide network keeps it training for seconds: early stopping on the validation fold ends a small one within ~3 s on an idle machine.
+        using var dcell = StartDcell("dcell-neural.dll", "train", Papalexi, "--out", model, "--steps", "1000000", "--hidden", "4096", "--device", "cpu");
         Thread.Sleep(TimeSpan.FromSeconds(3));
         Assert.That(dcell.HasExited, Is.False, "still loading or training");
         var watch = Stopwatch.StartNew();
