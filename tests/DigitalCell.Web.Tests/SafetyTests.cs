@@ -157,9 +157,10 @@ public sealed class SafetyTests
     [Test]
     public async Task A_screen_that_outlives_the_request_timeout_is_stopped_with_504()
     {
-        // Three refits of the linear baseline on 20,729 cells outlast 100 ms: the request's token stops the work (between
-        // fits, or before the screen takes the model), and the answer is a 504, not a late 200 or a 5xx.
-        await using var app = await ServedPlatform.StartAsync(new WebPlatformSources([_ => Task.FromResult(ServedPlatform.LoadPapalexi())], [new("linear", _ => Baselines.Linear())]),
+        // Three refits of a linear baseline slowed to 400 ms a fit outlast 100 ms on any machine (the plain one can finish
+        // in time on an idle one): the request's token stops the work (between fits, or before the screen takes the
+        // model), and the answer is a 504, not a late 200 or a 5xx.
+        await using var app = await ServedPlatform.StartAsync(new WebPlatformSources([_ => Task.FromResult(ServedPlatform.LoadPapalexi())], [new("linear", _ => new SlowLinear())]),
             new WebPlatformOptions { Port = 0, RequestTimeout = TimeSpan.FromMilliseconds(100) });
         var client = app.GetTestClient();
         await ServedPlatform.WaitUntilReadyAsync(client);
@@ -301,5 +302,27 @@ public sealed class SafetyTests
     {
         await ServedPlatform.ClientAsync();
         return await ServedPlatform.InMemoryApp;
+    }
+
+    /// <summary>The linear baseline with every fit lasting at least 400 ms more, so a timeout test does not race the CPU.</summary>
+    private sealed class SlowLinear : IPerturbationModel
+    {
+        private readonly IPerturbationModel _inner = Baselines.Linear();
+
+        public string Name => _inner.Name;
+
+        public ModelCard Card => _inner.Card;
+
+        public bool IsFitted => _inner.IsFitted;
+
+        public void Fit(PerturbationTrainingSet train, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            _inner.Fit(train, progress, cancellationToken);
+            Thread.Sleep(400);
+        }
+
+        public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null) => _inner.Predict(perturbations, context);
+
+        public void Save(string directory) => _inner.Save(directory);
     }
 }
