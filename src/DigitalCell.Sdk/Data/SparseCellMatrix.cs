@@ -185,19 +185,7 @@ public sealed class SparseCellMatrix : CellMatrix
             for (int k = _indptr[BlockStart(b)]; k < _indptr[BlockStart(b + 1)]; k++) counts[_indices[k]]++;
             next[b] = counts;
         });
-        var indptr = new int[ColumnCount + 1];
-        int offset = 0;
-        for (int c = 0; c < ColumnCount; c++)
-        {
-            indptr[c] = offset;
-            for (int b = 0; b < blocks; b++)
-            {
-                int count = next[b][c];
-                next[b][c] = offset;
-                offset += count;
-            }
-        }
-        indptr[ColumnCount] = offset;
+        var indptr = BlockSlices(next, ColumnCount);
         var indices = new int[_data.Length];
         var data = new float[_data.Length];
         Parallel.For(0, blocks, b =>
@@ -214,6 +202,29 @@ public sealed class SparseCellMatrix : CellMatrix
         return Trusted(ColumnCount, RowCount, indptr, indices, data);
 
         int BlockStart(int b) => (int)((long)RowCount * b / blocks);
+    }
+
+    /// <summary>
+    /// Turns per-block counts of entries per column (<c>counts[block][column]</c>) into each (block, column) pair's own
+    /// output slice: returns the columns' start offsets (length <paramref name="columns"/> + 1) and overwrites every count
+    /// with its block's write cursor, blocks in order within a column. Shared by the parallel transposes.
+    /// </summary>
+    internal static int[] BlockSlices(int[][] counts, int columns)
+    {
+        var start = new int[columns + 1];
+        int offset = 0;
+        for (int c = 0; c < columns; c++)
+        {
+            start[c] = offset;
+            foreach (var block in counts)
+            {
+                int count = block[c];
+                block[c] = offset;
+                offset += count;
+            }
+        }
+        start[columns] = offset;
+        return start;
     }
 
     /// <summary>Builds a CSR matrix from CSC arrays (scipy <c>csc_matrix</c> / anndata <c>csc_matrix</c>), validating them.</summary>

@@ -89,20 +89,8 @@ internal sealed class RankSumTest(int slots)
             }
             next[b] = counts;
         });
-        var start = new int[genes + 1];
-        int offset = 0;
-        for (int j = 0; j < genes; j++)
-        {
-            start[j] = offset;
-            for (int b = 0; b < blocks; b++)
-            {
-                int count = next[b][j];
-                next[b][j] = offset;
-                offset += count;
-            }
-        }
-        start[genes] = offset;
-        var keys = new ulong[offset];
+        var start = SparseCellMatrix.BlockSlices(next, genes);
+        var keys = new ulong[start[genes]];
         int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
         float[] data = x.RawValues;
         Parallel.For(0, blocks, b =>
