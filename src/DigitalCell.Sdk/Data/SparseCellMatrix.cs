@@ -207,7 +207,7 @@ public sealed class SparseCellMatrix : CellMatrix
     /// <summary>
     /// Turns per-block counts of entries per column (<c>counts[block][column]</c>) into each (block, column) pair's own
     /// output slice: returns the columns' start offsets (length <paramref name="columns"/> + 1) and overwrites every count
-    /// with its block's write cursor, blocks in order within a column. Shared by the parallel transposes.
+    /// with its block's write cursor, blocks in order within a column.
     /// </summary>
     internal static int[] BlockSlices(int[][] counts, int columns)
     {

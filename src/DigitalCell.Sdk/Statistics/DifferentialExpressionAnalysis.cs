@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DigitalCell.Sdk.Data;
 
 namespace DigitalCell.Sdk.Statistics;
@@ -111,38 +112,52 @@ public static class DifferentialExpressionAnalysis
         var results = new GroupDifferentialExpression[tested.Length];
         for (int t = 0; t < tested.Length; t++) results[t] = new GroupDifferentialExpression(tested[t], sizes[t + 1], genes.Length);
 
-        // Per-gene work wants each gene's values contiguous: regroup them by gene once instead of gathering per gene.
-        // The rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form;
-        // the t-test gets the transpose (CSR → CSC).
+        // Per-gene work wants each gene's values contiguous: regroup them by gene instead of gathering per gene. The
+        // rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form, a tile
+        // of genes at a time; the t-test gets the transpose (CSR → CSC).
         var sparse = x as SparseCellMatrix ?? x.ToSparse();
-        bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
-        var (keyStart, keys) = wilcoxon ? RankSumTest.KeysByGene(sparse, cellSlot) : default;
-        var byGene = wilcoxon ? null : sparse.Transpose();
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
         };
+        var workspaces = new ConcurrentBag<GeneWorkspace>();
         long genesDone = 0;
-        Parallel.For(0, genes.Length, parallel,
-            () => new GeneWorkspace(sizes.Length),
+        if (options.Method == DifferentialExpressionMethod.Wilcoxon)
+        {
+            var tiles = new GeneKeyTiles(sparse, cellSlot, parallel);
+            foreach (var (first, end) in tiles.Tiles())
+            {
+                var (start, keys) = tiles.Fill(first, end);
+                ForGenes(first, end, (gene, workspace) =>
+                    workspace.RankGene(keys.AsSpan(start[gene - first], start[gene - first + 1] - start[gene - first]), gene, sizes, options, results));
+            }
+        }
+        else
+        {
+            var byGene = sparse.Transpose();
+            ForGenes(0, genes.Length, (gene, workspace) => workspace.TTestGene(byGene, gene, cellSlot, sizes, options, results));
+        }
+
+        AdjustPValues(results, options.FdrScope, parallel);
+        return new DifferentialExpressionResult(genes, reference, sizes[0], options, results);
+
+        // thread-local workspaces outlive one tile's loop: their buffers have grown to the largest gene already
+        void ForGenes(int from, int to, Action<int, GeneWorkspace> test) => Parallel.For(from, to, parallel,
+            () => workspaces.TryTake(out var reused) ? reused : new GeneWorkspace(sizes.Length),
             (gene, _, workspace) =>
             {
-                if (byGene is null) workspace.RankGene(keys.AsSpan(keyStart[gene], keyStart[gene + 1] - keyStart[gene]), gene, sizes, options, results);
-                else workspace.TTestGene(byGene, gene, cellSlot, sizes, options, results);
+                test(gene, workspace);
                 WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
                 return workspace;
             },
-            _ => { });
-
-        AdjustPValues(results, options.FdrScope);
-        return new DifferentialExpressionResult(genes, reference, sizes[0], options, results);
+            workspaces.Add);
     }
 
-    private static void AdjustPValues(GroupDifferentialExpression[] results, FdrScope scope)
+    private static void AdjustPValues(GroupDifferentialExpression[] results, FdrScope scope, ParallelOptions parallel)
     {
         if (scope == FdrScope.PerGroup)
         {
-            foreach (var r in results) MultipleTesting.BenjaminiHochberg(r.PValue).CopyTo(r.AdjustedPValue, 0);
+            Parallel.ForEach(results, parallel, r => MultipleTesting.BenjaminiHochberg(r.PValue).CopyTo(r.AdjustedPValue, 0));
             return;
         }
         int genes = results[0].PValue.Length;
@@ -166,7 +181,7 @@ public static class DifferentialExpressionAnalysis
         private readonly RankSumTest _ranks = new(slots);
         private float[] _values = new float[1024];
 
-        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="RankSumTest.KeysByGene"/>).</summary>
+        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="GeneKeyTiles"/>).</summary>
         public void RankGene(Span<ulong> keys, int gene, int[] sizes, DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
         {
             // The means need only per-slot sums, added in cell order (the keys' order before sorting) like

@@ -9,7 +9,7 @@ namespace DigitalCell.Sdk.Statistics;
 /// <remarks>
 /// <para>
 /// The input of a gene is its non-zero values as keys (<see cref="Key"/>: the value's bits, order-preserving, and its
-/// slot, 0 = reference, s ≥ 1 = tested group), built for all genes at once by <see cref="KeysByGene"/>. Zeros are
+/// slot, 0 = reference, s ≥ 1 = tested group), built a tile of genes at a time by <see cref="GeneKeyTiles"/>. Zeros are
 /// never stored or sorted: each sample carries them as a count and they form one tie block at value 0.
 /// </para>
 /// <para>
@@ -32,7 +32,6 @@ internal sealed class RankSumTest(int slots)
 {
     private const int RadixBits = 11;
     private const int SmallSort = 256; // below this many values a comparison sort beats the radix passes
-    private const int GeneTile = 2048; // genes scattered at a time by KeysByGene: their write cursors stay in L2
 
     private ulong[] _scratch = new ulong[1024];
     private readonly int[] _nonZero = new int[slots];
@@ -61,64 +60,6 @@ internal sealed class RankSumTest(int slots)
 
     /// <summary>The slot of a key.</summary>
     public static int Slot(ulong key) => (int)(uint)key;
-
-    /// <summary>
-    /// The keys of every non-zero value of a cell with a slot (<paramref name="cellSlot"/> ≥ 0), grouped by gene and
-    /// in cell order within a gene: gene j's keys are <c>Keys[Start[j] .. Start[j + 1]]</c>.
-    /// </summary>
-    /// <remarks>
-    /// Built like <see cref="SparseCellMatrix.Transpose"/> (blocks of cells counted, then scattered into their own
-    /// slices in parallel) but straight into keys: one array written at random instead of the transpose's two, no
-    /// per-gene gathering afterwards, and the cells outside every slot and explicit zeros are dropped on the way.
-    /// </remarks>
-    public static (int[] Start, ulong[] Keys) KeysByGene(SparseCellMatrix x, int[] cellSlot)
-    {
-        int rows = x.RowCount, genes = x.ColumnCount;
-        int blocks = (int)Math.Clamp(x.StoredCount / (1 << 20), 1, Math.Min(Environment.ProcessorCount, Math.Max(1, rows)));
-        var next = new int[blocks][];
-        Parallel.For(0, blocks, b =>
-        {
-            var counts = new int[genes];
-            for (int r = BlockStart(b); r < BlockStart(b + 1); r++)
-            {
-                if (cellSlot[r] < 0) continue;
-                var columns = x.RowIndices(r);
-                var values = x.RowValues(r);
-                for (int k = 0; k < columns.Length; k++)
-                    if (values[k] != 0f) counts[columns[k]]++;
-            }
-            next[b] = counts;
-        });
-        var start = SparseCellMatrix.BlockSlices(next, genes);
-        var keys = new ulong[start[genes]];
-        int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
-        float[] data = x.RawValues;
-        Parallel.For(0, blocks, b =>
-        {
-            // Scattering a whole row at a time writes to one place per gene: with tens of thousands of genes those
-            // write cursors leave the core's cache. Tiles of genes keep them in it; each row is read tile by tile,
-            // every stored value still once, and a gene's keys still come in cell order.
-            var cursor = next[b];
-            int first = BlockStart(b), last = BlockStart(b + 1);
-            var position = indptr.AsSpan(first, last - first).ToArray();
-            for (int tileEnd = Math.Min(genes, GeneTile); ; tileEnd = Math.Min(genes, tileEnd + GeneTile))
-            {
-                for (int r = first; r < last; r++)
-                {
-                    int slot = cellSlot[r];
-                    if (slot < 0) continue;
-                    int k = position[r - first], end = indptr[r + 1];
-                    for (; k < end && indices[k] < tileEnd; k++)
-                        if (data[k] != 0f) keys[cursor[indices[k]]++] = Key(data[k], slot);
-                    position[r - first] = k;
-                }
-                if (tileEnd == genes) break;
-            }
-        });
-        return (start, keys);
-
-        int BlockStart(int b) => (int)((long)rows * b / blocks);
-    }
 
     /// <summary>
     /// Signed z-score and two-sided p-value of every tested slot against the reference, from one gene's keys (in any
