@@ -45,12 +45,10 @@ public sealed partial class DigitalCellBaseModel
     private string? AddProteinTokens(BaseNetwork network, PerturbationCorpus corpus, IReadOnlyList<BaseModelSource> pretraining)
     {
         if (corpus.Markers.Count == 0) return null;
-        var genes = corpus.Genes.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => (long)x.i, StringComparer.Ordinal);
-        var encoding = corpus.Markers.Select(m => ProteinMarkers.EncodingGene(m, corpus.Genes) is { } g ? genes[g] : -1).ToArray();
-        network.AddProteinTokens(encoding, Options.Seed);
+        int mapped = network.AddProteinTokens(corpus.Markers, corpus.Genes, Options.Seed);
         var withProtein = pretraining.Where(s => s.Protein is not null).Select(s => s.Id).ToList();
         if (Options.TrainingProtein is not null) withProtein.Add("the training set");
-        return $"protein tokens for {corpus.Markers.Count} markers ({encoding.Count(e => e >= 0)} started from their encoding gene's token) from {string.Join(", ", withProtein)}; " +
+        return $"protein tokens for {corpus.Markers.Count} markers ({mapped} started from their encoding gene's token) from {string.Join(", ", withProtein)}; " +
                (Options.TrainingProtein is null ? "the training set has no protein, so no protein perturbation effects are predicted"
                    : "perturbation effects on protein learned from the training set's protein");
     }

@@ -79,7 +79,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         var labels = train.TrainPerturbations.Concat(train.ValidationPerturbations).ToHashSet(StringComparer.Ordinal);
         var trainInput = new PerturbationCorpus.PartInput(trainId, train.Data, train.Schema, own.FirstOrDefault()?.ModeByContext, labels, Options.TrainingProtein);
         var corpus = PerturbationCorpus.Build(pretraining.Select(s => new PerturbationCorpus.PartInput(s.Id, s.Data, s.Schema, s.ModeByContext, null, s.Protein)).Append(trainInput));
-        var (priorRows, priorDimensions, priorNote) = PriorRows(corpus.Genes, cancellationToken);
+        var (priorRows, priorDimensions, priorNote) = PriorRows(Options, corpus.Genes, cancellationToken);
         var config = Options.Config with { GeneVocabulary = corpus.Genes.Count, PriorDimensions = priorDimensions, Contexts = corpus.Contexts.Count, Agents = Math.Max(1, corpus.Agents.Count) };
         _network?.Dispose();
         var network = BaseNetwork.Create(config, priorRows, corpus.Genes.Count, config.Agents, config.Contexts, Options.Seed, device);
@@ -128,10 +128,10 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         Options.Sources ?? Options.CatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id, Options.Catalog, cancellationToken).GetAwaiter().GetResult()).ToList();
 
     /// <summary>The vocabulary's prior vectors (V × P row-major), their length and a note for the card.</summary>
-    private (float[] Rows, int Dimensions, string Note) PriorRows(IReadOnlyList<string> genes, CancellationToken cancellationToken)
+    internal static (float[] Rows, int Dimensions, string Note) PriorRows(BaseModelOptions options, IReadOnlyList<string> genes, CancellationToken cancellationToken)
     {
-        if (!Options.UseGenePriors) return (new float[genes.Count], 1, "gene tokens learned from zero (no gene priors)");
-        var table = (Options.Priors ?? GenePriors.FromEnvironment()).Features(null, cancellationToken);
+        if (!options.UseGenePriors) return (new float[genes.Count], 1, "gene tokens learned from zero (no gene priors)");
+        var table = (options.Priors ?? GenePriors.FromEnvironment()).Features(null, cancellationToken);
         var rows = table.Vectors(genes, out _);
         var flat = rows.SelectMany(r => r.Select(v => (float)v)).ToArray();
         return (flat, table.Dimensions, $"gene tokens initialised from the gene-priors vectors ({table.LayoutDescription}; {rows.Count(r => r.Any(v => v != 0))} of {genes.Count} vocabulary genes have a prior)");

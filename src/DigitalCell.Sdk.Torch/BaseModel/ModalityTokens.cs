@@ -23,15 +23,17 @@ internal sealed partial class BaseNetwork
     public long ProteinCount => _parameters.TryGetValue("protein.embedding.weight", out var t) ? t.shape[0] : 0;
 
     /// <summary>
-    /// Adds the protein token table and heads for markers whose encoding genes are vocabulary rows
-    /// <paramref name="encodingGenes"/> (−1: none). A mapped marker's token starts as its gene's current token; the others
-    /// start as N(0, 1), the scale of prior-derived gene tokens. Drawn from their own generator, so the RNA tensors do
-    /// not depend on whether protein is present.
+    /// Adds the protein token table and heads for <paramref name="markers"/>. A marker with an encoding gene in
+    /// <paramref name="genes"/> (the vocabulary, <see cref="ProteinMarkers.EncodingGene"/>) starts as that gene's current
+    /// token; the others start as N(0, 1), the scale of prior-derived gene tokens. Drawn from their own generator, so the
+    /// RNA tensors do not depend on whether protein is present. Returns how many markers started from a gene.
     /// </summary>
-    public void AddProteinTokens(long[] encodingGenes, long seed)
+    public int AddProteinTokens(IReadOnlyList<string> markers, IReadOnlyList<string> genes, long seed)
     {
+        var rows = genes.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => (long)x.i, StringComparer.Ordinal);
+        var encodingGenes = markers.Select(m => ProteinMarkers.EncodingGene(m, genes) is { } g ? rows[g] : -1).ToArray();
         if (ProteinCount > 0) throw new InvalidOperationException("the network already has protein tokens");
-        if (encodingGenes.Length == 0) return;
+        if (encodingGenes.Length == 0) return 0;
         int d = Config.Dimension, m = encodingGenes.Length;
         var generator = new Generator((ulong)Seeds.Derive(seed, "protein tokens"));
         var embedding = randn([m, d], generator: generator);
@@ -51,6 +53,7 @@ internal sealed partial class BaseNetwork
             ["protein.decoder.weight"] = zeros(d, d), ["protein.decoder.bias"] = zeros(d), ["protein.output_bias"] = zeros(m),
         };
         foreach (var (name, t) in added) _parameters[name] = t.to(float32).to(Device).detach().requires_grad_(true);
+        return mapped.Length;
     }
 
     /// <summary>Tokens of protein-table rows <paramref name="markers"/> (M × d).</summary>
