@@ -22,7 +22,7 @@ internal sealed partial class BaseModelTrainer
     /// Cross-modal masked expression on control sets whose protein is measured: one <see cref="CrossModalTask"/> per step;
     /// MSE on the hidden genes plus MSE on the hidden markers.
     /// </summary>
-    private Tensor CrossModalLoss(CorpusPart part, ProteinBlock protein, Tensor cells, int[][] rows, Tensor context, Random random)
+    private Tensor CrossModalLoss(CorpusPart part, ProteinBlock protein, Tensor cells, int[][] rows, Random random)
     {
         int g = part.GeneCount, m = protein.MarkerCount;
         var task = (CrossModalTask)random.Next(3);
@@ -41,7 +41,7 @@ internal sealed partial class BaseModelTrainer
         var visibleColumns = network.Index(visibleGenes);
         var shown = visibleMarkers.Length == 0 ? null
             : new ProteinInput(input.Values.index_select(2, network.Index(visibleMarkers)), input.Markers.index_select(0, network.Index(visibleMarkers)));
-        var z = network.EncodeVisible(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns), shown, context);
+        var z = network.EncodeCells(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns), shown);
         var loss = zeros([], device: network.Device);
         if (hiddenGenes.Length > 0)
         {

@@ -35,7 +35,7 @@ internal sealed partial class BaseModelTrainer(BaseNetwork network, BaseModelOpt
             }
             var cells = tensor(values, [b, n, g], device: network.Device);
             var context = network.Contexts(chosen.Select(c => part.ControlContexts[c]).ToList());
-            if (part.Protein is { } protein) return CrossModalLoss(part, protein, cells, rows, context, random);
+            if (part.Protein is { } protein) return CrossModalLoss(part, protein, cells, rows, random);
             var (hidden, visible) = Split(g, options.MaskFraction, random);
             var hiddenColumns = network.Index(hidden);
             var visibleColumns = network.Index(visible);

@@ -145,13 +145,16 @@ internal sealed partial class BaseNetwork : IDisposable
     }
 
     /// <summary>Masked-expression head: from cells showing only <paramref name="visible"/> genes, the values of <paramref name="hidden"/> ones.</summary>
-    public Tensor PredictHidden(Tensor cells, Tensor visible, Tensor hidden, Tensor context) => HiddenGenes(EncodeVisible(cells, visible, null, context), hidden);
+    public Tensor PredictHidden(Tensor cells, Tensor visible, Tensor hidden, Tensor context) =>
+        HiddenGenes(Encode(cells, GeneTokens(visible), zeros([cells.shape[0], Config.Dimension], device: Device), context), hidden);
 
-    /// <summary>The unperturbed set encoding of cells showing <paramref name="visible"/> genes (none: an empty index) and, when given, their protein.</summary>
-    public Tensor EncodeVisible(Tensor cells, Tensor visible, ProteinInput? protein, Tensor context) =>
-        Encode(cells, GeneTokens(visible), zeros([cells.shape[0], Config.Dimension], device: Device), context, protein);
+    /// <summary>
+    /// Each cell's own encoding (B × S × d, before the set attention) from its <paramref name="visible"/> genes (none: an
+    /// empty index) and, when given, its protein: what the cross-modal heads read, since imputation is per cell.
+    /// </summary>
+    public Tensor EncodeCells(Tensor cells, Tensor visible, ProteinInput? protein) => CellEncoding(cells, GeneTokens(visible), protein);
 
-    /// <summary>The masked-expression head's values of <paramref name="hidden"/> genes from a set encoding.</summary>
+    /// <summary>The masked-expression head's values of <paramref name="hidden"/> genes from a set or cell encoding.</summary>
     public Tensor HiddenGenes(Tensor z, Tensor hidden)
     {
         using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
@@ -161,12 +164,7 @@ internal sealed partial class BaseNetwork : IDisposable
     /// <summary>The set encoding (B × S × d) after the final norm.</summary>
     private Tensor Encode(Tensor cells, Tensor tokens, Tensor perturbation, Tensor context, ProteinInput? protein = null)
     {
-        using var scale = (1 / Math.Sqrt(Math.Max(1, tokens.shape[0]))).ToScalar();
-        var pooled = cells.matmul(tokens).mul(scale);
-        if (protein is not null) pooled = pooled.Plus(PoolProtein(protein)); // the cell is the sum of its modalities' panel embeddings
-        var h = LayerNorm(pooled, "encoder.norm");
-        h = Linear(F.gelu(Linear(h, "encoder.0")), "encoder.2");
-        var z = h.Plus(perturbation.Plus(context).unsqueeze(1));
+        var z = CellEncoding(cells, tokens, protein).Plus(perturbation.Plus(context).unsqueeze(1));
         for (int l = 0; l < Config.Layers; l++)
         {
             var s = $"layers.{l}.";
@@ -174,6 +172,15 @@ internal sealed partial class BaseNetwork : IDisposable
             z = z.Plus(Linear(F.gelu(Linear(LayerNorm(z, s + "norm2"), s + "ffn.0")), s + "ffn.2"));
         }
         return LayerNorm(z, "norm");
+    }
+
+    /// <summary>MLP(LN(x · T / √G [+ p · T_markers / √M])): the cell is the sum of its modalities' panel embeddings.</summary>
+    private Tensor CellEncoding(Tensor cells, Tensor tokens, ProteinInput? protein)
+    {
+        using var scale = (1 / Math.Sqrt(Math.Max(1, tokens.shape[0]))).ToScalar();
+        var pooled = cells.matmul(tokens).mul(scale);
+        if (protein is not null) pooled = pooled.Plus(PoolProtein(protein));
+        return Linear(F.gelu(Linear(LayerNorm(pooled, "encoder.norm"), "encoder.0")), "encoder.2");
     }
 
     /// <summary>Multi-head self-attention across the cells of each set (no positions: a set is unordered).</summary>

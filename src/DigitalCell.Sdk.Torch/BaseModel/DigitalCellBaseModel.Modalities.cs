@@ -54,12 +54,12 @@ public sealed partial class DigitalCellBaseModel
     }
 
     /// <summary>The controls' protein as network input: the kept controls' measured protein, or imputed from the RNA for control cells the caller gave.</summary>
-    private static ProteinInput ControlProtein(BaseNetwork network, ProteinState protein, Tensor cells, Tensor panel, Tensor contexts, bool keptControls,
+    private static ProteinInput ControlProtein(BaseNetwork network, ProteinState protein, Tensor cells, Tensor panel, bool keptControls,
         Func<float[], int, float[]> sets, int chunks, List<string> notes)
     {
         var markers = network.Index(protein.Panel.Select(m => (long)Array.IndexOf(protein.Markers, m)).ToArray());
         if (keptControls) return new ProteinInput(tensor(sets(protein.Controls, protein.Panel.Length), [chunks, cells.shape[1], protein.Panel.Length], device: network.Device), markers);
         notes.Add("the given control cells have no protein: their protein is imputed from their RNA by the cross-modal head before perturbing.");
-        return new ProteinInput(network.ImputedProtein(network.EncodeVisible(cells, panel, null, contexts), markers), markers);
+        return new ProteinInput(network.ImputedProtein(network.EncodeCells(cells, panel, null), markers), markers);
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class DigitalCellBaseModel
             var vocabulary = state.Genes.Select((gene, index) => (gene, index)).ToDictionary(x => x.gene, x => (long)x.index, StringComparer.Ordinal);
             var panel = network.Index(state.Panel.Select(gene => vocabulary[gene]).ToArray());
             var contextVectors = network.Contexts(Enumerable.Repeat(contextRows, chunks).ToList());
-            var proteinInput = protein is null ? null : ControlProtein(network, protein, cells, panel, contextVectors, context?.ControlCells is null, Sets, chunks, notes);
+            var proteinInput = protein is null ? null : ControlProtein(network, protein, cells, panel, context?.ControlCells is null, Sets, chunks, notes);
             for (int i = 0; i < perturbations.Count; i++)
             {
                 if (tokens[i] is not { } t)

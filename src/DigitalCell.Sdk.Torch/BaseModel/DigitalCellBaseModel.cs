@@ -119,7 +119,8 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
                 corpus.Parts.Sum(p => p.CellCount), corpus.Genes.Count, corpus.Parts.Sum(p => p.Sets.Count)),
             TrainingInputs = [.. pretraining.Select(s => new InputRecord(s.Id, s.Id, s.Sha256 ?? "")),
                 new InputRecord(trainId, trainId, train.DataSha256 ?? "", $"{labels.Count} training perturbations + controls")],
-            Description = $"STATE-like set transformer (DigitalCell.Sdk.Torch), {network.ParameterCount:N0} parameters; {pretrainNote}; {priorNote}.",
+            Description = $"STATE-like set transformer (DigitalCell.Sdk.Torch), {network.ParameterCount:N0} parameters; {pretrainNote}; {priorNote}" +
+                (proteinNote is null ? "." : $"; {proteinNote}."),
             TrainedAt = DateTimeOffset.UtcNow,
         };
     }

@@ -188,9 +188,8 @@ public static class ModalityEvaluation
         var rna = Sets(split.TestRna);
         var panel = network.Index(part.Panel);
         var markers = network.Index(part.Protein!.Panel);
-        var context = network.Contexts(Enumerable.Repeat(part.ControlContexts.Values.First(), chunks).ToList());
-        var protein = network.ImputedProtein(network.EncodeVisible(rna, panel, null, context), markers);
-        var fromProtein = network.EncodeVisible(rna.index_select(2, network.Index([])), network.Index([]), new ProteinInput(Sets(split.TestProtein), markers), context);
+        var protein = network.ImputedProtein(network.EncodeCells(rna, panel, null), markers);
+        var fromProtein = network.EncodeCells(rna.index_select(2, network.Index([])), network.Index([]), new ProteinInput(Sets(split.TestProtein), markers));
         return (Rows(protein), Rows(network.HiddenGenes(fromProtein, panel)));
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class BaseNetwork
     public int AddProteinTokens(IReadOnlyList<string> markers, IReadOnlyList<string> genes, long seed)
     {
         var rows = genes.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => (long)x.i, StringComparer.Ordinal);
-        var encodingGenes = markers.Select(m => ProteinMarkers.EncodingGene(m, genes) is { } g ? rows[g] : -1).ToArray();
+        var encodingGenes = markers.Select(m => ProteinMarkers.EncodingGene(m, genes) is { } g && rows.TryGetValue(g, out var row) ? row : -1).ToArray();
         if (ProteinCount > 0) throw new InvalidOperationException("the network already has protein tokens");
         if (encodingGenes.Length == 0) return 0;
         int d = Config.Dimension, m = encodingGenes.Length;
@@ -66,7 +66,7 @@ internal sealed partial class BaseNetwork
         return protein.Values.matmul(ProteinTokens(protein.Markers)).mul(scale);
     }
 
-    /// <summary>Imputed protein (B × S × M) of <paramref name="markers"/> from an unperturbed set encoding (<see cref="EncodeVisible"/>).</summary>
+    /// <summary>Imputed protein (B × S × M) of <paramref name="markers"/> from cell encodings (<see cref="EncodeCells"/>).</summary>
     public Tensor ImputedProtein(Tensor z, Tensor markers) => ProteinReadout(z, markers, "protein.masked", "protein.masked_bias");
 
     /// <summary>The perturbation's protein shift (B × S × M) from a perturbed set encoding.</summary>
