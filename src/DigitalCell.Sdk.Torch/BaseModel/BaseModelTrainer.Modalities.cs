@@ -26,32 +26,31 @@ internal sealed partial class BaseModelTrainer
     {
         int g = part.GeneCount, m = protein.MarkerCount;
         var task = (CrossModalTask)random.Next(3);
-        long[] all(int count) => Enumerable.Range(0, count).Select(i => (long)i).ToArray();
-        var (hiddenGenes, visibleGenes) = Split(g, options.MaskFraction, random);
+        static long[] All(int count) => Enumerable.Range(0, count).Select(i => (long)i).ToArray();
+        var (hiddenGenes, visibleGenes) = task == CrossModalTask.ProteinFromRna ? ([], All(g)) : Split(g, options.MaskFraction, random);
         if (task == CrossModalTask.RnaFromProtein) visibleGenes = [];
         var (hiddenMarkers, visibleMarkers) = task switch
         {
-            CrossModalTask.ProteinFromRna => (all(m), []),
-            CrossModalTask.RnaFromProtein => ([], all(m)),
+            CrossModalTask.ProteinFromRna => (All(m), []),
+            CrossModalTask.RnaFromProtein => ([], All(m)),
             _ => Split(m, options.MaskFraction, random),
         };
-        if (task == CrossModalTask.ProteinFromRna) (hiddenGenes, visibleGenes) = ([], all(g));
         var input = ProteinOf(protein, rows);
         var panel = network.Index(part.Panel);
         var visibleColumns = network.Index(visibleGenes);
         var shown = visibleMarkers.Length == 0 ? null
             : new ProteinInput(input.Values.index_select(2, network.Index(visibleMarkers)), input.Markers.index_select(0, network.Index(visibleMarkers)));
-        var z = network.EncodeCells(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns), shown);
+        var cell = network.EncodeCells(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns), shown);
         var loss = zeros([], device: network.Device);
         if (hiddenGenes.Length > 0)
         {
             var columns = network.Index(hiddenGenes);
-            loss = loss.Plus(network.HiddenGenes(z, panel.index_select(0, columns)).Minus(cells.index_select(2, columns)).square().mean());
+            loss = loss.Plus(network.HiddenGenes(cell, panel.index_select(0, columns)).Minus(cells.index_select(2, columns)).square().mean());
         }
         if (hiddenMarkers.Length > 0)
         {
             var columns = network.Index(hiddenMarkers);
-            loss = loss.Plus(network.ImputedProtein(z, input.Markers.index_select(0, columns)).Minus(input.Values.index_select(2, columns)).square().mean());
+            loss = loss.Plus(network.ImputedProtein(cell, input.Markers.index_select(0, columns)).Minus(input.Values.index_select(2, columns)).square().mean());
         }
         return loss;
     }

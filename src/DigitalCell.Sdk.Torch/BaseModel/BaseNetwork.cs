@@ -20,6 +20,7 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 ///   y_i      = x_i + (W_dec · LN(z_i)) · T_panelᵀ / √d + b_panel      residual prediction over the panel's genes
 /// </code>
 /// The masked-expression head reads the same set encoding and predicts hidden genes' values (observational pretraining).
+/// Surface protein is a second token set (ModalityTokens.cs): its panel embedding is added to the cell's before the MLP.
 /// </summary>
 internal sealed partial class BaseNetwork : IDisposable
 {

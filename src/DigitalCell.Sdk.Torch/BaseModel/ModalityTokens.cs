@@ -12,7 +12,7 @@ internal sealed record ProteinInput(Tensor Values, Tensor Markers);
 /// <code>
 ///   token_m   = embedding_m                                 a marker's own learned token, started from its encoding gene's token
 ///   cell      = MLP(LN(x · T_panel / √G + p · T_markers / √M))   RNA and protein panel embeddings summed (no protein: the RNA term alone)
-///   p̂ (impute) = (W_pm · z) · T_markersᵀ / √d + c_m          protein of unperturbed cells from what is visible (cross-modal masking)
+///   p̂ (impute) = (W_pm · cell) · T_markersᵀ / √d + c_m       protein of a cell from what is visible of it (cross-modal masking)
 ///   p̂ (perturb) = p + (W_pd · z) · T_markersᵀ / √d + b_m      residual protein of the perturbed set (decoder starts at zero: "no change")
 /// </code>
 /// A network without protein has none of these tensors, so RNA-only models keep their tensors and outputs.
@@ -67,15 +67,15 @@ internal sealed partial class BaseNetwork
     }
 
     /// <summary>Imputed protein (B × S × M) of <paramref name="markers"/> from cell encodings (<see cref="EncodeCells"/>).</summary>
-    public Tensor ImputedProtein(Tensor z, Tensor markers) => ProteinReadout(z, markers, "protein.masked", "protein.masked_bias");
+    public Tensor ImputedProtein(Tensor cells, Tensor markers) => ProteinReadout(cells, markers, "protein.masked", "protein.masked_bias");
 
     /// <summary>The perturbation's protein shift (B × S × M) from a perturbed set encoding.</summary>
     private Tensor ProteinShift(Tensor z, Tensor markers) => ProteinReadout(z, markers, "protein.decoder", "protein.output_bias");
 
-    private Tensor ProteinReadout(Tensor z, Tensor markers, string head, string bias)
+    private Tensor ProteinReadout(Tensor encoding, Tensor markers, string head, string bias)
     {
         using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
-        return F.linear(z, _parameters[head + ".weight"], _parameters[head + ".bias"]).matmul(ProteinTokens(markers).t()).mul(scale)
+        return F.linear(encoding, _parameters[head + ".weight"], _parameters[head + ".bias"]).matmul(ProteinTokens(markers).t()).mul(scale)
             .Plus(_parameters[bias].index_select(0, markers));
     }
 }
