@@ -214,4 +214,20 @@ public class BaseModelModalityTests
         Assert.That(source.Protein.GeneNames.Count(m => ProteinMarkers.EncodingGene(m, source.Data.GeneNames) is not null), Is.GreaterThanOrEqualTo(40),
             "most ECCITE markers start from their gene's token");
     }
+
+    [Test]
+    public void EccitePbmcPretrainsAcrossModalitiesBesideAnRnaOnlyScreen()
+    {
+        var path = DigitalCell.Tests.Shared.SharedData.File("mimitou2019-eccite-pbmc/mimitou2019_eccite_pbmc_control.h5mu");
+        var eccite = BaseModelSource.FromMultimodal("mimitou2019-eccite-pbmc", H5muFile.Read(path));
+        var (rna, _) = Screen(Knockouts, 12, 7);
+        var options = Quick(null) with { Sources = [eccite], Pretrain = true, MaskedSteps = 8, JointSteps = 2, FineTuneSteps = 2 };
+        using var model = new DigitalCellBaseModel(options);
+        model.Fit(new PerturbationTrainingSet(rna, Schema, Knockouts, dataId: "cite-screen"));
+        Assert.That(model.ProteinVocabulary, Has.Count.EqualTo(49));
+        Assert.That(model.TrainingLosses.Count(l => l.Phase == "masked"), Is.EqualTo(8));
+        Assert.That(model.TrainingLosses.All(l => double.IsFinite(l.Loss)));
+        Assert.That(model.Card.Description, Does.Contain("from mimitou2019-eccite-pbmc; the training set has no protein, so no protein perturbation effects are predicted"));
+        Assert.That(model.PredictModalities([Perturbation.Genes(PerturbationMode.Knockout, "MYC")]).Protein, Is.Null, "the screen measured no protein");
+    }
 }
