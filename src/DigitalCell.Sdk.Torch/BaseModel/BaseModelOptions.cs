@@ -27,6 +27,12 @@ public sealed record BaseModelOptions
     /// <summary>Pretraining data sets given directly; null loads <see cref="CatalogIds"/> through <see cref="Catalog"/>.</summary>
     public IReadOnlyList<BaseModelSource>? Sources { get; init; }
 
+    /// <summary>
+    /// Surface protein (CLR; markers as var names) of the training set's cells, in its cell order; null when it measures
+    /// none. With it the model learns and predicts the perturbations' protein shifts as well (<see cref="DigitalCellBaseModel.PredictModalities"/>).
+    /// </summary>
+    public Data.CellDataset? TrainingProtein { get; init; }
+
     /// <summary>Catalog ids pretrained on when <see cref="Sources"/> is null.</summary>
     public IReadOnlyList<string> CatalogIds { get; init; } = BaseModelSource.DefaultCatalogIds;
 

@@ -15,8 +15,10 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 /// <param name="ModeByContext">Modes that differ by context (PerturBench: CRISPRa in K562, CRISPRi in the glioblastoma lines); null when one mode fits all.</param>
 /// <param name="Aliases">Other ids of the same cells (a subset's or a parent's id, a file stem).</param>
 /// <param name="Sha256">Checksum of the data file, for the model card, when known.</param>
-public sealed record BaseModelSource(string Id, CellDataset Data, PerturbationSchema Schema,
-    IReadOnlyDictionary<string, PerturbationMode>? ModeByContext = null, IReadOnlyList<string>? Aliases = null, string? Sha256 = null)
+/// <param name="Protein">Surface protein (CLR) of the same cells in the same order, markers as var names; null when not measured (see <see cref="FromMultimodal"/>).</param>
+public sealed partial record BaseModelSource(string Id, CellDataset Data, PerturbationSchema Schema,
+    IReadOnlyDictionary<string, PerturbationMode>? ModeByContext = null, IReadOnlyList<string>? Aliases = null, string? Sha256 = null,
+    CellDataset? Protein = null)
 {
     /// <summary>The catalog data sets the base model pretrains on by default: Papalexi (THP-1 knockouts), Norman/McFaline (K562 CRISPRa, glioblastoma CRISPRi) and Kang (IFN-β in PBMC cell types).</summary>
     public static IReadOnlyList<string> DefaultCatalogIds { get; } = ["papalexi2021-thp1-subset", "norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];

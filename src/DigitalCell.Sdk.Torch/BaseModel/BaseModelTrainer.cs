@@ -10,60 +10,83 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 /// batches, like the initialisation, depend on the seed alone. Each phase has its own AdamW state and warm-up + cosine
 /// schedule (fine-tuning restarts the optimiser, as is usual).
 /// </summary>
-internal sealed class BaseModelTrainer(BaseNetwork network, BaseModelOptions options)
+internal sealed partial class BaseModelTrainer(BaseNetwork network, BaseModelOptions options)
 {
     /// <summary>Each step's loss, by phase, in order.</summary>
     public List<(string Phase, double Loss)> Losses { get; } = [];
 
-    /// <summary>Masked-expression pretraining: sets of control cells with a random <see cref="BaseModelOptions.MaskFraction"/> of the panel hidden; MSE on the hidden genes.</summary>
+    /// <summary>
+    /// Masked-expression pretraining: sets of control cells with a random <see cref="BaseModelOptions.MaskFraction"/> of the
+    /// panel hidden; MSE on the hidden genes. Data sets with protein mask across modalities instead (<see cref="CrossModalLoss"/>).
+    /// </summary>
     public void Masked(int steps, IReadOnlyList<CorpusPart> parts, CancellationToken cancellation) =>
         Run("masked", steps, parts.Where(p => p.GeneCount >= 5).ToList(), (part, random) =>
         {
             int b = options.SetsPerBatch, n = network.Config.SetSize, g = part.GeneCount;
             var contexts = part.ControlContexts.Keys.ToArray();
             var chosen = Enumerable.Range(0, b).Select(_ => contexts[random.Next(contexts.Length)]).ToArray();
+            var rows = new int[b][];
             var values = new float[b * n * g];
             for (int s = 0; s < b; s++)
             {
-                var rows = part.ControlsOf(chosen[s]);
-                part.Gather(Enumerable.Range(0, n).Select(_ => rows[random.Next(rows.Length)]), values, s * n * g);
+                var pool = part.ControlsOf(chosen[s]);
+                rows[s] = Enumerable.Range(0, n).Select(_ => pool[random.Next(pool.Length)]).ToArray();
+                part.Gather(rows[s], values, s * n * g);
             }
-            var order = Enumerable.Range(0, g).ToArray();
-            random.Shuffle(order);
-            int hiddenCount = Math.Max(1, (int)Math.Round(g * options.MaskFraction));
-            var hidden = order.Take(hiddenCount).Order().Select(i => (long)i).ToArray();
-            var visible = order.Skip(hiddenCount).Order().Select(i => (long)i).ToArray();
             var cells = tensor(values, [b, n, g], device: network.Device);
+            var context = network.Contexts(chosen.Select(c => part.ControlContexts[c]).ToList());
+            if (part.Protein is { } protein) return CrossModalLoss(part, protein, cells, rows, random);
+            var (hidden, visible) = Split(g, options.MaskFraction, random);
             var hiddenColumns = network.Index(hidden);
             var visibleColumns = network.Index(visible);
             var panel = network.Index(part.Panel);
             var predicted = network.PredictHidden(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns),
-                panel.index_select(0, hiddenColumns), network.Contexts(chosen.Select(c => part.ControlContexts[c]).ToList()));
+                panel.index_select(0, hiddenColumns), context);
             return predicted.Minus(cells.index_select(2, hiddenColumns)).square().mean();
         }, cancellation);
 
-    /// <summary>Perturbation training: control sets of each drawn perturbation's context mapped to its measured cells; energy + pseudobulk loss.</summary>
+    /// <summary>A random <paramref name="fraction"/> of <paramref name="count"/> columns (at least one) and the rest, each in order.</summary>
+    private static (long[] Hidden, long[] Visible) Split(int count, double fraction, Random random)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        random.Shuffle(order);
+        int hiddenCount = Math.Max(1, (int)Math.Round(count * fraction));
+        return (order.Take(hiddenCount).Order().Select(i => (long)i).ToArray(), order.Skip(hiddenCount).Order().Select(i => (long)i).ToArray());
+    }
+
+    /// <summary>Perturbation training: control sets of each drawn perturbation's context mapped to its measured cells; energy + pseudobulk loss (on protein too where the data set measures it).</summary>
     public void Perturbation(string phase, int steps, IReadOnlyList<CorpusPart> parts, CancellationToken cancellation) =>
         Run(phase, steps, parts.Where(p => p.Sets.Count > 0).ToList(), (part, random) =>
         {
             int b = options.SetsPerBatch, n = network.Config.SetSize, g = part.GeneCount;
             var sets = Enumerable.Range(0, b).Select(_ => part.Sets[random.Next(part.Sets.Count)]).ToArray();
+            var observedRows = new int[b][];
+            var controlRows = new int[b][];
             var observed = new float[b * n * g];
             var controls = new float[b * n * g];
             for (int s = 0; s < b; s++)
             {
                 var set = sets[s];
-                part.Gather(Enumerable.Range(0, n).Select(_ => set.Rows[random.Next(set.Rows.Length)]), observed, s * n * g);
+                observedRows[s] = Enumerable.Range(0, n).Select(_ => set.Rows[random.Next(set.Rows.Length)]).ToArray();
+                part.Gather(observedRows[s], observed, s * n * g);
                 var pool = part.ControlsOf(set.Context);
-                part.Gather(Enumerable.Range(0, n).Select(_ => pool[random.Next(pool.Length)]), controls, s * n * g);
+                controlRows[s] = Enumerable.Range(0, n).Select(_ => pool[random.Next(pool.Length)]).ToArray();
+                part.Gather(controlRows[s], controls, s * n * g);
             }
             var perturbation = PerturbationVectors(network, sets.Select(s => new PerturbationTokens(s.Genes, [], s.Agents, s.Mode)).ToList());
-            var predicted = network.Forward(tensor(controls, [b, n, g], device: network.Device), network.Index(part.Panel), perturbation,
-                network.Contexts(sets.Select(s => s.ContextRows).ToList()));
+            var (predicted, predictedProtein) = network.Forward(tensor(controls, [b, n, g], device: network.Device), network.Index(part.Panel), perturbation,
+                network.Contexts(sets.Select(s => s.ContextRows).ToList()), part.Protein is { } p ? ProteinOf(p, controlRows) : null);
             var measured = tensor(observed, [b, n, g], device: network.Device);
-            using var weight = options.PseudobulkWeight.ToScalar();
-            return SetLoss.Energy(predicted, measured).Plus(SetLoss.Pseudobulk(predicted, measured).mul(weight));
+            var loss = SetDistance(predicted, measured);
+            return predictedProtein is null ? loss : loss.Plus(SetDistance(predictedProtein, ProteinOf(part.Protein!, observedRows).Values));
         }, cancellation);
+
+    /// <summary>Energy distance + weighted pseudobulk MSE between predicted and measured sets.</summary>
+    private Tensor SetDistance(Tensor predicted, Tensor measured)
+    {
+        using var weight = options.PseudobulkWeight.ToScalar();
+        return SetLoss.Energy(predicted, measured).Plus(SetLoss.Pseudobulk(predicted, measured).mul(weight));
+    }
 
     /// <summary>The perturbation vectors of <paramref name="sets"/> (B × d).</summary>
     public static Tensor PerturbationVectors(BaseNetwork network, IReadOnlyList<PerturbationTokens> sets)

@@ -20,8 +20,9 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 ///   y_i      = x_i + (W_dec · LN(z_i)) · T_panelᵀ / √d + b_panel      residual prediction over the panel's genes
 /// </code>
 /// The masked-expression head reads the same set encoding and predicts hidden genes' values (observational pretraining).
+/// Surface protein is a second token set (ModalityTokens.cs): its panel embedding is added to the cell's before the MLP.
 /// </summary>
-internal sealed class BaseNetwork : IDisposable
+internal sealed partial class BaseNetwork : IDisposable
 {
     /// <summary>Perturbation modes with an embedding row, in <see cref="PerturbationMode"/> order.</summary>
     public static readonly int ModeCount = Enum.GetValues<PerturbationMode>().Length;
@@ -127,32 +128,44 @@ internal sealed class BaseNetwork : IDisposable
     /// Predicted perturbed sets: <paramref name="controls"/> (B × S × G, the panel's genes <paramref name="panel"/>) under
     /// each set's perturbation vector (B × d) and context vector (B × d).
     /// </summary>
-    public Tensor Forward(Tensor controls, Tensor panel, Tensor perturbation, Tensor context)
+    public Tensor Forward(Tensor controls, Tensor panel, Tensor perturbation, Tensor context) => Forward(controls, panel, perturbation, context, null).Rna;
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, Tensor, Tensor, Tensor)"/> for a data set that may measure protein: the controls'
+    /// protein enters the cell encoding and the protein head predicts the perturbed protein; null (a data set without
+    /// protein) gives no protein input and no protein output, and the RNA output of the RNA-only network.
+    /// </summary>
+    public (Tensor Rna, Tensor? Protein) Forward(Tensor controls, Tensor panel, Tensor perturbation, Tensor context, ProteinInput? protein)
     {
         var tokens = GeneTokens(panel);
-        var z = Encode(controls, tokens, perturbation, context);
+        var z = Encode(controls, tokens, perturbation, context, protein);
         var query = F.linear(z, _parameters["decoder.weight"], _parameters["decoder.bias"]);
         using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
         var delta = query.matmul(tokens.t()).mul(scale).Plus(_parameters["gene.output_bias"].index_select(0, panel));
-        return controls.Plus(delta);
+        return (controls.Plus(delta), protein is null ? null : protein.Values.Plus(ProteinShift(z, protein.Markers)));
     }
 
     /// <summary>Masked-expression head: from cells showing only <paramref name="visible"/> genes, the values of <paramref name="hidden"/> ones.</summary>
-    public Tensor PredictHidden(Tensor cells, Tensor visible, Tensor hidden, Tensor context)
+    public Tensor PredictHidden(Tensor cells, Tensor visible, Tensor hidden, Tensor context) =>
+        HiddenGenes(Encode(cells, GeneTokens(visible), zeros([cells.shape[0], Config.Dimension], device: Device), context), hidden);
+
+    /// <summary>
+    /// Each cell's own encoding (B × S × d, before the set attention) from its <paramref name="visible"/> genes (none: an
+    /// empty index) and, when given, its protein: what the cross-modal heads read, since imputation is per cell.
+    /// </summary>
+    public Tensor EncodeCells(Tensor cells, Tensor visible, ProteinInput? protein) => CellEncoding(cells, GeneTokens(visible), protein);
+
+    /// <summary>The masked-expression head's values of <paramref name="hidden"/> genes from a set or cell encoding.</summary>
+    public Tensor HiddenGenes(Tensor z, Tensor hidden)
     {
-        var z = Encode(cells, GeneTokens(visible), zeros([cells.shape[0], Config.Dimension], device: Device), context);
         using var scale = (1 / Math.Sqrt(Config.Dimension)).ToScalar();
         return F.linear(z, _parameters["masked.weight"], _parameters["masked.bias"]).matmul(GeneTokens(hidden).t()).mul(scale);
     }
 
     /// <summary>The set encoding (B × S × d) after the final norm.</summary>
-    private Tensor Encode(Tensor cells, Tensor tokens, Tensor perturbation, Tensor context)
+    private Tensor Encode(Tensor cells, Tensor tokens, Tensor perturbation, Tensor context, ProteinInput? protein = null)
     {
-        using var scale = (1 / Math.Sqrt(Math.Max(1, tokens.shape[0]))).ToScalar();
-        var pooled = cells.matmul(tokens).mul(scale);
-        var h = LayerNorm(pooled, "encoder.norm");
-        h = Linear(F.gelu(Linear(h, "encoder.0")), "encoder.2");
-        var z = h.Plus(perturbation.Plus(context).unsqueeze(1));
+        var z = CellEncoding(cells, tokens, protein).Plus(perturbation.Plus(context).unsqueeze(1));
         for (int l = 0; l < Config.Layers; l++)
         {
             var s = $"layers.{l}.";
@@ -160,6 +173,15 @@ internal sealed class BaseNetwork : IDisposable
             z = z.Plus(Linear(F.gelu(Linear(LayerNorm(z, s + "norm2"), s + "ffn.0")), s + "ffn.2"));
         }
         return LayerNorm(z, "norm");
+    }
+
+    /// <summary>MLP(LN(x · T / √G [+ p · T_markers / √M])): the cell is the sum of its modalities' panel embeddings.</summary>
+    private Tensor CellEncoding(Tensor cells, Tensor tokens, ProteinInput? protein)
+    {
+        using var scale = (1 / Math.Sqrt(Math.Max(1, tokens.shape[0]))).ToScalar();
+        var pooled = cells.matmul(tokens).mul(scale);
+        if (protein is not null) pooled = pooled.Plus(PoolProtein(protein));
+        return Linear(F.gelu(Linear(LayerNorm(pooled, "encoder.norm"), "encoder.0")), "encoder.2");
     }
 
     /// <summary>Multi-head self-attention across the cells of each set (no positions: a set is unordered).</summary>

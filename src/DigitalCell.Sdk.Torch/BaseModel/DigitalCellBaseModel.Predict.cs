@@ -22,7 +22,17 @@ public sealed partial class DigitalCellBaseModel
     /// their gene prior; a context never seen adds only its data set's token.
     /// </summary>
     /// <exception cref="DigitalCellException">Not fitted; a genetic target with neither a token nor a gene prior; an agent (cytokine, compound) never trained on.</exception>
-    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
+    public PerturbationPrediction Predict(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null) =>
+        PredictModalities(perturbations, context).Rna;
+
+    /// <summary>
+    /// As <see cref="Predict"/>, with the predicted mean protein of each perturbation when the model was trained on a
+    /// training set with protein (<see cref="BaseModelOptions.TrainingProtein"/>); otherwise <see cref="ModalityPrediction.Protein"/>
+    /// is null. The controls' protein is the kept controls' measured protein, or, for control cells given in the
+    /// context (RNA only), imputed from their RNA by the cross-modal head.
+    /// </summary>
+    /// <exception cref="DigitalCellException">As <see cref="Predict"/>.</exception>
+    public ModalityPrediction PredictModalities(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(perturbations);
         var (network, state) = Fitted;
@@ -33,28 +43,47 @@ public sealed partial class DigitalCellBaseModel
         var contextRows = ContextRows(state, context?.Context);
         var notes = new List<string>(state.Notes);
         var tokens = perturbations.Select(p => p.IsControl ? null : Tokens(state, p, notes)).ToArray();
+        var protein = state.Protein is { Panel.Length: > 0 } p ? p : null;
+        int m = protein?.Panel.Length ?? 0;
         var means = new float[perturbations.Count * g];
-        var controlMean = Mean(controls, 0, n, g);
+        var proteinMeans = new float[perturbations.Count * m];
+        var controlMean = Mean(controls, n, g);
         // Sets of S consecutive controls; the last wraps to the start so every set is full, and only real rows are averaged.
         int chunks = (n + s - 1) / s;
-        var setValues = new float[chunks * s * g];
-        for (int c = 0; c < chunks * s; c++) controls.AsSpan((c % n) * g, g).CopyTo(setValues.AsSpan(c * g, g));
+        float[] Sets(float[] rows, int width)
+        {
+            var values = new float[chunks * s * width];
+            for (int c = 0; c < chunks * s; c++) rows.AsSpan((c % n) * width, width).CopyTo(values.AsSpan(c * width, width));
+            return values;
+        }
+        void AddMean(Tensor predicted, int width, float[] target, int row) =>
+            predicted.reshape(chunks * s, width)[..n].mean([0]).cpu().data<float>().CopyTo(target.AsSpan(row * width, width));
         using (NewDisposeScope())
         using (no_grad())
         {
-            var cells = tensor(setValues, [chunks, s, g], device: network.Device);
+            var cells = tensor(Sets(controls, g), [chunks, s, g], device: network.Device);
             var vocabulary = state.Genes.Select((gene, index) => (gene, index)).ToDictionary(x => x.gene, x => (long)x.index, StringComparer.Ordinal);
             var panel = network.Index(state.Panel.Select(gene => vocabulary[gene]).ToArray());
             var contextVectors = network.Contexts(Enumerable.Repeat(contextRows, chunks).ToList());
+            var proteinInput = protein is null ? null : ControlProtein(network, protein, cells, panel, context?.ControlCells is null, Sets, chunks, notes);
             for (int i = 0; i < perturbations.Count; i++)
             {
-                if (tokens[i] is not { } t) { controlMean.CopyTo(means.AsSpan(i * g, g)); continue; }
+                if (tokens[i] is not { } t)
+                {
+                    controlMean.CopyTo(means.AsSpan(i * g, g));
+                    if (proteinInput is not null) AddMean(proteinInput.Values, m, proteinMeans, i);
+                    continue;
+                }
                 var vector = BaseModelTrainer.PerturbationVectors(network, [t]).expand(chunks, -1);
-                var predicted = network.Forward(cells, panel, vector, contextVectors).reshape(chunks * s, g)[..n].mean([0]).cpu();
-                predicted.data<float>().CopyTo(means.AsSpan(i * g, g));
+                var (rna, predictedProtein) = network.Forward(cells, panel, vector, contextVectors, proteinInput);
+                AddMean(rna, g, means, i);
+                if (predictedProtein is not null) AddMean(predictedProtein, m, proteinMeans, i);
             }
         }
-        return new PerturbationPrediction(Name, perturbations, state.Panel, new DenseCellMatrix(perturbations.Count, g, means)) { Notes = notes.Distinct().ToList() };
+        var distinct = notes.Distinct().ToList();
+        return new ModalityPrediction(
+            new PerturbationPrediction(Name, perturbations, state.Panel, new DenseCellMatrix(perturbations.Count, g, means)) { Notes = distinct },
+            protein is null ? null : new PerturbationPrediction(Name, perturbations, protein.Panel, new DenseCellMatrix(perturbations.Count, m, proteinMeans)) { Notes = distinct });
     }
 
     private static int[] ContextRows(State state, string? context)
@@ -110,12 +139,12 @@ public sealed partial class DigitalCellBaseModel
         }
     }
 
-    private static float[] Mean(float[] cells, int from, int count, int genes)
+    private static float[] Mean(float[] cells, int count, int genes)
     {
         var mean = new double[genes];
-        for (int r = from; r < from + count; r++)
+        for (int r = 0; r < count; r++)
             for (int j = 0; j < genes; j++) mean[j] += cells[r * genes + j];
-        return mean.Select(m => (float)(m / count)).ToArray();
+        return mean.Select(v => (float)(v / count)).ToArray();
     }
 
     /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
@@ -131,8 +160,10 @@ public sealed partial class DigitalCellBaseModel
                 ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
                 ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
             };
-            SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
-                SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
+            var tensors = network.ToSafeTensors().Append(
+                SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls));
+            if (state.Protein is { } protein) tensors = tensors.Concat(protein.Save(metadata, state.Controls.Length / state.Panel.Length));
+            SafeTensors.Write(Path.Combine(temp, WeightsFile), tensors, metadata);
             File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
             Card.Save(temp);
         }, force: false);
@@ -156,13 +187,14 @@ public sealed partial class DigitalCellBaseModel
         }) { Card = card };
         Tensor Get(string name) => file.Tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
             : throw new DigitalCellException(path, name, "tensor missing (another architecture?)");
-        var names = file.Tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells")).ToList();
+        var names = file.Tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells" or ProteinState.ControlsTensor)).ToList();
         var device = TorchRuntime.Resolve(model.Options.Device);
         model._network = BaseNetwork.FromTensors(config, names.ToDictionary(n => n, Get), Get("gene_prior"), device);
         model._state = new State(ModelFiles.Names(file, path, "genes"), ModelFiles.Names(file, path, "contexts"), ModelFiles.Names(file, path, "agents"),
             ModelFiles.Names(file, path, "panel"), file.Metadata.GetValueOrDefault("data_id") ?? "", file.Tensors["control_cells"].ToFloats(),
             ModelFiles.Names(file, path, "notes"),
-            Enum.TryParse<PerturbationMode>(file.Metadata.GetValueOrDefault("genetic_mode"), out var mode) ? mode : PerturbationMode.Knockout);
+            Enum.TryParse<PerturbationMode>(file.Metadata.GetValueOrDefault("genetic_mode"), out var mode) ? mode : PerturbationMode.Knockout,
+            ProteinState.Load(file, path));
         return model;
     }
 }

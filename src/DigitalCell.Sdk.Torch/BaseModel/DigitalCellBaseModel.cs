@@ -60,7 +60,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
 
     /// <summary>What a fitted model keeps besides its weights; GeneticMode (the training set's most common genetic mode) is read for gene targets given without a mode.</summary>
     private sealed record State(string[] Genes, string[] Contexts, string[] Agents, string[] Panel, string DataId, float[] Controls,
-        IReadOnlyList<string> Notes, PerturbationMode GeneticMode);
+        IReadOnlyList<string> Notes, PerturbationMode GeneticMode, ProteinState? Protein = null);
 
     /// <summary>
     /// Pretrains (masked expression, then joint perturbation training over every source and the training set) and
@@ -77,12 +77,13 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         var own = sources.Where(s => s.Names(trainId) || s.Names(train.Data.Source) || s.Names(train.Data.CatalogId)).ToList();
         var pretraining = sources.Except(own).ToList();
         var labels = train.TrainPerturbations.Concat(train.ValidationPerturbations).ToHashSet(StringComparer.Ordinal);
-        var trainInput = new PerturbationCorpus.PartInput(trainId, train.Data, train.Schema, own.FirstOrDefault()?.ModeByContext, labels);
-        var corpus = PerturbationCorpus.Build(pretraining.Select(s => new PerturbationCorpus.PartInput(s.Id, s.Data, s.Schema, s.ModeByContext, null)).Append(trainInput));
-        var (priorRows, priorDimensions, priorNote) = PriorRows(corpus.Genes, cancellationToken);
+        var trainInput = new PerturbationCorpus.PartInput(trainId, train.Data, train.Schema, own.FirstOrDefault()?.ModeByContext, labels, Options.TrainingProtein);
+        var corpus = PerturbationCorpus.Build(pretraining.Select(s => new PerturbationCorpus.PartInput(s.Id, s.Data, s.Schema, s.ModeByContext, null, s.Protein)).Append(trainInput));
+        var (priorRows, priorDimensions, priorNote) = PriorRows(Options, corpus.Genes, cancellationToken);
         var config = Options.Config with { GeneVocabulary = corpus.Genes.Count, PriorDimensions = priorDimensions, Contexts = corpus.Contexts.Count, Agents = Math.Max(1, corpus.Agents.Count) };
         _network?.Dispose();
         var network = BaseNetwork.Create(config, priorRows, corpus.Genes.Count, config.Agents, config.Contexts, Options.Seed, device);
+        var proteinNote = AddProteinTokens(network, corpus, pretraining);
         var reporter = progress is null ? Options.Progress : new Progress(Name, progress, Options.Progress, Options.MaskedSteps + Options.JointSteps + Options.FineTuneSteps);
         var trainer = new BaseModelTrainer(network, Options with { Progress = reporter });
         var trainPart = corpus.Parts[^1];
@@ -106,17 +107,20 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         var pretrainNote = !Options.Pretrain ? "not pretrained (trained on the training fold alone)"
             : $"pretrained on {(pretraining.Count == 0 ? "no other data set" : string.Join(", ", pretraining.Select(s => s.Id)))} and the training fold of {trainId}" +
               (own.Count > 0 ? $" ({string.Join(", ", own.Select(s => s.Id))} left out as a pretraining source: it is the training set's own data set, so only the training set's perturbations reach the model, never a benchmark's test fold)" : "");
+        var (controls, controlProtein) = SampleControls(trainPart);
         _state = new State([.. corpus.Genes], [.. corpus.Contexts], [.. corpus.Agents], [.. train.Genes], trainId,
-            SampleControls(trainPart), [pretrainNote, priorNote],
-            trainPart.Sets.Where(x => PerturbationCorpus.IsGenetic(x.Mode)).GroupBy(x => x.Mode).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(PerturbationMode.Knockout));
+            controls, proteinNote is null ? [pretrainNote, priorNote] : [pretrainNote, priorNote, proteinNote],
+            trainPart.Sets.Where(x => PerturbationCorpus.IsGenetic(x.Mode)).GroupBy(x => x.Mode).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(PerturbationMode.Knockout),
+            corpus.Markers.Count == 0 ? null : new ProteinState([.. corpus.Markers], [.. Options.TrainingProtein?.GeneNames ?? []], controlProtein));
         Card = new ModelCard(Name, ArchitectureName)
         {
-            Hyperparameters = Hyperparameters(config, network.ParameterCount),
+            Hyperparameters = Hyperparameters(config, network.ParameterCount, corpus.Markers.Count),
             TrainingData = new ModelTrainingData(trainId, train.DataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(trainPart.Cells.AsSpan()))),
                 corpus.Parts.Sum(p => p.CellCount), corpus.Genes.Count, corpus.Parts.Sum(p => p.Sets.Count)),
             TrainingInputs = [.. pretraining.Select(s => new InputRecord(s.Id, s.Id, s.Sha256 ?? "")),
                 new InputRecord(trainId, trainId, train.DataSha256 ?? "", $"{labels.Count} training perturbations + controls")],
-            Description = $"STATE-like set transformer (DigitalCell.Sdk.Torch), {network.ParameterCount:N0} parameters; {pretrainNote}; {priorNote}.",
+            Description = $"STATE-like set transformer (DigitalCell.Sdk.Torch), {network.ParameterCount:N0} parameters; {pretrainNote}; {priorNote}" +
+                (proteinNote is null ? "." : $"; {proteinNote}."),
             TrainedAt = DateTimeOffset.UtcNow,
         };
     }
@@ -125,28 +129,31 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         Options.Sources ?? Options.CatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id, Options.Catalog, cancellationToken).GetAwaiter().GetResult()).ToList();
 
     /// <summary>The vocabulary's prior vectors (V × P row-major), their length and a note for the card.</summary>
-    private (float[] Rows, int Dimensions, string Note) PriorRows(IReadOnlyList<string> genes, CancellationToken cancellationToken)
+    internal static (float[] Rows, int Dimensions, string Note) PriorRows(BaseModelOptions options, IReadOnlyList<string> genes, CancellationToken cancellationToken)
     {
-        if (!Options.UseGenePriors) return (new float[genes.Count], 1, "gene tokens learned from zero (no gene priors)");
-        var table = (Options.Priors ?? GenePriors.FromEnvironment()).Features(null, cancellationToken);
+        if (!options.UseGenePriors) return (new float[genes.Count], 1, "gene tokens learned from zero (no gene priors)");
+        var table = (options.Priors ?? GenePriors.FromEnvironment()).Features(null, cancellationToken);
         var rows = table.Vectors(genes, out _);
         var flat = rows.SelectMany(r => r.Select(v => (float)v)).ToArray();
         return (flat, table.Dimensions, $"gene tokens initialised from the gene-priors vectors ({table.LayoutDescription}; {rows.Count(r => r.Any(v => v != 0))} of {genes.Count} vocabulary genes have a prior)");
     }
 
-    private float[] SampleControls(CorpusPart part)
+    /// <summary>The control cells kept for prediction, and their protein (empty when the training set measures none).</summary>
+    private (float[] Cells, float[] Protein) SampleControls(CorpusPart part)
     {
         var rows = part.AllControls.ToArray();
         new Random(Seeds.Derive(Options.Seed, "prediction controls")).Shuffle(rows);
         var kept = rows.Take(Options.PredictionCells).Order().ToArray();
         var cells = new float[kept.Length * part.GeneCount];
         part.Gather(kept, cells, 0);
-        return cells;
+        var protein = new float[kept.Length * (part.Protein?.MarkerCount ?? 0)];
+        part.Protein?.Gather(kept, protein, 0);
+        return (cells, protein);
     }
 
-    private Dictionary<string, object> Hyperparameters(BaseModelConfig config, long parameters) => new()
+    private Dictionary<string, object> Hyperparameters(BaseModelConfig config, long parameters, int markers) => new()
     {
-        ["parameters"] = parameters,
+        ["parameters"] = parameters, ["protein_markers"] = markers,
         ["size"] = config.Name, ["dimension"] = config.Dimension, ["layers"] = config.Layers, ["heads"] = config.Heads,
         ["feed_forward"] = config.FeedForward, ["set_size"] = config.SetSize, ["gene_vocabulary"] = config.GeneVocabulary,
         ["prior_dimensions"] = config.PriorDimensions, ["contexts"] = config.Contexts, ["agents"] = config.Agents,

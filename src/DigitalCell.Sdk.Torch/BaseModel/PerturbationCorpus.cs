@@ -14,6 +14,8 @@ internal sealed class PerturbationCorpus
     public required IReadOnlyList<string> Genes { get; init; }
     public required IReadOnlyList<string> Contexts { get; init; }
     public required IReadOnlyList<string> Agents { get; init; }
+    /// <summary>The protein vocabulary: every part's markers, in part order (empty when no part measures protein).</summary>
+    public IReadOnlyList<string> Markers { get; init; } = [];
 
     /// <summary>Perturbations with these modes target genes (tokens from the vocabulary); the others are learned agent tokens.</summary>
     public static bool IsGenetic(PerturbationMode mode) => mode is PerturbationMode.Knockout or PerturbationMode.CRISPRi or PerturbationMode.CRISPRa;
@@ -34,13 +36,15 @@ internal sealed class PerturbationCorpus
         var agents = raw.SelectMany(p => p.Sets).Where(s => !IsGenetic(s.Mode)).SelectMany(s => s.Targets).Distinct().Order(StringComparer.Ordinal).ToList();
         var contextIndex = contexts.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var agentIndex = agents.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i, StringComparer.Ordinal);
-        var parts = raw.Select(p => p.Finish(geneIndex, contextIndex, agentIndex)).ToList();
-        return new PerturbationCorpus { Parts = parts, Genes = genes, Contexts = contexts, Agents = agents };
+        var markers = raw.SelectMany(p => p.Input.Protein?.GeneNames ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var markerIndex = markers.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.Ordinal);
+        var parts = raw.Select(p => p.Finish(geneIndex, contextIndex, agentIndex, markerIndex)).ToList();
+        return new PerturbationCorpus { Parts = parts, Genes = genes, Contexts = contexts, Agents = agents, Markers = markers };
     }
 
-    /// <summary>What a part is made from: the cells, how they are labelled, and which labels to train on (null: all).</summary>
+    /// <summary>What a part is made from: the cells, how they are labelled, which labels to train on (null: all), and their protein (null: not measured).</summary>
     public sealed record PartInput(string Id, CellDataset Data, PerturbationSchema Schema, IReadOnlyDictionary<string, PerturbationMode>? ModeByContext,
-        IReadOnlySet<string>? Labels);
+        IReadOnlySet<string>? Labels, CellDataset? Protein = null);
 
     private sealed record RawSet(string Label, string Context, string[] Targets, PerturbationMode Mode, int[] Rows);
 
@@ -77,7 +81,7 @@ internal sealed class PerturbationCorpus
             return new RawPart(input, sets, controls, names);
         }
 
-        public CorpusPart Finish(Dictionary<string, int> genes, Dictionary<string, int> contexts, Dictionary<string, int> agents)
+        public CorpusPart Finish(Dictionary<string, int> genes, Dictionary<string, int> contexts, Dictionary<string, int> agents, Dictionary<string, int> markers)
         {
             var data = Input.Data;
             int g = data.GeneCount;
@@ -94,6 +98,7 @@ internal sealed class PerturbationCorpus
                 Id = Input.Id, Cells = cells, Panel = data.GeneNames.Select(n => (long)genes[n]).ToArray(), Sets = sets,
                 Controls = Controls, AllControls = Controls.Values.SelectMany(r => r).Order().ToArray(),
                 ControlContexts = Controls.Keys.Order(StringComparer.Ordinal).ToDictionary(c => c, ContextRows, StringComparer.Ordinal),
+                Protein = Input.Protein is { } protein ? ProteinBlock.From(Input.Id, data, protein, markers) : null,
             };
         }
     }
@@ -113,6 +118,8 @@ internal sealed class CorpusPart
     public required int[] AllControls { get; init; }
     /// <summary>Context-table rows of each control context.</summary>
     public required IReadOnlyDictionary<string, int[]> ControlContexts { get; init; }
+    /// <summary>The cells' protein; null when the data set measures none (no protein input, no protein loss).</summary>
+    public ProteinBlock? Protein { get; init; }
 
     public int GeneCount => Panel.Length;
     public int CellCount => Cells.Length / GeneCount;
