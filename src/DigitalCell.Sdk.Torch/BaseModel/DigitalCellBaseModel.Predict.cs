@@ -118,7 +118,7 @@ public sealed partial class DigitalCellBaseModel
         return mean.Select(m => (float)(m / count)).ToArray();
     }
 
-    /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
+    /// <summary>Writes <c>model.safetensors</c> (weights and gene prior at <see cref="Precision"/>, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
     public void Save(string directory)
     {
         var (network, state) = Fitted;
@@ -130,8 +130,9 @@ public sealed partial class DigitalCellBaseModel
                 ["genes"] = JsonSerializer.Serialize(state.Genes), ["contexts"] = JsonSerializer.Serialize(state.Contexts),
                 ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
                 ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
+                [WeightCodec.MetadataKey] = Precision.ToString(),
             };
-            SafeTensors.Write(Path.Combine(temp, WeightsFile), network.ToSafeTensors().Append(
+            SafeTensors.Write(Path.Combine(temp, WeightsFile), WeightCodec.Encode(network.ToSafeTensors(), Precision).Append(
                 SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
             File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
             Card.Save(temp);
@@ -154,9 +155,11 @@ public sealed partial class DigitalCellBaseModel
             Config = config, Name = card.Name, Pretrain = card.Hyperparameters.GetValueOrDefault("pretrain") is not false,
             UseGenePriors = card.Hyperparameters.GetValueOrDefault("gene_priors") is not false,
         }) { Card = card };
-        Tensor Get(string name) => file.Tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
+        var (tensors, precision) = WeightCodec.Decode(file, path);
+        model.Precision = precision;
+        Tensor Get(string name) => tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
             : throw new DigitalCellException(path, name, "tensor missing (another architecture?)");
-        var names = file.Tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells")).ToList();
+        var names = tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells")).ToList();
         var device = TorchRuntime.Resolve(model.Options.Device);
         model._network = BaseNetwork.FromTensors(config, names.ToDictionary(n => n, Get), Get("gene_prior"), device);
         model._state = new State(ModelFiles.Names(file, path, "genes"), ModelFiles.Names(file, path, "contexts"), ModelFiles.Names(file, path, "agents"),
