@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_perturbation_net import read_safetensors, write_safetensors  # noqa: E402
+from torch_perturbation_net import optimise, read_safetensors, write_safetensors  # noqa: E402
 
 
 def linear(w, x, name):
@@ -115,10 +115,7 @@ def benchmark(config, genes, sets_per_batch, steps, warmup, threads, cells=4096,
         pert = perturbations(w, target, torch.arange(b), torch.zeros(b, dtype=torch.long), empty, empty, empty, b)
         context = torch.ones(b, 1).matmul(w["context.weight"])
         loss = loss_fn(forward(w, config, controls, panel, pert, context), observed, 10.0)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        optimise(opt, params, loss)
         if step >= warmup:
             times.append(time.perf_counter() - t0)
     return float(np.median(times))
