@@ -130,8 +130,8 @@ public sealed partial class DigitalCellBaseModel
                 ["genes"] = JsonSerializer.Serialize(state.Genes), ["contexts"] = JsonSerializer.Serialize(state.Contexts),
                 ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
                 ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
-                [WeightCodec.MetadataKey] = Precision.ToString(),
             };
+            if (Precision != WeightPrecision.Float32) metadata[WeightCodec.MetadataKey] = Precision.ToString(); // float32 files stay as before
             SafeTensors.Write(Path.Combine(temp, WeightsFile), WeightCodec.Encode(network.ToSafeTensors(), Precision).Append(
                 SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls)), metadata);
             File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
