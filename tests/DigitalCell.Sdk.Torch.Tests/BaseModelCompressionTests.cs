@@ -143,6 +143,14 @@ public class BaseModelCompressionTests
     }
 
     [Test]
+    public void DistillationRejectsOptionsOutOfRange()
+    {
+        using var teacher = Teacher();
+        var error = Assert.Throws<DigitalCellException>(() => teacher.Distill(DigitalCellBaseModelTests.TrainingB(), new DistillationOptions { SetsPerBatch = 0 }));
+        Assert.That(error!.Message, Does.Contain("sets per batch (0)"));
+    }
+
+    [Test]
     public void HalfSizeHalvesTheWidthWhenTheGeneTableDominates()
     {
         var student = DistillationOptions.HalfSize(BaseModelConfig.Tiny);

@@ -41,11 +41,13 @@ public sealed partial class DigitalCellBaseModel
     /// contexts, agents, panel and kept controls, so it is a drop-in replacement; the same seed gives the same student on
     /// the CPU.
     /// </summary>
-    /// <exception cref="DigitalCellException">Not fitted; the training set lacks a panel gene, control cells or perturbations.</exception>
+    /// <exception cref="DigitalCellException">Not fitted; options out of range; the training set lacks a panel gene, control cells or perturbations.</exception>
     public DigitalCellBaseModel Distill(PerturbationTrainingSet train, DistillationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new DistillationOptions();
+        if (options.Steps < 0 || options.SetsPerBatch < 1 || options.WarmupSteps < 0 || !(options.LearningRate > 0))
+            throw new DigitalCellException($"distilling '{Name}': steps ({options.Steps}) and warm-up steps ({options.WarmupSteps}) must be ≥ 0, sets per batch ({options.SetsPerBatch}) ≥ 1 and the learning rate ({options.LearningRate}) > 0");
         var (teacher, state) = Fitted;
         if ((options.Threads ?? Options.Threads) is int threads) set_num_threads(threads);
         var config = (options.Config ?? DistillationOptions.HalfSize(teacher.Config)) with
