@@ -21,6 +21,9 @@ return args.FirstOrDefault() switch
     "prior-ridge-fit" => DigitalCell.Benchmarks.PriorRidgeFitBenchmark.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
+    "base-model-perf" => DigitalCell.Benchmarks.BaseModelPerformance.Run(args[1..]),
+    "base-model-perf-one" => DigitalCell.Benchmarks.BaseModelPerformance.One(args[1..]), // one size on one device in its own process
+    "base-model-compression" => DigitalCell.Benchmarks.BaseModelCompressionEvaluation.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -42,5 +45,7 @@ static int Usage()
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
     Console.WriteLine("  score-stages DIR [vcc2026|vcc|mean]   dcell score's steps timed (wall and CPU) on make_score_inputs.py's pair");
+    Console.WriteLine("  base-model-perf [sizes=tiny,small] [threads=1] [steps=20] [genes=2000]   base model: step time vs python3-torch, cells/s, latency per 1,000 cells, peak memory, parameters (CPU; CUDA when present)");
+    Console.WriteLine("  base-model-compression [seeds=0,1,2] [steps=150,400,300] [pretrain|no-pretrain] [distill-steps=600] [threads=1] [out]   bf16 / f16 / int8 / distilled student vs the teacher on Papalexi splits");
     return 0;
 }

@@ -69,6 +69,14 @@ def loss_fn(pred, obs, w):
     return energy + w * (pred.mean(1) - obs.mean(1)).pow(2).mean()
 
 
+def optimise(opt, params, loss):
+    """The update both training-step benchmarks time: zero the gradients, backward, clip to norm 1, optimiser step."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+
+
 def benchmark(genes, hidden, latent, prior_dims, targets, p, n, steps, warmup, threads):
     torch.manual_seed(0)
     torch.set_num_threads(threads)
@@ -85,10 +93,7 @@ def benchmark(genes, hidden, latent, prior_dims, targets, p, n, steps, warmup, t
         known = torch.zeros(p * n, targets)
         pred = net(ctrl, prior, known).view(p, n, -1)
         loss = loss_fn(pred, obs, 10.0)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
+        optimise(opt, list(net.parameters()), loss)
         if step >= warmup:
             times.append(time.perf_counter() - t0)
     return float(np.median(times))

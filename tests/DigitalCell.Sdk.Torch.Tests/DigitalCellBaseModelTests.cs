@@ -8,9 +8,9 @@ namespace DigitalCell.Sdk.Torch.Tests;
 
 public class DigitalCellBaseModelTests
 {
-    private static readonly BaseModelConfig Micro = new("micro", 32, 2, 4, 64, 8);
+    internal static readonly BaseModelConfig Micro = new("micro", 32, 2, 4, 64, 8);
 
-    private static BaseModelOptions Quick(IReadOnlyList<BaseModelSource> sources, long seed = 3) => new()
+    internal static BaseModelOptions Quick(IReadOnlyList<BaseModelSource> sources, long seed = 3) => new()
     {
         Config = Micro, Sources = sources, UseGenePriors = false, MaskedSteps = 5, JointSteps = 10, FineTuneSteps = 10,
         SetsPerBatch = 4, WarmupSteps = 5, Seed = seed, Device = DevicePreference.Cpu, PredictionCells = 64, Threads = 1,
@@ -50,10 +50,10 @@ public class DigitalCellBaseModelTests
     private static readonly string[] PanelA = ["STAT1", "IRF1", "JAK2", "IFNGR1", "CD274", "GAPDH", "MYC", "KLF1", "CEBPA", "SPI1", "GATA1", "TAL1"];
     private static readonly string[] PanelB = ["STAT1", "IRF1", "JAK2", "CD274", "GAPDH", "MYC", "NFKB1", "RELA", "TNF", "IL6"];
 
-    private static BaseModelSource SourceA() =>
+    internal static BaseModelSource SourceA() =>
         new("screen-a", Cells(PanelA, ["KLF1", "CEBPA", "SPI1", "KLF1+CEBPA", "GATA1"], ["K562", "HEL"], 24, 1), Schema);
 
-    private static PerturbationTrainingSet TrainingB(string id = "screen-b") =>
+    internal static PerturbationTrainingSet TrainingB(string id = "screen-b") =>
         new(Cells(PanelB, ["STAT1", "IRF1", "JAK2", "MYC", "NFKB1"], ["THP-1"], 24, 2).WithSource(id), Schema, ["STAT1", "IRF1", "MYC", "NFKB1"], dataId: id);
 
     [Test]

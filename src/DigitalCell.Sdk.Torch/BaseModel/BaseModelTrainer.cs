@@ -111,16 +111,29 @@ internal sealed partial class BaseModelTrainer(BaseNetwork network, BaseModelOpt
     {
         if (steps <= 0) return;
         if (parts.Count == 0) throw new DigitalCellException($"base model, phase '{phase}': no data set has cells to train on");
+        Run(phase, steps, random =>
+        {
+            var part = parts[random.Next(parts.Count)];
+            return (loss(part, random), part.Id);
+        }, cancellation);
+    }
+
+    /// <summary>
+    /// One AdamW phase of <paramref name="steps"/> steps; each step's batch and loss come from <paramref name="loss"/>
+    /// given <c>Random(Seeds.Derive(seed, phase, step))</c>, with the data set it drew from for the progress report.
+    /// </summary>
+    public void Run(string phase, int steps, Func<Random, (Tensor Loss, string DataSet)> loss, CancellationToken cancellation)
+    {
         using var optimizer = new AdamW(network.Parameters, options.WeightDecay);
         for (int step = 0; step < steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
             var random = new Random(Seeds.Derive(options.Seed, phase, step));
-            var part = parts[random.Next(parts.Count)];
             double value;
+            string dataSet;
             using (NewDisposeScope())
             {
-                var l = loss(part, random);
+                (var l, dataSet) = loss(random);
                 foreach (var t in network.Parameters.Values) t.grad?.zero_();
                 l.backward();
                 Trainer.ClipGradients(network.Parameters.Values, options.GradientClipNorm);
@@ -128,7 +141,7 @@ internal sealed partial class BaseModelTrainer(BaseNetwork network, BaseModelOpt
                 value = l.item<float>();
             }
             Losses.Add((phase, value));
-            options.Progress?.Report(new BaseTrainingProgress(phase, step + 1, steps, value, part.Id));
+            options.Progress?.Report(new BaseTrainingProgress(phase, step + 1, steps, value, dataSet));
         }
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class DigitalCellBaseModel
         return mean.Select(v => (float)(v / count)).ToArray();
     }
 
-    /// <summary>Writes <c>model.safetensors</c> (weights, gene prior, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
+    /// <summary>Writes <c>model.safetensors</c> (weights and gene prior at <see cref="Precision"/>, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
     public void Save(string directory)
     {
         var (network, state) = Fitted;
@@ -160,7 +160,8 @@ public sealed partial class DigitalCellBaseModel
                 ["agents"] = JsonSerializer.Serialize(state.Agents), ["panel"] = JsonSerializer.Serialize(state.Panel),
                 ["data_id"] = state.DataId, ["notes"] = JsonSerializer.Serialize(state.Notes), ["genetic_mode"] = state.GeneticMode.ToString(),
             };
-            var tensors = network.ToSafeTensors().Append(
+            if (Precision != WeightPrecision.Float32) metadata[WeightCodec.MetadataKey] = Precision.ToString(); // float32 files stay as before
+            var tensors = WeightCodec.Encode(network.ToSafeTensors(), Precision).Append(
                 SafeTensor.FromFloats("control_cells", [state.Controls.Length / state.Panel.Length, state.Panel.Length], state.Controls));
             if (state.Protein is { } protein) tensors = tensors.Concat(protein.Save(metadata, state.Controls.Length / state.Panel.Length));
             SafeTensors.Write(Path.Combine(temp, WeightsFile), tensors, metadata);
@@ -185,9 +186,11 @@ public sealed partial class DigitalCellBaseModel
             Config = config, Name = card.Name, Pretrain = card.Hyperparameters.GetValueOrDefault("pretrain") is not false,
             UseGenePriors = card.Hyperparameters.GetValueOrDefault("gene_priors") is not false,
         }) { Card = card };
-        Tensor Get(string name) => file.Tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
+        var (tensors, precision) = WeightCodec.Decode(file, path);
+        model.Precision = precision;
+        Tensor Get(string name) => tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
             : throw new DigitalCellException(path, name, "tensor missing (another architecture?)");
-        var names = file.Tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells" or ProteinState.ControlsTensor)).ToList();
+        var names = tensors.Keys.Where(k => k is not ("gene_prior" or "control_cells" or ProteinState.ControlsTensor)).ToList();
         var device = TorchRuntime.Resolve(model.Options.Device);
         model._network = BaseNetwork.FromTensors(config, names.ToDictionary(n => n, Get), Get("gene_prior"), device);
         model._state = new State(ModelFiles.Names(file, path, "genes"), ModelFiles.Names(file, path, "contexts"), ModelFiles.Names(file, path, "agents"),
