@@ -118,6 +118,36 @@ public class ScreenTests : TempDirectoryTest
         Assert.That(HitCard.ToMarkdown(result, cards), Does.Contain("## 2. E"));
     }
 
+    [Test]
+    public async Task TheParquetTableReadsBackAsTheCsvRows()
+    {
+        var result = await Run(Program, Candidates("C", "A", "B", "D", "E"), new ScreenOptions(KnownHits: ["A"]), new KnownEffectsModel(1), new KnownEffectsModel(0.5));
+        var path = Path.Combine(Temp, ScreenResult.ParquetFileName);
+        result.WriteParquet(path);
+        var csv = result.ToCsv().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToArray();
+        await using var reader = await Parquet.ParquetReader.CreateAsync(path);
+        var fields = reader.Schema.GetDataFields();
+        Assert.That(fields.Select(f => f.Name), Is.EqualTo(csv[0]), "the CSV's columns, in its order");
+        Assert.That(reader.CustomMetadata["objective"], Is.EqualTo(result.Objective));
+        using var group = reader.OpenRowGroupReader(0);
+        Assert.That(group.RowCount, Is.EqualTo(5));
+        var columns = new List<string[]>();
+        foreach (var field in fields)
+        {
+            var values = (await group.ReadColumnAsync(field)).Data;
+            columns.Add(values.Cast<object>().Select(v => v switch
+            {
+                double d => ScreenResult.Number(d),
+                bool b => b ? "true" : "false",
+                _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!,
+            }).ToArray());
+        }
+        for (int r = 0; r < 5; r++)
+            Assert.That(columns.Select(c => c[r]), Is.EqualTo(csv[r + 1]), $"row {r + 1}");
+        var effects = (double[])(await group.ReadColumnAsync(fields[2])).Data;
+        Assert.That(effects, Is.EqualTo(result.Rows.Select(r => r.Effect).ToArray()), "full precision, not the CSV's 6 digits");
+    }
+
     private sealed class Inline(Action<ScreenProgress> report) : IProgress<ScreenProgress>
     {
         public void Report(ScreenProgress value) => report(value);
