@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
     "prior-ridge-fit" => DigitalCell.Benchmarks.PriorRidgeFitBenchmark.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
+    "screen-genome" => DigitalCell.Benchmarks.GenomeScreenBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -40,5 +41,6 @@ static int Usage()
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
     Console.WriteLine("  score-stages DIR [vcc2026|vcc|mean]   dcell score's steps timed (wall and CPU) on make_score_inputs.py's pair");
+    Console.WriteLine("  screen-genome [threads=1] [parallelism=2] [candidates=all]   dcell-base-tiny knocks out every gene it can (vocabulary + gene priors) on THP-1 controls (target < 5 min on 2 cores)");
     return 0;
 }

@@ -131,20 +131,34 @@ public class ScreenTests : TempDirectoryTest
         Assert.That(reader.CustomMetadata["objective"], Is.EqualTo(result.Objective));
         using var group = reader.OpenRowGroupReader(0);
         Assert.That(group.RowCount, Is.EqualTo(5));
-        var columns = new List<string[]>();
-        foreach (var field in fields)
+        var n = (int)group.RowCount;
+        async Task<T[]> Read<T>(int column) where T : struct
         {
-            var values = (await group.ReadColumnAsync(field)).Data;
-            columns.Add(values.Cast<object>().Select(v => v switch
-            {
-                double d => ScreenResult.Number(d),
-                bool b => b ? "true" : "false",
-                _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!,
-            }).ToArray());
+            var values = new T[n];
+            await group.ReadAsync(fields[column], values.AsMemory());
+            return values;
         }
-        for (int r = 0; r < 5; r++)
-            Assert.That(columns.Select(c => c[r]), Is.EqualTo(csv[r + 1]), $"row {r + 1}");
-        var effects = (double[])(await group.ReadColumnAsync(fields[2])).Data;
+        async Task<string?[]> ReadStrings(int column)
+        {
+            var values = new string?[n];
+            await group.ReadAsync(fields[column], values.AsMemory());
+            return values;
+        }
+        var candidates = await ReadStrings(0);
+        var ranks = await Read<int>(1);
+        var effects = await Read<double>(2);
+        var uncertainties = await Read<double>(3);
+        var informed = await Read<bool>(4);
+        var known = await Read<bool>(5);
+        var topGenes = await ReadStrings(6);
+        var members = new[] { await Read<double>(7), await Read<double>(8) };
+        for (int r = 0; r < n; r++)
+        {
+            string?[] row = [candidates[r], ranks[r].ToString(System.Globalization.CultureInfo.InvariantCulture), ScreenResult.Number(effects[r]),
+                ScreenResult.Number(uncertainties[r]), informed[r] ? "true" : "false", known[r] ? "true" : "false", topGenes[r],
+                ScreenResult.Number(members[0][r]), ScreenResult.Number(members[1][r])];
+            Assert.That(row, Is.EqualTo(csv[r + 1]), $"row {r + 1}");
+        }
         Assert.That(effects, Is.EqualTo(result.Rows.Select(r => r.Effect).ToArray()), "full precision, not the CSV's 6 digits");
     }
 
