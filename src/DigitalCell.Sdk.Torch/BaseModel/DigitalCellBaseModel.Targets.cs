@@ -5,16 +5,18 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 public sealed partial class DigitalCellBaseModel : IGeneTargets
 {
     /// <summary>
-    /// Every gene the model can knock down or activate: its token vocabulary, plus every gene with a gene prior when the
-    /// priors are located (a gene outside the vocabulary is embedded from its prior alone), so a screen's <c>all</c> is
-    /// genome-scale.
+    /// Every gene the model can knock down or activate with information about it: its token vocabulary, plus every gene
+    /// with a non-zero gene-prior vector when the priors are located (a gene outside the vocabulary is embedded from its
+    /// prior alone; an all-zero prior would embed as nothing), so a screen's <c>all</c> is genome-scale.
     /// </summary>
     public IReadOnlyCollection<string> TargetGenes
     {
         get
         {
             var vocabulary = Vocabulary;
-            return PriorTable() is { } table ? vocabulary.Concat(table.Genes).Distinct(StringComparer.Ordinal).ToArray() : vocabulary.ToArray();
+            if (PriorTable() is not { } table) return vocabulary.ToArray();
+            var known = vocabulary.ToHashSet(StringComparer.Ordinal);
+            return vocabulary.Concat(table.Genes.Where(g => !known.Contains(g) && table.Vector(g)!.Any(v => v != 0))).ToArray();
         }
     }
 }
