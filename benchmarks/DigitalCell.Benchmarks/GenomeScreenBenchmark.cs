@@ -13,7 +13,7 @@ using DigitalCell.Sdk.Torch.BaseModel;
 namespace DigitalCell.Benchmarks;
 
 /// <summary>
-/// <c>screen-genome [threads=1] [parallelism=2] [candidates=all]</c>: the zoo's <c>dcell-base-tiny</c> screens every
+/// <c>screen-genome [threads=1] [parallelism=2] [candidates=all] [peer-threads=1]</c>: the zoo's <c>dcell-base-tiny</c> screens every
 /// gene it can knock out (its token vocabulary plus every gene with a non-zero gene prior) for lowering the Hallmark IFN-γ
 /// response, starting from Papalexi's THP-1 control cells, as <c>dcell screen --model dcell-base-tiny --candidates all</c>
 /// does (target: under 5 minutes on 2 cores). Prints wall and CPU time, candidates per second, the load average and
@@ -27,6 +27,7 @@ internal static class GenomeScreenBenchmark
         int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1;
         int parallelism = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         int limit = args.Length > 2 && args[2] != "all" ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue;
+        int peerThreads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         string data = Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
         var priors = GenePriors.FromDirectory(Path.Combine(data, GenePriors.CatalogId));
         TorchSharp.torch.set_num_threads(threads);
@@ -53,7 +54,7 @@ internal static class GenomeScreenBenchmark
             $"  DigitalCell.Sdk  {candidates.Count:N0} candidates in {wall:F1} s = {candidates.Count / wall:F0} candidates/s, {cpu.TotalSeconds:F1} s CPU (load average {before} before, {BenchmarkSupport.LoadAverage()} after); data + model load {load:F1} s"));
         Console.WriteLine("  top 10: " + string.Join(", ", result.Rows.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Candidate} ({r.Effect:G3})"))));
         Console.WriteLine("  known hits: " + string.Join(", ", result.Rows.Where(r => r.Known).Select(r => $"{r.Candidate} rank {r.Rank:N0}")));
-        Peer(model, priors, controls, candidates, result, threads * parallelism, wall);
+        Peer(model, priors, controls, candidates, result, peerThreads, wall);
         return 0;
     }
 

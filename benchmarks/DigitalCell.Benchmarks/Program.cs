@@ -41,6 +41,6 @@ static int Usage()
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
     Console.WriteLine("  score-stages DIR [vcc2026|vcc|mean]   dcell score's steps timed (wall and CPU) on make_score_inputs.py's pair");
-    Console.WriteLine("  screen-genome [threads=1] [parallelism=2] [candidates=all]   dcell-base-tiny knocks out every gene it can (vocabulary + gene priors) on THP-1 controls (target < 5 min on 2 cores)");
+    Console.WriteLine("  screen-genome [threads=1] [parallelism=2] [candidates=all] [peer-threads=1]   dcell-base-tiny knocks out every gene it can (vocabulary + gene priors) on THP-1 controls (target < 5 min on 2 cores) vs the same forward batched in python3-torch");
     return 0;
 }

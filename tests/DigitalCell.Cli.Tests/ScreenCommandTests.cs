@@ -137,6 +137,23 @@ public class ScreenCommandTests : TempDirectoryTest
     }
 
     [Test]
+    public void TheShippedBaseModelScreensPapalexiByItsZooIdThroughThePlugin()
+    {
+        // The zoo's dcell-base-tiny was fine-tuned on Papalexi's 25 knockouts, STAT1 among them: its knockout lowers the
+        // IFN-γ program there (measured rank 2 of 25), so the in-sample screen must predict a lowering too.
+        using var priors = new DigitalCell.Tests.Shared.EnvironmentVariableScope("DIGITALCELL_GENE_PRIORS");
+        priors.Set(DigitalCell.Tests.Shared.SharedData.File(Sdk.GeneKnowledge.GenePriors.CatalogId));
+        string dir = Path.Combine(Temp, "out");
+        var r = Dcell.Run("screen", DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"),
+            "--model", "dcell-base-tiny", "--objective", "program:HALLMARK_INTERFERON_GAMMA_RESPONSE", "--candidates", "STAT1,TYK2,GAPDH", "--out", dir);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output + r.Error);
+        var rows = File.ReadAllLines(Path.Combine(dir, "screen.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        Assert.That(rows.Keys, Is.EquivalentTo(new[] { "STAT1", "TYK2", "GAPDH" }), "TYK2 is outside its vocabulary: its token is its gene prior");
+        Assert.That(double.Parse(rows["STAT1"][2], System.Globalization.CultureInfo.InvariantCulture), Is.LessThan(0));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "screen.md")), Does.Contain("dcell-base-tiny"));
+    }
+
+    [Test]
     public void AModelThatIsNeitherAFolderNorAZooIdNorABaselineIsOneErrorLine()
     {
         var r = Dcell.Run("screen", WriteData(), "--model", "dcell-base-huge", "--objective", "genes:P1", "--out", Path.Combine(Temp, "out"));
