@@ -45,7 +45,7 @@ public static class Program
         root.Subcommands.Add(BenchmarkCommand.Create(neural.CreateModel));
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
-        root.Subcommands.Add(ScreenCommand.Create());
+        root.Subcommands.Add(ScreenCommand.Create(forwardNeural: neural.CreateModel is null));
         foreach (var command in neural.Commands) root.Subcommands.Add(command);
         root.Subcommands.Add(query.Query);
         root.Subcommands.Add(SimulateCommand.Create());

@@ -100,4 +100,64 @@ public class ScreenCommandTests : TempDirectoryTest
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
         Assert.That(File.ReadAllText(Path.Combine(dir, "screen.md")), Does.Contain("toward perturbation=A (10 reference cells; log-normalised expression of the top-5 variable genes)"));
     }
+
+    [Test]
+    public async Task AScreenOfASavedBaseModelRunsInThePluginOverItsWholeVocabulary()
+    {
+        // A micro base model (no pretraining, no gene priors) trained on the synthetic screen with a few steps.
+        string data = WriteData(), folder = Path.Combine(Temp, "base-micro"), dir = Path.Combine(Temp, "out");
+        var cells = H5adFile.Read(data);
+        var schema = new Sdk.Perturbations.PerturbationSchema("perturbation", "control", Sdk.Perturbations.PerturbationMode.Knockout);
+        using (var model = new Sdk.Torch.BaseModel.DigitalCellBaseModel(new Sdk.Torch.BaseModel.BaseModelOptions
+        {
+            Config = new Sdk.Torch.BaseModel.BaseModelConfig("micro", 32, 2, 4, 64, 8), Pretrain = false, UseGenePriors = false,
+            JointSteps = 10, FineTuneSteps = 10, SetsPerBatch = 4, WarmupSteps = 5, Device = Sdk.Torch.DevicePreference.Cpu, Threads = 1,
+        }))
+        {
+            model.Fit(new Sdk.Models.PerturbationTrainingSet(cells, schema, [.. Shift.Keys]));
+            model.Save(folder);
+        }
+
+        // dcell has no TorchSharp: it hands the command line to dcell-neural (a child process), whose screen loads the model.
+        var r = Dcell.Run("screen", data, "--model", folder, "--objective", "genes:P1,P2,P3", "--candidates", "all", "--known", "A,E", "--out", dir);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output + r.Error);
+        Assert.That(r.Output, Does.Contain("9 candidates").And.Contain("screen.parquet"));
+
+        // The same screen in this process, through the SDK, is the reference for the plug-in's table.
+        using var loaded = Sdk.Torch.BaseModel.DigitalCellBaseModel.Load(folder);
+        var start = cells.SelectCells(Enumerable.Range(0, 20).ToArray()); // the 20 control cells
+        var expected = await new Sdk.Screens.Screen([loaded], start, Sdk.Screens.ScreenObjective.Genes("P", ["P1", "P2", "P3"]))
+            .RunAsync(Sdk.Screens.ScreenCandidates.Genes(Sdk.Perturbations.PerturbationMode.Knockout, loaded.Vocabulary));
+        var rows = File.ReadAllLines(Path.Combine(dir, "screen.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(rows.Select(c => c[0]), Is.EquivalentTo(Genes), "all = the model's whole vocabulary");
+        Assert.That(rows.Select(c => c[0]), Is.EqualTo(expected.Rows.Select(x => x.Candidate)));
+        Assert.That(rows.Select(c => double.Parse(c[2], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(expected.Rows.Select(x => x.Effect)).Within(1e-5));
+        Assert.That(File.Exists(Path.Combine(dir, "screen.parquet")));
+    }
+
+    [Test]
+    public void TheShippedBaseModelScreensPapalexiByItsZooIdThroughThePlugin()
+    {
+        // The zoo's dcell-base-tiny was fine-tuned on Papalexi's 25 knockouts, STAT1 among them: its knockout lowers the
+        // IFN-γ program there (measured rank 2 of 25), so the in-sample screen must predict a lowering too.
+        using var priors = new DigitalCell.Tests.Shared.EnvironmentVariableScope("DIGITALCELL_GENE_PRIORS");
+        priors.Set(DigitalCell.Tests.Shared.SharedData.File(Sdk.GeneKnowledge.GenePriors.CatalogId));
+        string dir = Path.Combine(Temp, "out");
+        var r = Dcell.Run("screen", DigitalCell.Tests.Shared.SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"),
+            "--model", "dcell-base-tiny", "--objective", "program:HALLMARK_INTERFERON_GAMMA_RESPONSE", "--candidates", "STAT1,TYK2,GAPDH", "--out", dir);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Output + r.Error);
+        var rows = File.ReadAllLines(Path.Combine(dir, "screen.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        Assert.That(rows.Keys, Is.EquivalentTo(new[] { "STAT1", "TYK2", "GAPDH" }), "TYK2 is outside its vocabulary: its token is its gene prior");
+        Assert.That(double.Parse(rows["STAT1"][2], System.Globalization.CultureInfo.InvariantCulture), Is.LessThan(0));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "screen.md")), Does.Contain("dcell-base-tiny"));
+    }
+
+    [Test]
+    public void AModelThatIsNeitherAFolderNorAZooIdNorABaselineIsOneErrorLine()
+    {
+        var r = Dcell.Run("screen", WriteData(), "--model", "dcell-base-huge", "--objective", "genes:P1", "--out", Path.Combine(Temp, "out"));
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Error, Does.StartWith("error:").And.Contain("dcell-base-huge").And.Contain("dcell-base-tiny"));
+    }
 }

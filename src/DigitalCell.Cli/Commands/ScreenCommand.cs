@@ -21,13 +21,15 @@ namespace DigitalCell.Cli.Commands;
 public static class ScreenCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <param name="forwardNeural">True in dcell, which has no neural backend: a screen of a neural model (the base model,
+    /// a saved neural or ONNX model) runs in the <c>dcell-neural</c> plug-in, which builds this same command with it.</param>
+    public static Command Create(bool forwardNeural)
     {
         var data = new DataInput("The context's cells: an h5ad/10x/Parquet file or a catalog id", required: true);
         var subset = DataArguments.SubsetOption();
         var column = new Option<string?>("--perturbation-column", "--pert-col") { Description = "obs column with perturbation labels (default: the catalog mapping or the first known convention)" };
         var control = new Option<string?>("--control", "--control-pert") { Description = "Control label (default: the catalog mapping or the first known convention)" };
-        var model = new Option<string>("--model") { Description = $"A saved model folder (comma-separated folders = an ensemble) or a baseline name fitted on --train: {string.Join(", ", Baselines.Names)}", Required = true };
+        var model = new Option<string>("--model") { Description = $"A saved model folder or model-zoo id, e.g. dcell-base-tiny (comma-separated = an ensemble; neural ones run in the dcell-neural plug-in), or a baseline name fitted on --train: {string.Join(", ", Baselines.Names)}", Required = true };
         var train = new Option<string?>("--train") { Description = "Data to fit a baseline-name model on (file or catalog id; default: the screened data after --subset); another data set gives a generalist" };
         var objective = new Option<string>("--objective") { Description = "program:SET (Hallmark; program:progeny/PATHWAY, program:dorothea/TF), genes:A,B,C, or toward:COLUMN=VALUE (reference cells; --subset on other columns applies to them too)", Required = true };
         var direction = new Option<string>("--direction") { Description = "down (lower the program / move toward the reference) or up", DefaultValueFactory = _ => "down" };
@@ -52,7 +54,9 @@ public static class ScreenCommand
         };
         data.AddTo(command);
         catalog.AddTo(command);
-        command.SetAction((parse, cancellationToken) => RunAsync(new ScreenRequest(
+        command.SetAction((parse, cancellationToken) => forwardNeural && NeedsNeuralBackend(parse.GetRequiredValue(model))
+            ? ToolPlugin.Neural.RunAsync([.. parse.Tokens.Select(t => t.Value)], parse.InvocationConfiguration, cancellationToken)
+            : RunAsync(new ScreenRequest(
             data.Value(parse)!, parse.GetValue(subset) ?? [], parse.GetValue(column), parse.GetValue(control), parse.GetRequiredValue(model), parse.GetValue(train),
             parse.GetRequiredValue(objective), parse.GetRequiredValue(direction), parse.GetRequiredValue(mode), parse.GetRequiredValue(candidates), parse.GetValue(pairs),
             parse.GetValue(known), parse.GetValue(validate), parse.GetValue(refits), parse.GetRequiredValue(space), parse.GetValue(hits), parse.GetValue(permutations),
@@ -81,17 +85,17 @@ public static class ScreenCommand
 
         // Progress lines go to a terminal only: piped stderr keeps the one error line scripts read.
         var knownHits = Split(request.Known ?? "");
-        Func<int, IPerturbationModel>? create = Directory.Exists(request.Model.Split(',')[0]) ? null : _ => Baselines.Create(request.Model);
+        var folders = ModelFolders(request.Model);
+        Func<int, IPerturbationModel>? create = folders is null ? _ => Baselines.Create(request.Model) : null;
         IReadOnlyList<IPerturbationModel> models;
         CellDataset? trainData = null;
         PerturbationSchema? trainSchema = null;
         if (create is null)
         {
-            models = request.Model.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PerturbationModels.Load).ToArray();
+            models = folders!.Select(PerturbationModels.Load).ToArray();
         }
         else
         {
-            create(0); // an unknown name fails here, before any data is fitted
             var other = request.Train is null ? null : await DataArguments.LoadAsync(catalog, request.Train, null, null, null, [], cancellationToken);
             trainData = other is null ? context : ExpressionScale.EnsureLogNormalized(other.Data, "train", out _);
             trainSchema = other?.Schema ?? schema;
@@ -126,6 +130,7 @@ public static class ScreenCommand
         AtomicFile.WriteDirectory(request.Output, folder =>
         {
             File.WriteAllText(Path.Combine(folder, ScreenResult.CsvFileName), result.ToCsv());
+            result.WriteParquet(Path.Combine(folder, ScreenResult.ParquetFileName));
             File.WriteAllText(Path.Combine(folder, "screen.md"), ScreenReport.ToMarkdown(result, validation) + "\n## Notes\n\n" + string.Join("\n", notes.Select(n => "- " + n)) + "\n");
             File.WriteAllText(Path.Combine(folder, "screen.html"), ScreenReport.ToHtml(result, validation));
             File.WriteAllText(Path.Combine(folder, "screen.svg"), ScreenReport.Svg(result));
@@ -142,9 +147,34 @@ public static class ScreenCommand
         foreach (var r in result.Rows.Where(r => r.Known)) output.WriteLine($"  known hit {r.Candidate}: rank {r.Rank}");
         if (validation is not null)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation (leave-one-perturbation-out, {validation.Candidates.Count} measured): AUROC {validation.Auroc:F3}, precision@{validation.K} {validation.PrecisionAtK:F3}, recall@{validation.K} {validation.RecallAtK:F3}, permutation p {validation.PermutationP:G3} (measured AUROC {validation.MeasuredAuroc:F3})"));
-        output.WriteLine($"Wrote {Path.GetFullPath(request.Output)} (screen.csv, screen.md, screen.html, screen.svg, hits.md, hits.json{(validation is null ? "" : ", validation.json")}, provenance.json{(request.Crate ? ", ro-crate-metadata.json" : "")}).");
+        output.WriteLine($"Wrote {Path.GetFullPath(request.Output)} (screen.csv, screen.parquet, screen.md, screen.html, screen.svg, hits.md, hits.json{(validation is null ? "" : ", validation.json")}, provenance.json{(request.Crate ? ", ro-crate-metadata.json" : "")}).");
         return 0;
     }
+
+    /// <summary>
+    /// The saved models <paramref name="spec"/> names, each a folder or a model-zoo id (<see cref="ModelZoo"/>), or null
+    /// when it is a baseline name to fit.
+    /// </summary>
+    private static string[]? ModelFolders(string spec)
+    {
+        var items = spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length == 0) throw new DigitalCellException("--model is empty.");
+        var zoo = ModelZoo.List().Select(m => m.Id).ToArray();
+        if (Directory.Exists(items[0]) || zoo.Contains(items[0])) return items.Select(m => Directory.Exists(m) ? m : ModelZoo.Find(m).Directory).ToArray();
+        try
+        {
+            Baselines.Create(spec); // an unknown name fails here, before any data is read
+            return null;
+        }
+        catch (DigitalCellException e)
+        {
+            throw new DigitalCellException($"--model '{spec}' is no model folder, no model-zoo id ({(zoo.Length == 0 ? "the zoo " + ModelZoo.DefaultDirectory + " is empty" : string.Join(", ", zoo))}) and no baseline: {e.Message}");
+        }
+    }
+
+    /// <summary>True when a saved model of <paramref name="spec"/> has an architecture only the neural backend loads.</summary>
+    private static bool NeedsNeuralBackend(string spec) =>
+        ModelFolders(spec) is { } folders && folders.Any(f => !PerturbationModels.Architectures.Contains(ModelCard.Load(f).Architecture));
 
     /// <summary>The screen starts from the context's control cells when it has any (a perturbation screen), else from all its cells (a disease state).</summary>
     private static CellDataset StartState(CellDataset context, PerturbationSchema schema, List<string> notes)

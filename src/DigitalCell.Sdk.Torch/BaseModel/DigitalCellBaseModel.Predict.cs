@@ -40,6 +40,9 @@ public sealed partial class DigitalCellBaseModel
         var controls = ModelFiles.ControlCells(context, state.Controls, g);
         int n = controls.Length / g;
         if (n == 0) throw new DigitalCellException($"model '{Name}': no control cells to perturb");
+        // Fewer controls that divide S fill a set as S/n copies of each, and attention over equal copies equals attention over
+        // one of each: a set of the n cells gives the same prediction S/n times cheaper (a screen's start state is one mean cell).
+        if (n < s && s % n == 0) s = n;
         var contextRows = ContextRows(state, context?.Context);
         var notes = new List<string>(state.Notes);
         var tokens = perturbations.Select(p => p.IsControl ? null : Tokens(state, p, notes)).ToArray();

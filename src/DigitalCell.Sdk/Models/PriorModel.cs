@@ -8,7 +8,7 @@ namespace DigitalCell.Sdk.Models;
 /// feature table (prior blocks + data PCA block), the card entries that record which priors were used, and saving /
 /// restoring the data block (the prior table itself is re-derived from the prior files on load).
 /// </summary>
-public abstract class PriorModel : BaselineModel
+public abstract class PriorModel : BaselineModel, IGeneTargets
 {
     private PriorGeneFeatures? _features;
 
@@ -22,6 +22,9 @@ public abstract class PriorModel : BaselineModel
 
     /// <summary>Which priors and blocks the model reads.</summary>
     public PriorModelOptions Options { get; }
+
+    /// <summary>Every gene of the prior table (≈ 19–20 k), each a target the model has an input vector for.</summary>
+    public IReadOnlyCollection<string> TargetGenes => Options.Table()?.Genes ?? [];
 
     private protected PriorGeneFeatures Features => _features ?? throw new DigitalCellException($"Model '{Name}' is not fitted.");
 

@@ -104,7 +104,7 @@ public sealed class Screen
                     if (d != 0) changes[i][member.Genes[g]] = changes[i].GetValueOrDefault(member.Genes[g]) + d / members.Length;
                 }
                 effects[i][m] = member.Bound.Score(profile) - member.BaselineScore;
-                informed[i] &= ScreenCandidates.IsInformed(member.Model, batch[i], member.Genes);
+                informed[i] &= ScreenCandidates.IsInformed(member.Model, batch[i], member.KnownTargets);
             }
         }
         return batch.Select((c, i) =>
@@ -131,7 +131,8 @@ public sealed class Screen
     }
 
     /// <summary>One ensemble member bound to the start state: its genes, context, control prediction and objective.</summary>
-    private sealed record Member(IPerturbationModel Model, IReadOnlyList<string> Genes, PredictionContext Context, double[] Baseline, BoundObjective Bound, double BaselineScore)
+    private sealed record Member(IPerturbationModel Model, IReadOnlyList<string> Genes, PredictionContext Context, double[] Baseline, BoundObjective Bound, double BaselineScore,
+        HashSet<string> KnownTargets)
     {
         public static Member Prepare(IPerturbationModel model, CellDataset start, ScreenObjective objective, string? context)
         {
@@ -155,7 +156,7 @@ public sealed class Screen
             var prediction = new PredictionContext(context, ControlCells: new DenseCellMatrix(1, genes.Count, mean));
             var baseline = model.Predict([control], prediction).Means.Row(0).ToArray().Select(v => (double)v).ToArray();
             var bound = objective.Bind(genes, start);
-            return new Member(model, genes, prediction, baseline, bound, bound.Score(baseline));
+            return new Member(model, genes, prediction, baseline, bound, bound.Score(baseline), ScreenCandidates.KnownTargets(model, genes));
         }
     }
 }

@@ -7,16 +7,21 @@ namespace DigitalCell.Sdk.Screens;
 public static class ScreenCandidates
 {
     /// <summary>
-    /// The genes <paramref name="model"/> knows: for a prior model every gene of its prior table (≈ 19–20 k) plus its
-    /// measured genes; for other models the genes it predicts.
+    /// The genes <paramref name="model"/> knows: the genes it predicts plus, for a model with <see cref="IGeneTargets"/>,
+    /// every gene it can take as a target (a prior model's prior table, ≈ 19–20 k; the base model's token vocabulary
+    /// and gene priors).
     /// </summary>
     public static IReadOnlyList<string> Vocabulary(IPerturbationModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var measured = model.Predict([Perturbation.Control()]).Genes;
-        var prior = model is PriorModel p ? p.Options.Table()?.Genes ?? [] : [];
-        return prior.Concat(measured).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray();
+        var targets = model is IGeneTargets t ? t.TargetGenes : [];
+        return targets.Concat(measured).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray();
     }
+
+    /// <summary>The genes a candidate's targets must be among for <paramref name="model"/> to know more than its intercept: its measured genes and <see cref="IGeneTargets.TargetGenes"/>.</summary>
+    internal static HashSet<string> KnownTargets(IPerturbationModel model, IReadOnlyList<string> measured) =>
+        new(model is IGeneTargets t and not PriorModel ? measured.Concat(t.TargetGenes) : measured, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>One single-gene perturbation per gene, in <paramref name="mode"/>; each gene must be in <paramref name="vocabulary"/> when one is given.</summary>
     /// <exception cref="DigitalCellException">A gene the vocabulary lacks; the message suggests the closest names.</exception>
@@ -39,11 +44,15 @@ public static class ScreenCandidates
         return pairs;
     }
 
-    /// <summary>True when the model has information about every target (a prior vector or a measured gene), not just its intercept.</summary>
-    internal static bool IsInformed(IPerturbationModel model, Perturbation candidate, IReadOnlyList<string> measured) => model switch
+    /// <summary>True when the model has information about every target (a non-zero prior vector, a gene token, or a measured gene), not just its intercept.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="candidate">The perturbation.</param>
+    /// <param name="known">The model's <see cref="KnownTargets"/>.</param>
+    internal static bool IsInformed(IPerturbationModel model, Perturbation candidate, IReadOnlySet<string> known) => model switch
     {
-        PriorModel prior => prior.InputsOf(candidate).Any(v => v != 0) || candidate.Targets.All(t => measured.Contains(t, StringComparer.OrdinalIgnoreCase)),
-        _ => candidate.Targets.All(t => measured.Contains(t, StringComparer.OrdinalIgnoreCase)),
+        // A prior model's table lists genes whose vector may be all zero (no annotation), which it cannot tell apart.
+        PriorModel prior => prior.InputsOf(candidate).Any(v => v != 0) || candidate.Targets.All(known.Contains),
+        _ => candidate.Targets.All(known.Contains),
     };
 
     private static void Check(IReadOnlyList<string> genes, IReadOnlyCollection<string> vocabulary)

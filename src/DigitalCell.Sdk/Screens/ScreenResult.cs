@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.IO.Parquet;
+using global::Parquet.Schema;
 
 namespace DigitalCell.Sdk.Screens;
 
@@ -28,21 +30,26 @@ public sealed record ScreenResult(
     /// <summary>The table's file name.</summary>
     public const string CsvFileName = "screen.csv";
 
+    /// <summary>The table's file name as Parquet (<see cref="WriteParquet"/>).</summary>
+    public const string ParquetFileName = "screen.parquet";
+
     /// <summary>The row of <paramref name="candidate"/> (case-insensitive), or null.</summary>
     public ScreenRow? Row(string candidate) => Rows.FirstOrDefault(r => string.Equals(r.Candidate, candidate, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The table as CSV: candidate, rank, effect, uncertainty, informed, known, top_genes (<c>GENE:change;…</c>), one effect column per ensemble member.</summary>
+    /// <summary>The table's columns, in order: candidate, rank, effect, uncertainty, informed, known, top_genes, then effect_member_1… (one per ensemble member).</summary>
+    public IReadOnlyList<string> ColumnNames =>
+        ["candidate", "rank", "effect", "uncertainty", "informed", "known", "top_genes", .. Enumerable.Range(1, Models.Count).Select(m => $"effect_member_{m}")];
+
+    /// <summary>The table as CSV (<see cref="ColumnNames"/>; top_genes as <c>GENE:change;…</c>).</summary>
     public string ToCsv()
     {
-        var text = new StringBuilder("candidate,rank,effect,uncertainty,informed,known,top_genes");
-        for (int m = 0; m < Models.Count; m++) text.Append(CultureInfo.InvariantCulture, $",effect_member_{m + 1}");
-        text.Append('\n');
+        var text = new StringBuilder(string.Join(',', ColumnNames)).Append('\n');
         foreach (var r in Rows)
         {
             text.Append(Quote(r.Candidate)).Append(',').Append(r.Rank.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Number(r.Effect)).Append(',').Append(Number(r.Uncertainty)).Append(',')
                 .Append(r.Informed ? "true" : "false").Append(',').Append(r.Known ? "true" : "false").Append(',')
-                .Append(Quote(string.Join(';', r.TopGenes.Select(g => $"{g.Gene}:{Number(g.Change)}"))));
+                .Append(Quote(TopGenes(r)));
             foreach (var e in r.MemberEffects) text.Append(',').Append(Number(e));
             text.Append('\n');
         }
@@ -51,6 +58,32 @@ public sealed record ScreenResult(
 
     /// <summary>Writes <see cref="ToCsv"/> atomically.</summary>
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
+
+    /// <summary>Writes the table as Parquet, atomically: the CSV's columns (<see cref="ColumnNames"/>) at full precision, rank as int32, informed/known as booleans; the objective and direction in the footer metadata.</summary>
+    public void WriteParquet(string path)
+    {
+        var names = ColumnNames;
+        var (candidate, rank, informed, known, topGenes) = (new DataField<string>(names[0]), new DataField<int>(names[1]),
+            new DataField<bool>(names[4]), new DataField<bool>(names[5]), new DataField<string>(names[6]));
+        var (effect, uncertainty) = (new DataField<double>(names[2]), new DataField<double>(names[3]));
+        var members = names.Skip(7).Select(n => new DataField<double>(n)).ToArray();
+        var metadata = new Dictionary<string, string> { ["objective"] = Objective, ["direction"] = Direction.ToString().ToLowerInvariant(), ["models"] = string.Join(",", Models) };
+        Task.Run(() => ParquetFile.WriteAsync(path, new ParquetSchema([candidate, rank, effect, uncertainty, informed, known, topGenes, .. members]), metadata, async writer =>
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(candidate, Rows.Select(r => r.Candidate).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(rank, (ReadOnlyMemory<int>)Rows.Select(r => r.Rank).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(effect, (ReadOnlyMemory<double>)Rows.Select(r => r.Effect).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(uncertainty, (ReadOnlyMemory<double>)Rows.Select(r => r.Uncertainty).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(informed, (ReadOnlyMemory<bool>)Rows.Select(r => r.Informed).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(known, (ReadOnlyMemory<bool>)Rows.Select(r => r.Known).ToArray()).ConfigureAwait(false);
+            await group.WriteAsync(topGenes, Rows.Select(TopGenes).ToArray()).ConfigureAwait(false);
+            for (int m = 0; m < members.Length; m++)
+                await group.WriteAsync(members[m], (ReadOnlyMemory<double>)Rows.Select(r => r.MemberEffects[m]).ToArray()).ConfigureAwait(false);
+        }, CancellationToken.None)).GetAwaiter().GetResult();
+    }
+
+    private static string TopGenes(ScreenRow row) => string.Join(';', row.TopGenes.Select(g => $"{g.Gene}:{Number(g.Change)}"));
 
     internal static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -118,6 +118,50 @@ public class ScreenTests : TempDirectoryTest
         Assert.That(HitCard.ToMarkdown(result, cards), Does.Contain("## 2. E"));
     }
 
+    [Test]
+    public async Task TheParquetTableReadsBackAsTheCsvRows()
+    {
+        var result = await Run(Program, Candidates("C", "A", "B", "D", "E"), new ScreenOptions(KnownHits: ["A"]), new KnownEffectsModel(1), new KnownEffectsModel(0.5));
+        var path = Path.Combine(Temp, ScreenResult.ParquetFileName);
+        result.WriteParquet(path);
+        var csv = result.ToCsv().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToArray();
+        await using var reader = await Parquet.ParquetReader.CreateAsync(path);
+        var fields = reader.Schema.GetDataFields();
+        Assert.That(fields.Select(f => f.Name), Is.EqualTo(csv[0]), "the CSV's columns, in its order");
+        Assert.That(reader.CustomMetadata["objective"], Is.EqualTo(result.Objective));
+        using var group = reader.OpenRowGroupReader(0);
+        Assert.That(group.RowCount, Is.EqualTo(5));
+        var n = (int)group.RowCount;
+        async Task<T[]> Read<T>(int column) where T : struct
+        {
+            var values = new T[n];
+            await group.ReadAsync(fields[column], values.AsMemory());
+            return values;
+        }
+        async Task<string?[]> ReadStrings(int column)
+        {
+            var values = new string?[n];
+            await group.ReadAsync(fields[column], values.AsMemory());
+            return values;
+        }
+        var candidates = await ReadStrings(0);
+        var ranks = await Read<int>(1);
+        var effects = await Read<double>(2);
+        var uncertainties = await Read<double>(3);
+        var informed = await Read<bool>(4);
+        var known = await Read<bool>(5);
+        var topGenes = await ReadStrings(6);
+        var members = new[] { await Read<double>(7), await Read<double>(8) };
+        for (int r = 0; r < n; r++)
+        {
+            string?[] row = [candidates[r], ranks[r].ToString(System.Globalization.CultureInfo.InvariantCulture), ScreenResult.Number(effects[r]),
+                ScreenResult.Number(uncertainties[r]), informed[r] ? "true" : "false", known[r] ? "true" : "false", topGenes[r],
+                ScreenResult.Number(members[0][r]), ScreenResult.Number(members[1][r])];
+            Assert.That(row, Is.EqualTo(csv[r + 1]), $"row {r + 1}");
+        }
+        Assert.That(effects, Is.EqualTo(result.Rows.Select(r => r.Effect).ToArray()), "full precision, not the CSV's 6 digits");
+    }
+
     private sealed class Inline(Action<ScreenProgress> report) : IProgress<ScreenProgress>
     {
         public void Report(ScreenProgress value) => report(value);
