@@ -28,6 +28,8 @@ internal static class CollectionPseudobulkBenchmark
         int cellsPerShard = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 25_000;
         int genes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
         int[] shardCounts = args.Length > 2 ? args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [2, 8];
+        bool withDe = args.Length > 3 && args[3] == "de";
+        var deRows = new List<string>();
         string root = Directory.CreateTempSubdirectory("dcell-bench-collection-").FullName;
         try
         {
@@ -50,6 +52,24 @@ internal static class CollectionPseudobulkBenchmark
                     Console.WriteLine($"  count checksums differ: ours {oursCounts.Checksum:R}, DuckDB {duck.Checksum:R}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {shards} | {options.Cells:N0} | {ours.Seconds:F2} | {peer.Seconds:F2} | {peer.Seconds / ours.Seconds:F1}× | {ours.PeakMb:F0} | {peer.PeakMb:F0} | {oursCounts.Seconds:F2} | {duck.Seconds:F2} | {duck.Seconds / oursCounts.Seconds:F1}× | {oursCounts.PeakMb:F0} | {duck.PeakMb:F0} |"));
+                Directory.Delete(tahoe, recursive: true); // disk: at 1 M cells × 2,000 genes each layout takes gigabytes
+                if (withDe)
+                {
+                    string partition = Path.Combine(root, $"partition-{shards}");
+                    using var de = JsonDocument.Parse(BenchmarkSupport.RunSelf(OurGc, "collection-de-ours", h5ad, partition).Trim().Split('\n')[^1]);
+                    var r = de.RootElement;
+                    deRows.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"| {shards} | {options.Cells:N0} | {r.GetProperty("partition_seconds").GetDouble():F1} | {r.GetProperty("test_seconds").GetDouble():F1} | {r.GetProperty("tests").GetInt32()} | {r.GetProperty("peak_mb").GetDouble():F0} |"));
+                    Directory.Delete(partition, recursive: true);
+                }
+                Directory.Delete(h5ad, recursive: true);
+            }
+            if (withDe)
+            {
+                Console.WriteLine();
+                Console.WriteLine("| shards | cells | DE: partition, normalise + log1p (s) | DE: Wilcoxon per perturbation vs its cell line's controls (s) | tests | peak MB |");
+                Console.WriteLine("|---|---|---|---|---|---|");
+                deRows.ForEach(Console.WriteLine);
             }
             Console.WriteLine($"load average after: {BenchmarkSupport.LoadAverage()}");
             return 0;
@@ -71,6 +91,33 @@ internal static class CollectionPseudobulkBenchmark
         // float32 sums (as stored) summed in double: a checksum to compare with the peers
         double checksum = profiles.Sums.Values.ToArray().Sum(v => (double)v);
         Report(seconds, profiles.Groups.Count, checksum);
+        return 0;
+    }
+
+    /// <summary>
+    /// Out-of-core Wilcoxon DE in this process (hidden subcommand): partition the h5ad collection by (cell line,
+    /// perturbation), normalised + log1p, then test every perturbation against its cell line's controls, one group in memory at a time.
+    /// </summary>
+    public static int DifferentialExpression(string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        var collection = CellCollection.Open(args[0]);
+        var partition = CellPartition.Write(collection, args[1], new PartitionOptions
+        {
+            PerturbationColumn = SyntheticCollection.PerturbationColumn, ContextColumn = SyntheticCollection.ContextColumn,
+            Stream = new CollectionAnalysisOptions { NormalizeTotal = 1e4, Log1p = true },
+        });
+        double partitionSeconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        int tests = 0, significant = 0;
+        foreach (var result in partition.DifferentialExpression(SyntheticCollection.Control))
+        {
+            tests++;
+            significant += result.Result.For(result.Perturbation).AdjustedPValue.Count(p => p < 0.05);
+        }
+        double peakMb = File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
+        Console.WriteLine(JsonSerializer.Serialize(new { partition_seconds = partitionSeconds, test_seconds = watch.Elapsed.TotalSeconds, tests, significant, peak_mb = peakMb }));
         return 0;
     }
 

@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "h5mu-load" => DigitalCell.Benchmarks.H5muLoadBenchmark.Run(args[1..]),
     "collection-pseudobulk" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.Run(args[1..]),
     "collection-pseudobulk-ours" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.Ours(args[1..]), // one timed process
+    "collection-de-ours" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.DifferentialExpression(args[1..]), // one timed process
     "collection-pseudobulk-duckdb" => DigitalCell.Benchmarks.CollectionPseudobulkBenchmark.DuckDb(args[1..]), // one timed process
     "gene-priors" => DigitalCell.Benchmarks.GenePriorsBenchmark.Run(args[1..]),
     "prior-models" => DigitalCell.Benchmarks.PriorModelsEvaluation.Run(args[1..]),
@@ -38,7 +39,7 @@ static int Usage()
     Console.WriteLine("  torch-papalexi-scores [seeds]  neural model vs baselines on Papalexi unseen perturbations (e.g. 0,1,2)");
     Console.WriteLine("  tenx-read [cells=20000] [genes=2000] [density=0.1] [runs=3]   10x mtx.gz directory read vs scipy mmread + pandas");
     Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5muFile.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
-    Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL");
+    Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8] [de]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL; with de, out-of-core Wilcoxon DE too");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,papalexi-lopo,norman,kang,kinases] [out] [modes] [ablation|no-ablation] [bootstrap=200]   prior models vs every baseline on real data, CIs over splits");
     Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [max-splits]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
     Console.WriteLine("  base-model-pretrain [out=models/dcell-base-tiny] [steps=150,400,300] [seed=0]   the zoo's tiny base model from the catalog data sets");

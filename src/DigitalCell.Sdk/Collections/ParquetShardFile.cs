@@ -22,17 +22,22 @@ internal static class ParquetShardFile
         return checked((int)rows);
     }
 
-    /// <summary>Yields, row group by row group, what the reader that <paramref name="reading"/> sets up makes of it, holding one row group at a time.</summary>
+    /// <summary>
+    /// Yields, row group by row group, what the reader that <paramref name="reading"/> sets up makes of it, holding one
+    /// row group at a time. Each row group is decoded on the enumerating thread (the file's reads run inline, see
+    /// <see cref="InlineReadStream"/>; every await in the chain uses ConfigureAwait(false)): decoding on whichever pool
+    /// thread was free left Parquet.Net's pooled buffers cached on every thread the pool injected, and a long stream's
+    /// peak memory grew with them (Tahoe layout, 8 → 32 shards: +33 % with, +16 % with the pool held to 2 threads).
+    /// </summary>
     public static IEnumerable<T> RowGroups<T>(string path, Func<ParquetReader, Func<int, Task<T>>> reading)
     {
-        var reader = Task.Run(() => ParquetFile.OpenAsync(path, CancellationToken.None)).GetAwaiter().GetResult();
+        var reader = ParquetFile.OpenAsync(path, CancellationToken.None).GetAwaiter().GetResult();
         try
         {
             var read = reading(reader);
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
-                int group = g;
-                yield return Task.Run(() => read(group)).GetAwaiter().GetResult();
+                yield return read(g).GetAwaiter().GetResult();
             }
         }
         finally

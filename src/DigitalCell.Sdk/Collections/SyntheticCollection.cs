@@ -2,16 +2,18 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.IO.Parquet;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.Distributions;
 
 namespace DigitalCell.Sdk.Collections;
 
 /// <summary>
 /// Writes a SYNTHETIC perturbation screen as shards, for benchmarks and tests of scale: negative-binomial counts
-/// (gamma–Poisson, dispersion 0.5 per gene) around log-normal gene means, each perturbation shifting five target
-/// genes by a fold change of 2 up or down, each context scaling all genes by its own log-normal factors, each cell
-/// by a library-size factor. Obs columns: <c>cell_line</c> (the context), <c>perturbation</c> (<c>control</c> for
-/// controls). The data are simulated, never real measurements, and every shard says so in its cell names (<c>sim…</c>).
+/// (dispersion 0.5 per gene, <see cref="NegativeBinomialCounts"/>) around log-normal gene means, each perturbation
+/// shifting five target genes by a fold change of 2 up or down, each context scaling all genes by its own log-normal
+/// factors, each cell by a library-size factor. Cells are drawn in blocks of 1,024, each from its own seeded stream,
+/// in parallel; the output depends on the options alone, never on the number of threads. Obs columns:
+/// <c>cell_line</c> (the context), <c>perturbation</c> (<c>control</c> for controls). The data are simulated, never real measurements, and every shard says so in its cell names (<c>sim…</c>).
 /// </summary>
 public static class SyntheticCollection
 {
@@ -70,7 +72,7 @@ public static class SyntheticCollection
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long start = (long)options.Cells * s / options.Shards, end = (long)options.Cells * (s + 1) / options.Shards;
-                yield return model.Shard(s, (int)start, (int)(end - start), genes);
+                yield return model.Shard(s, (int)start, (int)(end - start), genes, cancellationToken);
             }
         }
     }
@@ -78,8 +80,8 @@ public static class SyntheticCollection
     private static void Check(SyntheticCollectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells)
-            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts and shards must be positive and shards ≤ cells (got {options}).");
+        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells || options.Threads < 0)
+            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts and shards must be positive, shards ≤ cells and threads ≥ 0 (got {options}).");
     }
 
     private static string[] GeneNames(SyntheticCollectionOptions options) =>
@@ -95,59 +97,86 @@ public static class SyntheticCollection
     /// <summary>The screen's fixed parameters (drawn once from the seed) and the per-shard cell draws.</summary>
     private sealed class ScreenModel
     {
-        private const double Dispersion = 0.5;
+        /// <summary>Cells drawn from one random stream; blocks are drawn in parallel and are the same whatever the number of threads.</summary>
+        private const int BlockCells = 1024;
+
         private readonly SyntheticCollectionOptions _options;
-        private readonly double[] _baseMean;
-        private readonly double[][] _contextFactor;
+        private readonly double[][] _contextMean; // base mean × context factor, per context and gene
         private readonly (int Gene, double Factor)[][] _effects;
 
         public ScreenModel(SyntheticCollectionOptions options)
         {
             _options = options;
             var rng = new Random(options.Seed);
-            _baseMean = Enumerable.Range(0, options.Genes).Select(_ => Math.Exp(Normal.Sample(rng, -1.0, 1.5))).ToArray();
-            _contextFactor = Enumerable.Range(0, options.Contexts)
-                .Select(_ => Enumerable.Range(0, options.Genes).Select(_ => Math.Exp(Normal.Sample(rng, 0, 0.3))).ToArray()).ToArray();
+            var baseMean = Enumerable.Range(0, options.Genes).Select(_ => Math.Exp(Normal.Sample(rng, -1.0, 1.5))).ToArray();
+            _contextMean = Enumerable.Range(0, options.Contexts)
+                .Select(_ => baseMean.Select(m => m * Math.Exp(Normal.Sample(rng, 0, 0.3))).ToArray()).ToArray();
             _effects = Enumerable.Range(0, options.Perturbations)
                 .Select(_ => Enumerable.Range(0, Math.Min(5, options.Genes)).Select(_ => (rng.Next(options.Genes), rng.NextDouble() < 0.5 ? 0.5 : 2.0)).ToArray())
                 .ToArray();
         }
 
-        public CellDataset Shard(int shard, int firstCell, int cells, string[] genes)
+        public CellDataset Shard(int shard, int firstCell, int cells, string[] genes, CancellationToken cancellationToken)
         {
-            // one stream per shard, the same in every process (Seeds, never string hashes)
-            var rng = new Random(Seeds.Derive(_options.Seed, "synthetic-shard", shard));
-            var builder = new SparseRowBuilder(genes.Length);
+            var blocks = new CellBlock[(cells + BlockCells - 1) / BlockCells];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads > 0 ? _options.Threads : -1, CancellationToken = cancellationToken };
+            Parallel.For(0, blocks.Length, parallel, b =>
+                blocks[b] = DrawBlock(new Random(Seeds.Derive(Seeds.Derive(_options.Seed, "synthetic-shard", shard), "cell-block", b)),
+                    firstCell + b * BlockCells, Math.Min(BlockCells, cells - b * BlockCells)));
+
+            long stored = blocks.Sum(b => (long)b.Indices.Count);
+            if (stored > Array.MaxLength) throw new DigitalCellException($"Synthetic shard {shard}: {stored:N0} stored values do not fit one in-memory matrix; use more shards.");
+            var indptr = new int[cells + 1];
+            var indices = GC.AllocateUninitializedArray<int>((int)stored);
+            var values = GC.AllocateUninitializedArray<float>((int)stored);
             var names = new string[cells];
             var contexts = new string?[cells];
             var perturbations = new string?[cells];
-            var mean = new double[genes.Length];
-            var indices = new List<int>();
-            var values = new List<float>();
+            int row = 0, at = 0;
+            foreach (var block in blocks)
+            {
+                CollectionsMarshal.AsSpan(block.Indices).CopyTo(indices.AsSpan(at));
+                CollectionsMarshal.AsSpan(block.Values).CopyTo(values.AsSpan(at));
+                for (int i = 0; i < block.Names.Length; i++, row++)
+                {
+                    indptr[row + 1] = at + block.RowEnds[i];
+                    (names[row], contexts[row], perturbations[row]) = (block.Names[i], block.Contexts[i], block.Perturbations[i]);
+                }
+                at += block.Indices.Count;
+            }
+            var obs = new AnnotationTable("obs", names,
+                [CategoricalColumn.FromLabels(ContextColumn, contexts), CategoricalColumn.FromLabels(PerturbationColumn, perturbations)]);
+            return new CellDataset(SparseCellMatrix.Trusted(cells, genes.Length, indptr, indices, values), obs, new AnnotationTable("var", genes));
+        }
+
+        /// <summary>Consecutive cells from one stream: context, perturbation and library size, then every gene's count.</summary>
+        private CellBlock DrawBlock(Random rng, int firstCell, int cells)
+        {
+            var block = new CellBlock(new string[cells], new string?[cells], new string?[cells], new int[cells], [], []);
+            var mean = new double[_options.Genes];
             for (int i = 0; i < cells; i++)
             {
                 int context = rng.Next(_options.Contexts);
                 int perturbation = rng.NextDouble() < _options.ControlFraction ? -1 : rng.Next(_options.Perturbations);
-                names[i] = $"sim{firstCell + i:D9}";
-                contexts[i] = $"CL{context:D2}";
-                perturbations[i] = perturbation < 0 ? Control : $"PERT{perturbation:D4}";
+                block.Names[i] = $"sim{firstCell + i:D9}";
+                block.Contexts[i] = $"CL{context:D2}";
+                block.Perturbations[i] = perturbation < 0 ? Control : $"PERT{perturbation:D4}";
                 double library = Math.Exp(Normal.Sample(rng, 0, 0.25));
-                for (int j = 0; j < mean.Length; j++) mean[j] = _baseMean[j] * _contextFactor[context][j] * library;
+                var contextMean = _contextMean[context];
+                for (int j = 0; j < mean.Length; j++) mean[j] = contextMean[j] * library;
                 if (perturbation >= 0)
-                    foreach (var (gene, factor) in _effects[perturbation]) mean[gene] = _baseMean[gene] * _contextFactor[context][gene] * library * factor;
-                indices.Clear();
-                values.Clear();
+                    foreach (var (gene, factor) in _effects[perturbation]) mean[gene] = contextMean[gene] * library * factor;
                 for (int j = 0; j < mean.Length; j++)
                 {
-                    double rate = Gamma.Sample(rng, 1 / Dispersion, 1 / (Dispersion * mean[j]));
-                    int count = rate > 0 ? Poisson.Sample(rng, rate) : 0;
-                    if (count > 0) { indices.Add(j); values.Add(count); }
+                    int count = NegativeBinomialCounts.Draw(rng, mean[j]);
+                    if (count > 0) { block.Indices.Add(j); block.Values.Add(count); }
                 }
-                builder.AddRow(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(indices), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
+                block.RowEnds[i] = block.Indices.Count;
             }
-            var obs = new AnnotationTable("obs", names,
-                [CategoricalColumn.FromLabels(ContextColumn, contexts), CategoricalColumn.FromLabels(PerturbationColumn, perturbations)]);
-            return new CellDataset(builder.Build(), obs, new AnnotationTable("var", genes));
+            return block;
         }
+
+        /// <summary>One block's cells: obs labels, each row's end in the block's stored values, and those values.</summary>
+        private sealed record CellBlock(string[] Names, string?[] Contexts, string?[] Perturbations, int[] RowEnds, List<int> Indices, List<float> Values);
     }
 }

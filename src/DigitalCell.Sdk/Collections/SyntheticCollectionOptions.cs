@@ -26,4 +26,7 @@ public sealed record SyntheticCollectionOptions
 
     /// <summary>The seed from which every random draw derives.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Threads drawing cells (0: all cores). The cells are the same for any number of threads.</summary>
+    public int Threads { get; init; }
 }

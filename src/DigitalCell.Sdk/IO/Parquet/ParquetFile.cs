@@ -10,13 +10,21 @@ internal static class ParquetFile
     public static async Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) throw new DigitalCellException(path, null, "no such file");
+        InlineReadStream? stream = null;
         try
         {
-            return await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stream = new InlineReadStream(path);
+            return await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not (DigitalCellException or OperationCanceledException))
         {
+            stream?.Dispose();
             throw new DigitalCellException(path, null, $"not a readable Parquet file ({e.Message})", e);
+        }
+        catch
+        {
+            stream?.Dispose();
+            throw;
         }
     }
 
