@@ -53,6 +53,23 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void Predict_takes_a_zoo_id_and_predicts_with_the_shipped_base_model()
+    {
+        var csv = Path.Combine(Temp, "pred.csv");
+        var byId = NeuralDcell.Run("predict", "--model", "dcell-base-tiny", "-p", "STAT1,JAK2", "--out", csv);
+        Assert.That(byId.ExitCode, Is.EqualTo(0), byId.Error);
+        var shipped = Path.Combine(TestContext.CurrentContext.TestDirectory, "models", "dcell-base-tiny");
+        var byFolder = NeuralDcell.Run("predict", "--model", shipped, "-p", "STAT1,JAK2", "--out", Path.Combine(Temp, "folder.csv"));
+        Assert.That(byFolder.ExitCode, Is.EqualTo(0), byFolder.Error);
+        var lines = File.ReadAllLines(csv);
+        Assert.That(lines, Has.Length.EqualTo(3));
+        Assert.That(lines[0].Split(','), Has.Length.EqualTo(300), "perturbation + Papalexi's 299 genes");
+        Assert.That(lines, Is.EqualTo(File.ReadAllLines(Path.Combine(Temp, "folder.csv"))), "the id resolves to the shipped folder");
+        var unknown = NeuralDcell.Run("predict", "--model", "dcell-base-huge", "-p", "STAT1", "--out", Path.Combine(Temp, "never.csv"));
+        Assert.That((unknown.ExitCode, unknown.Error), Is.EqualTo((1, unknown.Error)).And.Property("Item2").Contain("no model 'dcell-base-huge' in the model zoo").And.Property("Item2").Contain("dcell-base-tiny"));
+    }
+
+    [Test]
     public void TheSameSeedTrainsByteIdenticalWeightsInTwoSeparateProcesses()
     {
         // Each run is its own process, so per-process hash randomisation (HashCode.Combine) would show up here.
