@@ -64,9 +64,14 @@ public class NeuralCommandsTests : TempDirectoryTest
         var lines = File.ReadAllLines(csv);
         Assert.That(lines, Has.Length.EqualTo(3));
         Assert.That(lines[0].Split(','), Has.Length.EqualTo(300), "perturbation + Papalexi's 299 genes");
-        Assert.That(lines, Is.EqualTo(File.ReadAllLines(Path.Combine(Temp, "folder.csv"))), "the id resolves to the shipped folder");
+        var folderLines = File.ReadAllLines(Path.Combine(Temp, "folder.csv"));
+        Assert.That(folderLines[0], Is.EqualTo(lines[0]), "the id resolves to the shipped folder: same genes");
+        // Same weights, same controls; libtorch's threaded sums may differ in the last float bit between two runs.
+        static double[] Values(string line) => line.Split(',').Skip(1).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 1; i < 3; i++) Assert.That(Values(lines[i]), Is.EqualTo(Values(folderLines[i])).Within(1e-5), $"row {i}: same prediction");
         var unknown = NeuralDcell.Run("predict", "--model", "dcell-base-huge", "-p", "STAT1", "--out", Path.Combine(Temp, "never.csv"));
-        Assert.That((unknown.ExitCode, unknown.Error), Is.EqualTo((1, unknown.Error)).And.Property("Item2").Contain("no model 'dcell-base-huge' in the model zoo").And.Property("Item2").Contain("dcell-base-tiny"));
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.Error, Does.Contain("no model 'dcell-base-huge' in the model zoo").And.Contain("it holds").And.Contain("dcell-base-tiny"));
     }
 
     [Test]
