@@ -55,10 +55,9 @@ internal static class BaseModelSanity
                 model.Fit(set);
                 var control = SanityChecks.ControlUnchanged(model, data, schema, seed);
                 var direction = SanityChecks.Direction(model, data, schema, HeldOut, response);
+                var changes = string.Join(" | ", direction.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.PredictedChange:+0.000;-0.000} / {d.MeasuredChange:+0.000;-0.000}")));
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {seed} | {model.Name} | {control.PredictionDistance:F3} | {control.ReplicateDistance:F3} | {(control.Passed ? "yes" : "no")} | " +
-                    string.Join(" | ", direction.Select(d => $"{d.PredictedChange:+0.000;-0.000} / {d.MeasuredChange:+0.000;-0.000}")) +
-                    $" | {direction.Count(d => d.Passed)}/{direction.Count} ({direction[0].ResponseGenes} genes) |");
+                    $"| {seed} | {model.Name} | {control.PredictionDistance:F3} | {control.ReplicateDistance:F3} | {(control.Passed ? "yes" : "no")} | {changes} | {direction.Count(d => d.Passed)}/{direction.Count} ({direction[0].ResponseGenes} genes) |");
             }
             Console.Error.WriteLine($"seed {seed}: {clock.Elapsed.TotalSeconds:F0} s, load {BenchmarkSupport.LoadAverage()}");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
