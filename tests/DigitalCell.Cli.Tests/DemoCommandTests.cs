@@ -53,7 +53,7 @@ public class DemoCommandTests : TempDirectoryTest
     public void Without_the_neural_plugin_one_line_says_how_to_get_the_base_model_and_the_baselines_run()
     {
         var absent = new ToolPlugin("dcell-absent-plugin", "DigitalCell.Cli.Absent", "nothing");
-        var root = new System.CommandLine.RootCommand { DemoCommand.Create(null, absent) };
+        var root = new System.CommandLine.RootCommand { DigitalCell.Cli.Commands.DemoCommand.Create(null, absent) };
         var output = new StringWriter();
         var error = new StringWriter();
 

@@ -89,10 +89,16 @@ public static class DemoCommand
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             string baseModel = $"dcell-base-tiny:steps={parse.GetRequiredValue(baseSteps)}";
-            if (createModel is null)
+            var create = createModel;
+            if (create is null)
                 error.WriteLine(Program.TerminalLine($"The digital-cell base model (dcell-base-tiny) is left out of this benchmark: it needs the {neural.ToolCommand} plug-in: {neural.InstallHint}."));
+            else if (MissingBaseModelData() is { } missing)
+            {
+                error.WriteLine(Program.TerminalLine($"The digital-cell base model (dcell-base-tiny) is left out of this benchmark: {missing}."));
+                create = null;
+            }
             var request = new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force),
-                Models: new BenchmarkRequest().Models + (createModel is null ? "" : "," + baseModel));
+                Models: new BenchmarkRequest().Models + (create is null ? "" : "," + baseModel));
             var record = Sdk.Records.ProvenanceRecord.StartCommand("dcell", [.. parse.Tokens.Select(t => t.Value)], request.Parameters, request.Seed)
                 .WithInput(DatasetSchemaApplication.CatalogInput(data)!);
             var made = new List<Sdk.Models.IPerturbationModel>();
@@ -100,7 +106,7 @@ public static class DemoCommand
             {
                 int code = BenchmarkCommand.Run(data, schema, entry.Id, request, record, spec =>
                     {
-                        var model = (createModel ?? Sdk.Models.Baselines.Create)(spec);
+                        var model = (create ?? Sdk.Models.Baselines.Create)(spec);
                         made.Add(model);
                         return model;
                     },
@@ -116,6 +122,27 @@ public static class DemoCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why the base model cannot pretrain offline, or null when it can: it reads its other data sets (those of
+    /// <c>BaseModelSource.DefaultCatalogIds</c> besides the demo's own) through the default catalog and the gene priors
+    /// from the mirror (<c>GenePriors.FromEnvironment</c>), and a demo must not start a download the user did not ask for.
+    /// </summary>
+    private static string? MissingBaseModelData()
+    {
+        string[] pretraining = ["norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];
+        var absent = pretraining.Where(id => !DatasetCatalog.Default.IsAvailableOffline(id)).ToList();
+        try
+        {
+            _ = Sdk.GeneKnowledge.GenePriors.FromEnvironment();
+        }
+        catch (DigitalCellException)
+        {
+            absent.Add(Sdk.GeneKnowledge.GenePriors.CatalogId);
+        }
+        return absent.Count == 0 ? null
+            : $"its pretraining data ({string.Join(", ", absent)}) are neither cached nor in the mirror (${CatalogOptions.MirrorEnvironmentVariable})";
     }
 
     /// <summary>The subset when the cache or the mirror has it (or a manifest gives it a source), else the full public screen, saying so.</summary>
