@@ -52,16 +52,7 @@ public static partial class ModelManifest
     /// <exception cref="DigitalCellException">Invalid JSON or a field that is missing or malformed (named with its path, e.g. <c>models[0].files[1].sha256</c>).</exception>
     public static IReadOnlyList<ModelManifestEntry> Parse(string json, string source)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new DigitalCellException(source, $"line {e.LineNumber + 1}", $"not valid JSON: {e.Message}", e);
-        }
-        using (doc)
+        using (var doc = Catalog.DatasetManifest.ParseJson(json, source))
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Array)
                 throw new DigitalCellException(source, "models", "the manifest must be an object with a \"models\" array");
