@@ -73,34 +73,6 @@ internal static class BaseModelEvaluation
         return 0;
     }
 
-    /// <summary>
-    /// <c>base-model-pretrain [out=models/dcell-base-tiny] [steps=150,400,300] [seed=0]</c>: the zoo's tiny model, pretrained on
-    /// every default catalog data set and fine-tuned on all Papalexi knockouts (its panel is Papalexi's 299 genes), saved
-    /// as a zoo folder (weights, card with the training inputs' sha256, vocabulary.txt).
-    /// </summary>
-    public static int Pretrain(string[] args)
-    {
-        string output = args.Length > 0 ? args[0] : Path.Combine(BenchmarkSupport.FindRepoRoot(), "models", "dcell-base-tiny");
-        var steps = (args.Length > 1 ? args[1] : "150,400,300").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        long seed = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 0;
-        string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
-        Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
-        var sources = BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList();
-        var papalexi = sources.Single(s => s.Id == "papalexi2021-thp1-subset");
-        var labels = Enumerable.Range(0, papalexi.Data.CellCount).Select(i => papalexi.Data.Obs[papalexi.Schema.PerturbationColumn].GetText(i))
-            .Where(l => !papalexi.Schema.IsControlLabel(l)).Distinct().Order(StringComparer.Ordinal).ToList();
-        using var model = new DigitalCellBaseModel(new BaseModelOptions
-        {
-            Name = "dcell-base-tiny", Sources = sources, Priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId)),
-            MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2], Seed = seed, Device = DevicePreference.Cpu, Threads = 1,
-        });
-        var clock = Stopwatch.StartNew();
-        model.Fit(new PerturbationTrainingSet(papalexi.Data, papalexi.Schema, labels, dataId: papalexi.Id, dataSha256: papalexi.Sha256));
-        model.Save(output);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Name}: {model.ParameterCount:N0} parameters, {model.Vocabulary.Count} genes, trained in {clock.Elapsed.TotalSeconds:F0} s (load {BenchmarkSupport.LoadAverage()}); saved to {output}"));
-        return 0;
-    }
-
     private static List<IPerturbationModel> Models(GenePriors priors, string[] extra, BaseModelOptions options)
     {
         var prior = new PriorModelOptions(priors);

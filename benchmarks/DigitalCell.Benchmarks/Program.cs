@@ -17,8 +17,8 @@ return args.FirstOrDefault() switch
     "gene-priors" => DigitalCell.Benchmarks.GenePriorsBenchmark.Run(args[1..]),
     "prior-models" => DigitalCell.Benchmarks.PriorModelsEvaluation.Run(args[1..]),
     "base-model" => DigitalCell.Benchmarks.BaseModelEvaluation.Run(args[1..]),
-    "base-model-pretrain" => DigitalCell.Benchmarks.BaseModelEvaluation.Pretrain(args[1..]),
     "base-model-modalities" => DigitalCell.Benchmarks.ModalityBenchmark.Run(args[1..]),
+    "base-model-sanity" => DigitalCell.Benchmarks.BaseModelSanity.Run(args[1..]),
     "prior-ridge-fit" => DigitalCell.Benchmarks.PriorRidgeFitBenchmark.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
@@ -42,8 +42,8 @@ static int Usage()
     Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8] [de]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL; with de, out-of-core Wilcoxon DE too");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,papalexi-lopo,norman,kang,kinases] [out] [modes] [ablation|no-ablation] [bootstrap=200]   prior models vs every baseline on real data, CIs over splits");
     Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [max-splits]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
-    Console.WriteLine("  base-model-pretrain [out=models/dcell-base-tiny] [steps=150,400,300] [seed=0]   the zoo's tiny base model from the catalog data sets");
     Console.WriteLine("  base-model-modalities [seeds=0,1,2] [steps=400] [genes=2000] [out] [threads=1]   base model per modality on ECCITE PBMC: protein from RNA and RNA from protein vs ridge and the training mean");
+    Console.WriteLine("  base-model-sanity [seeds=0,1,2] [steps=60,120,120] [out]   sanity checks: predicted control vs split-half replicate distance; IFNGR1/JAK2/STAT1 held out lower the IFN-γ response genes");
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");
     Console.WriteLine("  score-stages DIR [vcc2026|vcc|mean]   dcell score's steps timed (wall and CPU) on make_score_inputs.py's pair");

@@ -6,7 +6,7 @@ namespace DigitalCell.Cli.Neural;
 
 /// <summary>
 /// The <c>dcell-neural</c> entry point: dcell's whole command tree with the neural commands (<c>train</c>,
-/// <c>finetune</c>, <c>predict</c>) and neural benchmark models made real. A tool package of its own, so that dcell
+/// <c>finetune</c>, <c>predict</c>, <c>pretrain</c>) and neural benchmark models made real. A tool package of its own, so that dcell
 /// installs and starts without libtorch and ONNX Runtime; dcell forwards those commands here.
 /// </summary>
 public static class NeuralProgram
@@ -19,6 +19,6 @@ public static class NeuralProgram
 
     /// <summary>dcell's command tree with the neural extension.</summary>
     public static RootCommand CreateRootCommand() => Program.CreateRootCommand(new NeuralExtension(
-        [TrainCommand.Create(), FinetuneCommand.Create(), PredictCommand.Create()],
+        [TrainCommand.Create(), FinetuneCommand.Create(), PredictCommand.Create(), PretrainCommand.Create()],
         NeuralModels.Create));
 }

@@ -5,7 +5,7 @@ namespace DigitalCell.Cli;
 
 /// <summary>
 /// What needs a neural backend (TorchSharp, libtorch, ONNX Runtime): the commands <c>train</c>, <c>finetune</c>,
-/// <c>predict</c> and the benchmark's <c>neural</c> models. dcell itself carries none of it and forwards those to the
+/// <c>predict</c>, <c>pretrain</c> and the benchmark's (and the demo's) neural models. dcell itself carries none of it and forwards those to the
 /// <c>dcell-neural</c> plug-in tool (<see cref="NeuralPlugin"/>); dcell-neural builds the same tree with the real ones.
 /// </summary>
 /// <param name="Commands">The neural commands to register.</param>

@@ -12,6 +12,7 @@ internal static class NeuralPlugin
         ToolPlugin.Neural.Forward("train", "Train a neural perturbation model (TorchSharp; CUDA when available) and save it as safetensors + model card."),
         ToolPlugin.Neural.Forward("finetune", "Fine-tune a saved neural model on new data; new genes/compounds get new embeddings."),
         ToolPlugin.Neural.Forward("predict", "Predict mean expression profiles for perturbations with a saved model."),
+        ToolPlugin.Neural.Forward("pretrain", "Pretrain the digital-cell base model on catalog data sets and fine-tune it (reproduces the shipped dcell-base-tiny); writes a zoo model folder."),
     ], CreateModel: null);
 
     /// <summary>True for the benchmark model specs that need the plug-in: <c>neural</c>, <c>neural:DIR</c> and the base model <c>dcell-base-SIZE</c>.</summary>

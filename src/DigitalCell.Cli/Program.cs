@@ -36,7 +36,7 @@ public static class Program
         var root = new RootCommand("dcell: build, fine-tune and score digital AI cells.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create(neural.CreateModel, ToolPlugin.Neural));
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(NotebookCommand.Create());
         root.Subcommands.Add(PreprocessCommand.Create());

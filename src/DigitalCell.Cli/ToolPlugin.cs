@@ -28,13 +28,17 @@ internal sealed record ToolPlugin(string ToolCommand, string PackageId, string B
         return command;
     }
 
+    /// <summary>True when the plug-in is found beside dcell or on PATH.</summary>
+    public bool IsInstalled => Locate() is not null;
+
+    /// <summary>How to install the plug-in, for messages.</summary>
+    public string InstallHint => $"dotnet tool install --global {PackageId} --prerelease (add --add-source artifacts/packages for a local build; it brings {Brings})";
+
     /// <summary>Runs the plug-in with <paramref name="args"/>, its output going where dcell's goes; returns its exit code.</summary>
     /// <exception cref="DigitalCellException">The plug-in is not installed (the message says how to install it).</exception>
     public async Task<int> RunAsync(IReadOnlyList<string> args, InvocationConfiguration console, CancellationToken cancellationToken)
     {
-        var start = Locate() ?? throw new DigitalCellException(
-            $"`dcell {args[0]}` needs the {ToolCommand} plug-in, which is not installed: dotnet tool install --global {PackageId} --prerelease " +
-            $"(add --add-source artifacts/packages for a local build; it brings {Brings})");
+        var start = Locate() ?? throw new DigitalCellException($"`dcell {args[0]}` needs the {ToolCommand} plug-in, which is not installed: {InstallHint}");
         foreach (string a in args) start.ArgumentList.Add(a);
         // On the real console the plug-in inherits it (progress bars, colours); captured writers get its streams copied.
         bool inherit = ReferenceEquals(console.Output, Console.Out) && ReferenceEquals(console.Error, Console.Error);

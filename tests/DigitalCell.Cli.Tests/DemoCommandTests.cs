@@ -16,7 +16,8 @@ public class DemoCommandTests : TempDirectoryTest
     {
         // The cache lives outside the output folder: a folder holding files dcell did not write is refused as output.
         string cache = Path.Combine(Path.GetTempPath(), "dcell-demo-cache-" + Guid.NewGuid().ToString("N"));
-        var result = Dcell.Run("demo", "--output", Temp, "--mirror", SharedData.Mirror, "--cache-dir", cache);
+        // dcell hands the demo to dcell-neural (beside it in this build output); few base-model steps keep the test short.
+        var result = Dcell.Run("demo", "--output", Temp, "--mirror", SharedData.Mirror, "--cache-dir", cache, "--base-steps", "2/2/2");
         if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("papalexi2021-thp1-subset").And.Contain("Perturbation").And.Contain("IFNGR1").And.Contain("knockout"));
@@ -35,9 +36,33 @@ public class DemoCommandTests : TempDirectoryTest
         var ours = summary.GetProperty("perturbations").EnumerateArray().ToDictionary(p => p.GetProperty("label").GetString()!, p => p.GetProperty("cells").GetInt32());
         var theirs = reference.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         Assert.That(ours, Is.EquivalentTo(theirs));
-        Assert.That(result.Output, Does.Contain("control-mean").And.Contain("cell-mean").And.Contain("linear"), "the default benchmark's score table follows the summary");
+        Assert.That(result.Output, Does.Contain("control-mean").And.Contain("cell-mean").And.Contain("linear").And.Contain("dcell-base-tiny"), "the default benchmark's score table, base model included, follows the summary");
+        var split = JsonDocument.Parse(File.ReadAllText(Path.Combine(Temp, "split.json"))).RootElement;
+        var test = split.GetProperty("test").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var heading = result.Output.Split('\n').SkipWhile(l => !l.StartsWith("dcell-base-tiny on held-out knockout ", StringComparison.Ordinal)).ToArray();
+        Assert.That(heading, Is.Not.Empty, "the knockout table follows the scores");
+        string knockout = heading[0]["dcell-base-tiny on held-out knockout ".Length..].Split(' ')[0];
+        Assert.That(test, Does.Contain(knockout), "the knockout shown is one the model never saw");
+        Assert.That(string.Join('\n', heading), Does.Contain("2/2/2").And.Contain("Predicted Δ").And.Contain("Measured Δ"));
+        Assert.That(heading.Count(l => l.StartsWith('│') && !l.Contains("Gene", StringComparison.Ordinal)), Is.EqualTo(10), "ten genes");
         Assert.That(Directory.GetFiles(Temp).Select(Path.GetFileName), Is.EquivalentTo(new[] { DigitalCell.Sdk.IO.AtomicFile.OutputMarker, "summary.json", "report.json", "report.md", "report.html", "results.csv", "agg_results.csv", "split.json", "provenance.json" }));
         Assert.That(Directory.GetFiles(Temp, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty, "no temporary left behind");
+    }
+
+    [Test]
+    public void Without_the_neural_plugin_one_line_says_how_to_get_the_base_model_and_the_baselines_run()
+    {
+        var absent = new ToolPlugin("dcell-absent-plugin", "DigitalCell.Cli.Absent", "nothing");
+        var root = new System.CommandLine.RootCommand { DigitalCell.Cli.Commands.DemoCommand.Create(null, absent) };
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int code = Program.Run(root, ["demo", "--out", Temp, "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Path.GetTempPath(), "dcell-demo-cache-" + Guid.NewGuid().ToString("N"))], output, error);
+
+        Assert.That(code, Is.EqualTo(0), error.ToString());
+        Assert.That(error.ToString().Split('\n').Where(l => l.Contains("base model", StringComparison.Ordinal)).ToArray(),
+            Is.EqualTo(new[] { "The digital-cell base model (dcell-base-tiny) is left out of this benchmark: it needs the dcell-absent-plugin plug-in: dotnet tool install --global DigitalCell.Cli.Absent --prerelease (add --add-source artifacts/packages for a local build; it brings nothing)." }));
+        Assert.That(output.ToString(), Does.Contain("linear").And.Not.Contain("dcell-base-tiny"));
     }
 
     [Test]
@@ -73,7 +98,7 @@ public class DemoCommandTests : TempDirectoryTest
                 .Replace("\"url\": null", $"\"url\": \"{server.Url("public/papalexi2021_thp1_eccite_subset.h5ad")}\""));
         string cache = Path.Combine(Temp, "cache");
         string emptyMirror = Directory.CreateDirectory(Path.Combine(Temp, "empty-mirror")).FullName;
-        string[] args = ["demo", "--output", Path.Combine(Temp, "out"), "--cache-dir", cache, "--manifest-dir", manifests, "--mirror", emptyMirror];
+        string[] args = ["demo", "--output", Path.Combine(Temp, "out"), "--cache-dir", cache, "--manifest-dir", manifests, "--mirror", emptyMirror, "--base-steps", "1/1/1"];
 
         // A separate process: the TLS trust store (SSL_CERT_FILE) is read once per process.
         var first = await RunDcellAsync(args, trusted);

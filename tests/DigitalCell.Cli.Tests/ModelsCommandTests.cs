@@ -45,3 +45,48 @@ public class ModelsCommandTests : TempDirectoryTest
         Assert.That(r.Error.Trim(), Does.StartWith("error: no model 'dcell-base-huge'").And.Contain("it holds dcell-base-micro"));
     }
 }
+
+public class ModelsFetchCommandTests : TempDirectoryTest
+{
+    private string Manifest(Uri url, byte[] file)
+    {
+        string path = Path.Combine(Temp, "models.json");
+        File.WriteAllText(path, $$"""
+            {"models": [{"id": "dcell-base-test", "summary": "a test model", "license": "MIT",
+              "files": [{"name": "model-card.json", "url": "{{url}}", "sha256": "{{Convert.ToHexStringLower(SHA256.HashData(file))}}", "size": {{file.Length}}}]}]}
+            """);
+        return path;
+    }
+
+    [Test]
+    public void An_id_the_manifest_does_not_list_is_a_usage_error_naming_the_listed_ids()
+    {
+        string manifest = Manifest(new Uri("https://example.org/card.json"), [1]);
+        var r = Dcell.Run("models", "fetch", "dcell-base-huge", "--manifest", manifest, "--cache-dir", Path.Combine(Temp, "cache"));
+        Assert.That(r.ExitCode, Is.EqualTo(Program.UsageExitCode), r.Error);
+        Assert.That(r.Error.Split('\n')[0], Does.StartWith("error: models fetch: no model 'dcell-base-huge' in the models manifest; it lists dcell-base-test"));
+        Assert.That(Directory.Exists(Path.Combine(Temp, "cache")), Is.False, "nothing written");
+    }
+
+    [Test]
+    public async Task Fetch_installs_a_listed_model_from_a_loopback_server_into_the_cache_and_list_shows_it()
+    {
+        string card = Path.Combine(Temp, "card");
+        new ModelCard("dcell-base-test", "baseline/control-mean") { Description = "fetched" }.Save(card);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(card, ModelCard.FileName));
+        await using var server = new DigitalCell.Sdk.Tests.Catalog.FixtureServer();
+        server.File("release/model-card.json", bytes);
+        string cache = Path.Combine(Temp, "cache");
+
+        var r = Dcell.Run("models", "fetch", "dcell-base-test", "--manifest", Manifest(server.Url("release/model-card.json"), bytes), "--cache-dir", cache, "--allow-insecure-mirror");
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        string installed = Path.Combine(cache, "models", "dcell-base-test");
+        Assert.That(r.Output, Does.Contain("sha256 verified; installed in " + installed));
+        Assert.That(File.ReadAllBytes(Path.Combine(installed, ModelCard.FileName)), Is.EqualTo(bytes));
+        var list = Dcell.Run("models", "--zoo", Path.Combine(cache, "models"), "list");
+        Assert.That(list.Output, Does.Contain("dcell-base-test").And.Contain("1 model(s)"));
+        var again = Dcell.Run("models", "fetch", "dcell-base-test", "--manifest", Manifest(server.Url("release/model-card.json"), bytes), "--cache-dir", cache, "--allow-insecure-mirror");
+        Assert.That(again.ExitCode, Is.EqualTo(0), "a folder dcell wrote is replaced without --force");
+    }
+}

@@ -53,6 +53,54 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void Predict_takes_a_zoo_id_and_predicts_with_the_shipped_base_model()
+    {
+        var csv = Path.Combine(Temp, "pred.csv");
+        var byId = NeuralDcell.Run("predict", "--model", "dcell-base-tiny", "-p", "STAT1,JAK2", "--out", csv);
+        Assert.That(byId.ExitCode, Is.EqualTo(0), byId.Error);
+        var shipped = Path.Combine(TestContext.CurrentContext.TestDirectory, "models", "dcell-base-tiny");
+        var byFolder = NeuralDcell.Run("predict", "--model", shipped, "-p", "STAT1,JAK2", "--out", Path.Combine(Temp, "folder.csv"));
+        Assert.That(byFolder.ExitCode, Is.EqualTo(0), byFolder.Error);
+        var lines = File.ReadAllLines(csv);
+        Assert.That(lines, Has.Length.EqualTo(3));
+        Assert.That(lines[0].Split(','), Has.Length.EqualTo(300), "perturbation + Papalexi's 299 genes");
+        var folderLines = File.ReadAllLines(Path.Combine(Temp, "folder.csv"));
+        Assert.That(folderLines[0], Is.EqualTo(lines[0]), "the id resolves to the shipped folder: same genes");
+        // Same weights, same controls; libtorch's threaded sums may differ in the last float bit between two runs.
+        static double[] Values(string line) => line.Split(',').Skip(1).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 1; i < 3; i++) Assert.That(Values(lines[i]), Is.EqualTo(Values(folderLines[i])).Within(1e-5), $"row {i}: same prediction");
+        var unknown = NeuralDcell.Run("predict", "--model", "dcell-base-huge", "-p", "STAT1", "--out", Path.Combine(Temp, "never.csv"));
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.Error, Does.Contain("no model 'dcell-base-huge' in the model zoo").And.Contain("it holds").And.Contain("dcell-base-tiny"));
+    }
+
+    [Test]
+    public void Pretrain_writes_a_complete_zoo_folder_and_the_same_seed_gives_identical_weights()
+    {
+        // Tiny step counts on one catalog data set (through the mirror); the defaults reproduce the shipped dcell-base-tiny.
+        string[] Args(string folder, string seed) => ["pretrain", "--out", folder, "--sources", "papalexi2021-thp1-subset", "--finetune-on", "papalexi2021-thp1-subset",
+            "--steps", "2,2,2", "--seed", seed, "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Temp, "cache")];
+        var a = NeuralDcell.Run(Args(Path.Combine(Temp, "a"), "3"));
+        var b = NeuralDcell.Run(Args(Path.Combine(Temp, "b"), "3"));
+        var other = NeuralDcell.Run(Args(Path.Combine(Temp, "c"), "4"));
+
+        Assert.That((a.ExitCode, b.ExitCode, other.ExitCode), Is.EqualTo((0, 0, 0)), a.Error + b.Error + other.Error);
+        Assert.That(a.Output, Does.Contain("dcell-base-tiny").And.Contain("steps 2/2/2, seed 3"));
+        Assert.That(Directory.GetFiles(Path.Combine(Temp, "a")).Select(Path.GetFileName), Is.EquivalentTo(new[] { ".dcell-output", "model-card.json", "model.safetensors", "vocabulary.txt" }));
+        Assert.That(Directory.GetFileSystemEntries(Temp, ".*.tmp"), Is.Empty, "no temporary folder left beside the output");
+        byte[] Weights(string run) => File.ReadAllBytes(Path.Combine(Temp, run, "model.safetensors"));
+        Assert.That(Weights("a"), Is.EqualTo(Weights("b")), "same seed, same weights");
+        Assert.That(Weights("a"), Is.Not.EqualTo(Weights("c")), "the seed matters");
+        var card = Sdk.Models.ModelCard.Load(Path.Combine(Temp, "a"));
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"))));
+        Assert.That(card.TrainingInputs.Select(i => (i.Id, i.Sha256)), Is.EqualTo(new[] { ("papalexi2021-thp1-subset", sha) }), "the card names the data set with its sha256");
+        Assert.That(Sdk.Models.PerturbationModels.Load(Path.Combine(Temp, "a")).Predict([Sdk.Perturbations.Perturbation.Parse("STAT1", new("perturbation", "control"))]).Genes, Has.Count.EqualTo(299));
+
+        var refused = NeuralDcell.Run("pretrain", "--out", Temp, "--steps", "1,1");
+        Assert.That((refused.ExitCode, refused.Error.Split('\n')[0]), Is.EqualTo((2, "error: --steps: takes three non-negative step counts, masked,joint,finetune (e.g. 150,400,300), not '1,1'")));
+    }
+
+    [Test]
     public void TheSameSeedTrainsByteIdenticalWeightsInTwoSeparateProcesses()
     {
         // Each run is its own process, so per-process hash randomisation (HashCode.Combine) would show up here.

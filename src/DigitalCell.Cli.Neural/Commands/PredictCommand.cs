@@ -8,13 +8,13 @@ using DigitalCell.Sdk.Perturbations;
 
 namespace DigitalCell.Cli.Neural.Commands;
 
-/// <summary><c>dcell predict --model &lt;dir&gt; --perturbations A,B,A+B --out means.csv</c>: predicted mean profiles from any saved model.</summary>
+/// <summary><c>dcell predict --model &lt;dir or zoo id&gt; --perturbations A,B,A+B --out means.csv</c>: predicted mean profiles from any saved model.</summary>
 public static class PredictCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Saved model directory (neural or baseline; chosen by its model card).", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Saved model: a folder (neural or baseline; chosen by its model card) or a zoo id such as dcell-base-tiny (`dcell models list`).", Required = true };
         var perturbations = new Option<string[]>("--perturbations", "-p")
         {
             Description = "Perturbation labels, comma-separated or repeated (A+B is a combination), or @file with one label per line.",
@@ -26,7 +26,7 @@ public static class PredictCommand
         command.SetAction(parse =>
         {
             DigitalCell.Sdk.Torch.NeuralModels.Register(); // neural/ONNX directories load like baselines
-            var loaded = PerturbationModels.Load(parse.GetRequiredValue(model));
+            var loaded = PerturbationModels.Load(ModelZoo.Resolve(parse.GetRequiredValue(model)));
             try
             {
                 var schema = new PerturbationSchema("perturbation", parse.GetRequiredValue(control));

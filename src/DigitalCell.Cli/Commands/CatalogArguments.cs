@@ -46,7 +46,10 @@ internal sealed class CatalogArguments
     }
 
     /// <summary>The catalog the parsed options describe.</summary>
-    public DatasetCatalog Open(ParseResult parse)
+    public DatasetCatalog Open(ParseResult parse) => new(Options(parse));
+
+    /// <summary>The catalog settings the parsed options describe (also the model zoo's download settings).</summary>
+    public CatalogOptions Options(ParseResult parse)
     {
         var options = new CatalogOptions
         {
@@ -55,6 +58,6 @@ internal sealed class CatalogArguments
             Mirror = parse.GetValue(Mirror),
             AllowInsecureMirror = parse.GetValue(AllowInsecureMirror),
         };
-        return new(parse.GetValue(MaxDownloadSize) is { } max ? options with { MaxDownloadSize = max } : options);
+        return parse.GetValue(MaxDownloadSize) is { } max ? options with { MaxDownloadSize = max } : options;
     }
 }

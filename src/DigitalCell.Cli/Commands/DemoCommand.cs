@@ -11,8 +11,12 @@ namespace DigitalCell.Cli.Commands;
 /// <c>dcell demo</c>, the README's main job: resolves a real CRISPR screen through the catalog (Papalexi et al. 2021,
 /// THP-1: the 299-gene subset from the cache or a mirror folder, else the full public screen, downloaded once),
 /// summarises it (cells, genes, cells per perturbation), then runs the default benchmark on it (control-mean,
-/// cell-mean and linear baselines on unseen knockouts, seed 0) and prints the score table. Writes <c>summary.json</c>
-/// and the benchmark report (default folder <c>out/demo</c>).
+/// cell-mean and linear baselines on unseen knockouts, seed 0) and prints the score table. With the dcell-neural
+/// plug-in (dcell hands the whole demo to it) the digital-cell base model joins the benchmark as its leave-out variant
+/// (pretrained on the other catalog data sets plus the training fold, with short step counts) and the demo prints, for
+/// the held-out knockout that changes its cells most, the genes the model moves most next to the measured changes;
+/// without the plug-in one line says how to get it. Writes <c>summary.json</c> and the benchmark report (default
+/// folder <c>out/demo</c>).
 /// </summary>
 public static class DemoCommand
 {
@@ -22,16 +26,26 @@ public static class DemoCommand
     /// <summary>The same screen in full from scPerturb, downloaded when neither the cache nor a mirror has the subset.</summary>
     public const string FullId = "papalexi2021";
 
-    /// <summary>Creates the command.</summary>
-    public static Command Create()
+    /// <summary>The base model's masked, joint and fine-tuning steps in the demo (the shipped model uses 150/400/300).</summary>
+    public const string BaseModelSteps = "30/60/60";
+
+    /// <summary>Creates the command as dcell has it (the base model through the dcell-neural plug-in when installed).</summary>
+    public static Command Create() => Create(null, ToolPlugin.Neural);
+
+    /// <summary>Creates the command; <paramref name="createModel"/> (dcell-neural's) makes the base model, else the demo goes to <paramref name="neural"/> when installed.</summary>
+    internal static Command Create(Func<string, Sdk.Models.IPerturbationModel>? createModel, ToolPlugin neural)
     {
         var output = new Option<string>("--out", "-o", "--output") { Description = "Folder for summary.json and the benchmark report.", DefaultValueFactory = _ => Path.Combine("out", "demo") };
         var catalogArguments = new CatalogArguments();
         var force = OutputArguments.Force();
-        var command = new Command("demo", "Summarise a real perturbation screen (Papalexi 2021, THP-1 ECCITE-seq, via the catalog) and benchmark the baselines on it.") { output, force };
+        var baseSteps = new Option<string>("--base-steps") { Description = "The base model's masked/joint/fine-tuning steps in the demo (more steps, longer run).", DefaultValueFactory = _ => BaseModelSteps };
+        var command = new Command("demo", "Summarise a real perturbation screen (Papalexi 2021, THP-1 ECCITE-seq, via the catalog), benchmark the baselines and (with dcell-neural) the digital-cell base model on it.") { output, force, baseSteps };
         catalogArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // dcell carries no libtorch: the plug-in runs the whole demo, base model included.
+            if (createModel is null && neural.IsInstalled)
+                return await neural.RunAsync([.. parse.Tokens.Select(t => t.Value)], parse.InvocationConfiguration, cancellationToken);
             string folder = parse.GetRequiredValue(output);
             AtomicFile.CheckReplaceable(folder, parse.GetValue(force));
             var error = parse.InvocationConfiguration.Error;
@@ -74,14 +88,61 @@ public static class DemoCommand
                 controls = schema.ControlLabels,
                 perturbations = groups.Select(g => new { label = g.Label, cells = g.Cells, control = g.Control }),
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            var request = new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force));
+            string baseModel = $"dcell-base-tiny:steps={parse.GetRequiredValue(baseSteps)}";
+            var create = createModel;
+            if (create is null)
+                error.WriteLine(Program.TerminalLine($"The digital-cell base model (dcell-base-tiny) is left out of this benchmark: it needs the {neural.ToolCommand} plug-in: {neural.InstallHint}."));
+            else if (MissingBaseModelData() is { } missing)
+            {
+                error.WriteLine(Program.TerminalLine($"The digital-cell base model (dcell-base-tiny) is left out of this benchmark: {missing}."));
+                create = null;
+            }
+            var request = new BenchmarkRequest(Data: entry.Id, Output: folder, Force: parse.GetValue(force),
+                Models: new BenchmarkRequest().Models + (create is null ? "" : "," + baseModel));
             var record = Sdk.Records.ProvenanceRecord.StartCommand("dcell", [.. parse.Tokens.Select(t => t.Value)], request.Parameters, request.Seed)
                 .WithInput(DatasetSchemaApplication.CatalogInput(data)!);
-            return BenchmarkCommand.Run(data, schema, entry.Id, request, record, Sdk.Models.Baselines.Create,
-                parse.InvocationConfiguration.Output, error, cancellationToken,
-                moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
+            var made = new List<Sdk.Models.IPerturbationModel>();
+            try
+            {
+                int code = BenchmarkCommand.Run(data, schema, entry.Id, request, record, spec =>
+                    {
+                        var model = (create ?? Sdk.Models.Baselines.Create)(spec);
+                        made.Add(model);
+                        return model;
+                    },
+                    parse.InvocationConfiguration.Output, error, cancellationToken,
+                    moreFiles: temp => File.WriteAllText(Path.Combine(temp, "summary.json"), summary));
+                if (made.FirstOrDefault(m => m.Name.StartsWith("dcell-base-", StringComparison.Ordinal)) is { } fitted)
+                    KnockoutTable.Write(console, fitted, data, schema, Sdk.Perturbations.PerturbationSplit.Load(Path.Combine(folder, "split.json")), parse.GetRequiredValue(baseSteps));
+                return code;
+            }
+            finally
+            {
+                foreach (var model in made) (model as IDisposable)?.Dispose();
+            }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why the base model cannot pretrain offline, or null when it can: it reads its other data sets (those of
+    /// <c>BaseModelSource.DefaultCatalogIds</c> besides the demo's own) through the default catalog and the gene priors
+    /// from the mirror (<c>GenePriors.FromEnvironment</c>), and a demo must not start a download the user did not ask for.
+    /// </summary>
+    private static string? MissingBaseModelData()
+    {
+        string[] pretraining = ["norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];
+        var absent = pretraining.Where(id => !DatasetCatalog.Default.IsAvailableOffline(id)).ToList();
+        try
+        {
+            _ = Sdk.GeneKnowledge.GenePriors.FromEnvironment();
+        }
+        catch (DigitalCellException)
+        {
+            absent.Add(Sdk.GeneKnowledge.GenePriors.CatalogId);
+        }
+        return absent.Count == 0 ? null
+            : $"its pretraining data ({string.Join(", ", absent)}) are neither cached nor in the mirror (${CatalogOptions.MirrorEnvironmentVariable})";
     }
 
     /// <summary>The subset when the cache or the mirror has it (or a manifest gives it a source), else the full public screen, saying so.</summary>

@@ -168,7 +168,7 @@ public static class ScreenCommand
         }
         catch (DigitalCellException e)
         {
-            throw new DigitalCellException($"--model '{spec}' is no model folder, no model-zoo id ({(zoo.Length == 0 ? "the zoo " + ModelZoo.DefaultDirectory + " is empty" : string.Join(", ", zoo))}) and no baseline: {e.Message}");
+            throw new DigitalCellException($"--model '{spec}' is no model folder, no model-zoo id ({(zoo.Length == 0 ? "the zoo (" + string.Join(", ", ModelZoo.SearchPath) + ") is empty" : string.Join(", ", zoo))}) and no baseline: {e.Message}");
         }
     }
 

@@ -6,12 +6,12 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 
 public sealed partial class DigitalCellBaseModel
 {
-    /// <summary>How <see cref="Save"/> stores the weights (float32 unless the model came from <see cref="Compress"/> or a compressed file).</summary>
+    /// <summary>How <see cref="Save(string)"/> stores the weights (float32 unless the model came from <see cref="Compress"/> or a compressed file).</summary>
     public WeightPrecision Precision { get; private set; }
 
     /// <summary>
     /// This model with its weights rounded to <paramref name="precision"/>: it predicts exactly as the saved and
-    /// reloaded file will (the rounding is applied now, in float32), and <see cref="Save"/> writes bf16, f16 or int8
+    /// reloaded file will (the rounding is applied now, in float32), and <see cref="Save(string)"/> writes bf16, f16 or int8
     /// tensors (int8: per-output-channel symmetric, float32 row scales in <c>NAME.scale</c>; see <see cref="WeightPrecision"/>).
     /// Compressed weights are dequantised when loaded, so they shrink the file, not the memory or time of a prediction.
     /// </summary>

@@ -151,7 +151,10 @@ public sealed partial class DigitalCellBaseModel
     }
 
     /// <summary>Writes <c>model.safetensors</c> (weights and gene prior at <see cref="Precision"/>, kept control cells; vocabulary, contexts, agents and config in its metadata), <c>vocabulary.txt</c> and <c>model-card.json</c> (atomically).</summary>
-    public void Save(string directory)
+    public void Save(string directory) => Save(directory, force: false);
+
+    /// <summary>As <see cref="Save(string)"/>; <paramref name="force"/> replaces a folder holding files dcell did not write.</summary>
+    public void Save(string directory, bool force)
     {
         var (network, state) = Fitted;
         AtomicFile.WriteDirectory(directory, temp =>
@@ -170,10 +173,10 @@ public sealed partial class DigitalCellBaseModel
             SafeTensors.Write(Path.Combine(temp, WeightsFile), tensors, metadata);
             File.WriteAllLines(Path.Combine(temp, VocabularyFile), state.Genes);
             Card.Save(temp);
-        }, force: false);
+        }, force);
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>; <paramref name="options"/> supplies the device and the gene priors for genes outside the vocabulary.</summary>
+    /// <summary>Loads a model saved by <see cref="Save(string)"/>; <paramref name="options"/> supplies the device and the gene priors for genes outside the vocabulary.</summary>
     /// <exception cref="DigitalCellException">Not a base-model directory, or a file lacks a tensor or field.</exception>
     public static DigitalCellBaseModel Load(string directory, BaseModelOptions? options = null)
     {

@@ -61,14 +61,7 @@ public sealed partial class DatasetCatalog
 
     private async Task<FetchedFile> DownloadAsync(DatasetEntry entry, DatasetFile file, string path, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
-        var downloader = new DatasetDownloader(Options.HttpClient ?? SharedClient.Value)
-        {
-            AllowInsecureMirror = Options.AllowInsecureMirror,
-            MaxAttempts = Options.MaxAttempts,
-            StallTimeout = Options.StallTimeout,
-            ResponseTimeout = Options.ResponseTimeout,
-            MaxDownloadSize = Options.MaxDownloadSize,
-        };
+        var downloader = DatasetDownloader.From(Options);
         var pinned = _pins.Get(entry.Id, file.Name);
         string? expected = file.Sha256 ?? pinned?.Sha256;
         var failures = new List<(Uri Location, DigitalCellException Error)>();

@@ -11,7 +11,6 @@ namespace DigitalCell.Sdk.Catalog;
 public sealed partial class DatasetCatalog
 {
     private static readonly Lazy<DatasetCatalog> LazyDefault = new(() => new DatasetCatalog());
-    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
 
     private readonly Dictionary<string, DatasetEntry> _byId;
     private readonly PinStore _pins;

@@ -23,6 +23,26 @@ public sealed class DatasetDownloader
     /// <summary>Creates a downloader over an <see cref="HttpClient"/> the caller owns.</summary>
     public DatasetDownloader(HttpClient http) => _http = http ?? throw new ArgumentNullException(nameof(http));
 
+    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+
+    /// <summary>
+    /// A downloader with a catalog's settings (scheme policy, attempts, timeouts, size ceiling) over its
+    /// <see cref="CatalogOptions.HttpClient"/>, else a client shared by the process: the catalog and the model zoo
+    /// fetch through the same rules.
+    /// </summary>
+    public static DatasetDownloader From(CatalogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new DatasetDownloader(options.HttpClient ?? SharedClient.Value)
+        {
+            AllowInsecureMirror = options.AllowInsecureMirror,
+            MaxAttempts = options.MaxAttempts,
+            StallTimeout = options.StallTimeout,
+            ResponseTimeout = options.ResponseTimeout,
+            MaxDownloadSize = options.MaxDownloadSize,
+        };
+    }
+
     /// <summary>Permit <c>http:</c> and <c>file:</c> sources (a local mirror); off by default.</summary>
     public bool AllowInsecureMirror { get; init; }
 

@@ -62,22 +62,26 @@ public static class DatasetManifest
     public static DatasetEntry LoadFile(string path) =>
         Parse(File.ReadAllText(path), path, Path.GetFileNameWithoutExtension(path));
 
+    /// <summary>The JSON document of a manifest file; invalid JSON is an error naming <paramref name="source"/> and the line (the caller disposes it).</summary>
+    internal static JsonDocument ParseJson(string json, string source)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new DigitalCellException(source, $"line {e.LineNumber + 1}", $"not valid JSON: {e.Message}", e);
+        }
+    }
+
     /// <summary>Parses and validates one manifest entry.</summary>
     /// <param name="json">The entry's JSON text.</param>
     /// <param name="source">Where it came from, used in error messages.</param>
     /// <param name="expectedId">The id the entry must have (its file name), or null to skip that check.</param>
     public static DatasetEntry Parse(string json, string source, string? expectedId = null)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new DigitalCellException(source, $"line {e.LineNumber + 1}", $"not valid JSON: {e.Message}", e);
-        }
-        using (doc)
+        using (var doc = ParseJson(json, source))
         {
             var root = doc.RootElement;
             var problems = LazyValidator.Value.Validate(root).ToList();
