@@ -10,11 +10,12 @@ using DigitalCell.Sdk.Torch.BaseModel;
 namespace DigitalCell.Benchmarks;
 
 /// <summary>
-/// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md] [threads=1] [models=all] [pseudobulk-weight=10] [max-splits]</c>:
+/// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md (and .csv)] [threads=1] [models=all] [pseudobulk-weight=10] [max-splits]</c>:
 /// the digital-cell base model (tiny) next to the baselines and the best prior models on the prior-models harness's
 /// tasks and splits (cell-eval mode), mean ± 95 % t-interval over splits. The base model pretrains inside each fit on
 /// the catalog data sets other than the benchmarked one plus the training fold (so no test cell reaches it); the
-/// ablation <c>dcell-base-tiny-no-pretraining</c> trains on the training fold alone for the same perturbation steps.
+/// ablations: <c>dcell-base-tiny-no-pretraining</c> trains on the training fold alone for the same perturbation steps,
+/// <c>-no-priors</c> starts gene tokens at zero, <c>-no-set-attention</c> predicts each cell from itself alone.
 /// Steps are masked-expression, joint and fine-tuning steps.
 /// </summary>
 internal static class BaseModelEvaluation
@@ -41,6 +42,8 @@ internal static class BaseModelEvaluation
         var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture,
             $"Load average at start {BenchmarkSupport.LoadAverage()}; seeds {string.Join(",", seeds)}; base-model steps masked {steps[0]}, joint {steps[1]}, fine-tune {steps[2]} (no pretraining: {steps[1] + steps[2]} on the training fold), pseudobulk weight {pseudobulk}; {threads} libtorch thread(s); cell-eval mode; mean ± 95 % t-interval over splits.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        // The same intervals as a table for notebooks (04-digital-cell reads it instead of retraining).
+        var csv = new StringBuilder("task,model,metric,mean,low,high,splits\n");
         foreach (var task in tasks)
         {
             var t = PriorModelsEvaluation.Task(task, mirror, seeds);
@@ -51,7 +54,7 @@ internal static class BaseModelEvaluation
             foreach (var (label, split) in t.Splits)
             {
                 int seed = split.Seed;
-                var models = Models(priors, t.Extra, baseOptions with { Seed = seed }).Where(x => only is null || only.Contains(x.Name)).ToList();
+                var models = Models(priors, t, baseOptions with { Seed = seed }).Where(x => only is null || only.Contains(x.Name)).ToList();
                 var timed = models.Select(x => (IPerturbationModel)new TimedModel(x, fitSeconds)).ToArray();
                 var report = Benchmark.On(t.Data, t.Schema, split).Models(timed).Mode(ScoringMode.CellEval)
                     .Options(new ScoreReportOptions(BootstrapSamples: 0, Seed: 0)).Run();
@@ -68,6 +71,12 @@ internal static class BaseModelEvaluation
             text.Append(PriorModelsEvaluation.Table(values, null)).AppendLine();
             text.AppendLine("Fit time per split (s): " + string.Join(", ", fitSeconds.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Average():F1}"))));
             File.WriteAllText(output, text.ToString());
+            foreach (var ((model, metric), v) in values)
+            {
+                var (mean, low, high) = PriorModelsEvaluation.Interval(v);
+                csv.Append(CultureInfo.InvariantCulture, $"{task},{model},{metric},{mean:G6},{low:G6},{high:G6},{v.Count}\n");
+            }
+            File.WriteAllText(Path.ChangeExtension(output, ".csv"), csv.ToString());
         }
         Console.WriteLine(text);
         return 0;
@@ -101,18 +110,13 @@ internal static class BaseModelEvaluation
         return 0;
     }
 
-    private static List<IPerturbationModel> Models(GenePriors priors, string[] extra, BaseModelOptions options)
-    {
-        var prior = new PriorModelOptions(priors);
-        var models = new List<IPerturbationModel>
-        {
-            Baselines.ControlMean(), Baselines.CellMean(), Baselines.NonControlMean(), Baselines.Linear(),
-            new PriorLinearModel(prior), new PriorRidgeModel(prior),
-            new DigitalCellBaseModel(options), new DigitalCellBaseModel(options with { Pretrain = false }),
-        };
-        models.AddRange(extra.Select(Baselines.Create));
-        return models;
-    }
+    /// <summary>The prior-models harness's baselines and prior models, then the base model and its three ablations.</summary>
+    private static List<IPerturbationModel> Models(GenePriors priors, PriorModelsEvaluation.TaskSetup task, BaseModelOptions options) =>
+    [
+        .. PriorModelsEvaluation.Models(priors, task.Extra, task.Transfer, ablation: false),
+        new DigitalCellBaseModel(options), new DigitalCellBaseModel(options with { Pretrain = false }),
+        new DigitalCellBaseModel(options with { UseGenePriors = false }), new DigitalCellBaseModel(options with { SetAttention = false }),
+    ];
 
     /// <summary>Records each model's fit time (the benchmark calls Fit once per split).</summary>
     private sealed class TimedModel(IPerturbationModel inner, Dictionary<string, List<double>> seconds) : IPerturbationModel

@@ -317,7 +317,7 @@ public static class NeuralModels
     /// model in DIR; the benchmark's Fit retrains it from scratch on the split's training fold with the architecture and
     /// hyperparameters in its card, so test perturbations it may have seen cannot leak), <c>dcell-base-SIZE</c> (the
     /// digital-cell base model, pretrained inside <c>Fit</c> on the catalog data sets other than the benchmarked one plus
-    /// the training fold; <c>-no-pretraining</c> and <c>-no-priors</c> select the ablations), or any baseline name.
+    /// the training fold; <c>-no-pretraining</c>, <c>-no-priors</c> and <c>-no-set-attention</c> select the ablations), or any baseline name.
     /// </summary>
     public static IPerturbationModel Create(string spec) => spec.Trim() switch
     {
@@ -332,12 +332,17 @@ public static class NeuralModels
 
     private static BaseModel.DigitalCellBaseModel BaseModelFromSpec(string spec)
     {
-        var parts = spec[BaseModelPrefix.Length..];
-        bool noPretraining = parts.Contains("-no-pretraining", StringComparison.Ordinal), noPriors = parts.Contains("-no-priors", StringComparison.Ordinal);
-        var size = parts.Replace("-no-pretraining", "", StringComparison.Ordinal).Replace("-no-priors", "", StringComparison.Ordinal);
+        var size = spec[BaseModelPrefix.Length..];
+        bool Ablated(string suffix)
+        {
+            bool found = size.Contains(suffix, StringComparison.Ordinal);
+            size = size.Replace(suffix, "", StringComparison.Ordinal);
+            return found;
+        }
+        bool noPretraining = Ablated("-no-pretraining"), noPriors = Ablated("-no-priors"), noSetAttention = Ablated("-no-set-attention");
         return new BaseModel.DigitalCellBaseModel(new BaseModel.BaseModelOptions
         {
-            Config = BaseModel.BaseModelConfig.Parse(size), Pretrain = !noPretraining, UseGenePriors = !noPriors,
+            Config = BaseModel.BaseModelConfig.Parse(size), Pretrain = !noPretraining, UseGenePriors = !noPriors, SetAttention = !noSetAttention,
         });
     }
 

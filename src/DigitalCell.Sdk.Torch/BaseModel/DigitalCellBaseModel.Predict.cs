@@ -153,6 +153,7 @@ public sealed partial class DigitalCellBaseModel
         {
             Config = config, Name = card.Name, Pretrain = card.Hyperparameters.GetValueOrDefault("pretrain") is not false,
             UseGenePriors = card.Hyperparameters.GetValueOrDefault("gene_priors") is not false,
+            SetAttention = card.Hyperparameters.GetValueOrDefault("set_attention") is not false,
         }) { Card = card };
         Tensor Get(string name) => file.Tensors.TryGetValue(name, out var t) ? Neural.PerturbationNetwork.FromSafeTensor(t)
             : throw new DigitalCellException(path, name, "tensor missing (another architecture?)");
