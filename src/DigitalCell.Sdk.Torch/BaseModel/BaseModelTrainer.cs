@@ -39,7 +39,7 @@ internal sealed class BaseModelTrainer(BaseNetwork network, BaseModelOptions opt
             var panel = network.Index(part.Panel);
             var predicted = network.PredictHidden(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns),
                 panel.index_select(0, hiddenColumns), network.Contexts(chosen.Select(c => part.ControlContexts[c]).ToList()));
-            return predicted.Minus(cells.index_select(2, hiddenColumns)).square().mean();
+            return predicted.Minus(cells.index_select(2, hiddenColumns)).Squared().mean();
         }, cancellation);
 
     /// <summary>Perturbation training: control sets of each drawn perturbation's context mapped to its measured cells; energy + pseudobulk loss.</summary>
