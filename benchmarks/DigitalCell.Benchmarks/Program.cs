@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "prior-models" => DigitalCell.Benchmarks.PriorModelsEvaluation.Run(args[1..]),
     "base-model" => DigitalCell.Benchmarks.BaseModelEvaluation.Run(args[1..]),
     "base-model-pretrain" => DigitalCell.Benchmarks.BaseModelEvaluation.Pretrain(args[1..]),
+    "base-model-table" => DigitalCell.Benchmarks.BaseModelEvaluation.Table(args[1..]),
     "prior-ridge-fit" => DigitalCell.Benchmarks.PriorRidgeFitBenchmark.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
@@ -35,7 +36,8 @@ static int Usage()
     Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5muFile.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
     Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,papalexi-lopo,norman,kang,kinases] [out] [modes] [ablation|no-ablation] [bootstrap=200]   prior models vs every baseline on real data, CIs over splits");
-    Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [max-splits]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
+    Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [splits=all|N|LABELS]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
+    Console.WriteLine("  base-model-table OUT.csv SPLITS.csv...   pools base-model runs' per-split values into tables and OUT.csv (mean, 95 % t-interval)");
     Console.WriteLine("  base-model-pretrain [out=models/dcell-base-tiny] [steps=150,400,300] [seed=0]   the zoo's tiny base model from the catalog data sets");
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");
     Console.WriteLine("  gene-priors [dir=../shared/data/gene-priors] [runs=3] [no-peer]   build every derived gene prior (target < 10 s) vs the scipy reference");

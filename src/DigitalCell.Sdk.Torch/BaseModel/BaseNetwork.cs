@@ -79,7 +79,8 @@ internal sealed class BaseNetwork : IDisposable
         {
             using var a = scale.ToScalar();
             using var b = shift.ToScalar();
-            return t.mul_(a).add_(b);
+            using var one = 1.0.ToScalar();
+            return t.mul_(a).add_(b, one);
         }
         Tensor Uniform(long rows, long cols) => Scaled(rand([rows, cols], generator: generator), 2 / Math.Sqrt(cols), -1 / Math.Sqrt(cols));
         Tensor UniformVec(long n, long fanIn) => Scaled(rand([n], generator: generator), 2 / Math.Sqrt(fanIn), -1 / Math.Sqrt(fanIn));

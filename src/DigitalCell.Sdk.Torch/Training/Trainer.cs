@@ -109,7 +109,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
         using var _ = no_grad();
         using TorchSharp.Scalar eps = 1e-6, max = maxNorm, one = 1.0; // explicit: see AdamW.Update
         var total = stack(grads.Select(g => g.mul(g).sum()).ToArray()).sum().sqrt(); // g·g, not square() = pow(2) with a temporary Scalar
-        var scale = total.add(eps).reciprocal().mul(max).clamp_max(one);
+        var scale = total.add(eps, one).reciprocal().mul(max).clamp_max(one); // alpha given: its default is a temporary Scalar
         foreach (var g in grads) g.mul_(scale);
     }
 }
