@@ -148,7 +148,8 @@ internal static class PriorModelsEvaluation
         }
     }
 
-    private static List<IPerturbationModel> Models(GenePriors priors, string[] extra, TransferSource transfer, bool ablation)
+    /// <summary>Every baseline and prior model of a task (and, with <paramref name="ablation"/>, prior-ridge without each prior block).</summary>
+    internal static List<IPerturbationModel> Models(GenePriors priors, string[] extra, TransferSource transfer, bool ablation)
     {
         var options = new PriorModelOptions(priors);
         var models = new List<IPerturbationModel>

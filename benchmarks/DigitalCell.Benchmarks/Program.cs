@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "base-model" => DigitalCell.Benchmarks.BaseModelEvaluation.Run(args[1..]),
     "base-model-modalities" => DigitalCell.Benchmarks.ModalityBenchmark.Run(args[1..]),
     "base-model-sanity" => DigitalCell.Benchmarks.BaseModelSanity.Run(args[1..]),
+    "base-model-table" => DigitalCell.Benchmarks.BaseModelEvaluation.Table(args[1..]),
     "prior-ridge-fit" => DigitalCell.Benchmarks.PriorRidgeFitBenchmark.Run(args[1..]),
     "gene-priors-build" => DigitalCell.Benchmarks.GenePriorsBenchmark.Build(args[1..]), // one process of gene-priors' timing
     "score-stages" => DigitalCell.Benchmarks.ScoreStagesBenchmark.Run(args[1..]),
@@ -41,7 +42,8 @@ static int Usage()
     Console.WriteLine("  h5mu-load [runs=5]   real h5mu sets: H5muFile.Read vs h5py+anndata per modality and vs anndata.read_h5ad of the per-modality files");
     Console.WriteLine("  collection-pseudobulk [cells-per-shard=25000] [genes=1000] [shards=2,8] [de]   streaming pseudobulk over shards vs anndata backed + numpy and DuckDB SQL; with de, out-of-core Wilcoxon DE too");
     Console.WriteLine("  prior-models [seeds=0,1,2,3,4] [tasks=papalexi,papalexi-lopo,norman,kang,kinases] [out] [modes] [ablation|no-ablation] [bootstrap=200]   prior models vs every baseline on real data, CIs over splits");
-    Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [max-splits]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
+    Console.WriteLine("  base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out] [threads=1] [models=all] [pseudobulk-weight] [splits=all|N|LABELS]   digital-cell base model (tiny) vs baselines and prior models, CIs over splits");
+    Console.WriteLine("  base-model-table OUT.csv SPLITS.csv...   pools base-model runs' per-split values into tables and OUT.csv (mean, 95 % t-interval)");
     Console.WriteLine("  base-model-modalities [seeds=0,1,2] [steps=400] [genes=2000] [out] [threads=1]   base model per modality on ECCITE PBMC: protein from RNA and RNA from protein vs ridge and the training mean");
     Console.WriteLine("  base-model-sanity [seeds=0,1,2] [steps=60,120,120] [out]   sanity checks: predicted control vs split-half replicate distance; IFNGR1/JAK2/STAT1 held out lower the IFN-γ response genes");
     Console.WriteLine("  prior-ridge-fit [runs=5] [no-peer]   fit prior-ridge on Papalexi (target < 1 s) vs a numpy/sklearn peer");

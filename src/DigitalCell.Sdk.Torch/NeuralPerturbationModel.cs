@@ -317,8 +317,8 @@ public static class NeuralModels
     /// model in DIR; the benchmark's Fit retrains it from scratch on the split's training fold with the architecture and
     /// hyperparameters in its card, so test perturbations it may have seen cannot leak), <c>dcell-base-SIZE</c> (the
     /// digital-cell base model, pretrained inside <c>Fit</c> on the catalog data sets other than the benchmarked one plus
-    /// the training fold; <c>-no-pretraining</c> and <c>-no-priors</c> select the ablations, <c>:steps=M/J/F</c> the step
-    /// counts), or any baseline name.
+    /// the training fold; <c>-no-pretraining</c>, <c>-no-priors</c> and <c>-no-set-attention</c> select the ablations,
+    /// <c>:steps=M/J/F</c> the step counts), or any baseline name.
     /// </summary>
     public static IPerturbationModel Create(string spec) => spec.Trim() switch
     {
@@ -334,17 +334,22 @@ public static class NeuralModels
     private static BaseModel.DigitalCellBaseModel BaseModelFromSpec(string spec)
     {
         // dcell-base-tiny:steps=30/60/60 sets the masked, joint and fine-tuning steps (the demo's short run).
-        var (parts, steps) = spec.IndexOf(":steps=", StringComparison.Ordinal) is int at and >= 0
+        var (size, steps) = spec.IndexOf(":steps=", StringComparison.Ordinal) is int at and >= 0
             ? (spec[BaseModelPrefix.Length..at], spec[(at + ":steps=".Length)..].Split('/'))
             : (spec[BaseModelPrefix.Length..], null);
         if (steps is not null && (steps.Length != 3 || steps.Any(s => !int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))))
             throw new DigitalCellException($"model '{spec}': steps= takes three step counts, masked/joint/fine-tune (e.g. dcell-base-tiny:steps=30/60/60)");
         var defaults = new BaseModel.BaseModelOptions();
-        bool noPretraining = parts.Contains("-no-pretraining", StringComparison.Ordinal), noPriors = parts.Contains("-no-priors", StringComparison.Ordinal);
-        var size = parts.Replace("-no-pretraining", "", StringComparison.Ordinal).Replace("-no-priors", "", StringComparison.Ordinal);
+        bool Ablated(string suffix)
+        {
+            bool found = size.Contains(suffix, StringComparison.Ordinal);
+            size = size.Replace(suffix, "", StringComparison.Ordinal);
+            return found;
+        }
+        bool noPretraining = Ablated("-no-pretraining"), noPriors = Ablated("-no-priors"), noSetAttention = Ablated("-no-set-attention");
         return new BaseModel.DigitalCellBaseModel(new BaseModel.BaseModelOptions
         {
-            Config = BaseModel.BaseModelConfig.Parse(size), Pretrain = !noPretraining, UseGenePriors = !noPriors,
+            Config = BaseModel.BaseModelConfig.Parse(size), Pretrain = !noPretraining, UseGenePriors = !noPriors, SetAttention = !noSetAttention,
             MaskedSteps = steps is null ? defaults.MaskedSteps : int.Parse(steps[0], System.Globalization.CultureInfo.InvariantCulture),
             JointSteps = steps is null ? defaults.JointSteps : int.Parse(steps[1], System.Globalization.CultureInfo.InvariantCulture),
             FineTuneSteps = steps is null ? defaults.FineTuneSteps : int.Parse(steps[2], System.Globalization.CultureInfo.InvariantCulture),

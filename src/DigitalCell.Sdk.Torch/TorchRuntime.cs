@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace DigitalCell.Sdk.Torch;
@@ -71,6 +72,7 @@ public static class TorchRuntime
     {
         try
         {
+            PreloadPatchedLibTorchSharp();
             using var probe = torch.zeros(1);
             return null;
         }
@@ -78,6 +80,36 @@ public static class TorchRuntime
         {
             return e;
         }
+    }
+
+    /// <summary>
+    /// In a notebook kernel (.NET Interactive) TorchSharp loads libLibTorchSharp.so straight from the NuGet cache, where
+    /// no build step patched it for an older libstdc++ (see build/GlibcxxCompatibility.cs). There, before TorchSharp's
+    /// first use, this loads libtorch from the backend package beside TorchSharp and a patched copy of libLibTorchSharp.so
+    /// (in a temporary folder; the cache is never changed), so TorchSharp's own load by soname finds it. Applications
+    /// built with the package's build targets carry a patched copy in their output and skip this.
+    /// </summary>
+    private static void PreloadPatchedLibTorchSharp()
+    {
+        if (!OperatingSystem.IsLinux() || !RuntimeInformation.ProcessArchitecture.Equals(Architecture.X64)) return;
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"))
+            || File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"))) return;
+        if (Build.GlibcxxVersionPatcher.FindSystemLibstdcxx() is not { } libstdcxx || Build.GlibcxxVersionPatcher.Provides(libstdcxx)) return;
+        // NuGet layout: PACKAGES/torchsharp/VERSION/lib/TFM/TorchSharp.dll and PACKAGES/libtorch-cpu-linux-x64/VERSION/runtimes/linux-x64/native.
+        var package = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "", "..", ".."));
+        var original = Path.Combine(package, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var backend = Directory.Exists(Path.Combine(package, "..", "..", "libtorch-cpu-linux-x64"))
+            ? Directory.GetDirectories(Path.Combine(package, "..", "..", "libtorch-cpu-linux-x64")).Select(v => Path.Combine(v, "runtimes", "linux-x64", "native"))
+                .Where(d => File.Exists(Path.Combine(d, "libtorch.so"))).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        if (!File.Exists(original) || backend is null) return;
+        var bytes = File.ReadAllBytes(original);
+        if (Build.GlibcxxVersionPatcher.Patch(bytes) != Build.GlibcxxPatchOutcome.Patched) return;
+        var folder = Directory.CreateTempSubdirectory("dcell-libtorchsharp-").FullName;
+        var patched = Path.Combine(folder, "libLibTorchSharp.so");
+        File.WriteAllBytes(patched, bytes);
+        foreach (var library in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" }) NativeLibrary.Load(Path.Combine(backend, library));
+        NativeLibrary.Load(patched);
     }
 
     internal static DigitalCellException Explain(Exception e)

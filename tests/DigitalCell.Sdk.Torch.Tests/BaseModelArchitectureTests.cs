@@ -75,6 +75,52 @@ public class BaseModelArchitectureTests
         Assert.That((predicted - controls).abs().max().item<float>(), Is.EqualTo(0f));
     }
 
+    /// <summary>
+    /// How far the first control cell's prediction moves when (a) the set is reordered with that cell elsewhere, (b) the
+    /// other cells are replaced by new ones, (c) the other cells are dropped. The decoder is randomised so that an
+    /// untrained network predicts a change at all.
+    /// </summary>
+    private static (float Reordered, float Replaced, float Dropped) OtherCellsMoveACell(bool setAttention)
+    {
+        var config = new BaseModelConfig("micro", 32, 2, 4, 64, 8, GeneVocabulary: 40, Contexts: 2, Agents: 1);
+        using var network = BaseNetwork.Create(config, RandomPriors(40, 6, 3), 40, 1, 2, seed: 1, CPU, setAttention);
+        using var scope = NewDisposeScope();
+        using (no_grad()) network.Parameters["decoder.weight"].copy_(randn([32, 32], generator: new Generator(5)));
+        var panel = network.Index(Enumerable.Range(0, 40).Select(i => (long)i).ToArray());
+        var perturbation = network.Perturbations(network.GeneTokens(network.Index([3])), [0], [1], [], [], [], 1);
+        var context = network.Contexts([[0]]);
+        var controls = rand([1, 8, 40], generator: new Generator(7));
+        Tensor Predicted(Tensor cells, int row) => network.Forward(cells, panel, perturbation, context)[0, row];
+        var alone = Predicted(controls, 0);
+        float Moved(Tensor other) => (other - alone).abs().max().item<float>();
+        var reordered = controls.index_select(1, network.Index([3, 7, 1, 5, 0, 2, 6, 4]));
+        var replaced = cat([controls[.., ..1], rand([1, 7, 40], generator: new Generator(11))], 1);
+        return (Moved(Predicted(reordered, 4)), Moved(Predicted(replaced, 0)), Moved(Predicted(controls[.., ..1], 0)));
+    }
+
+    [Test]
+    public void WithoutSetAttentionEachCellIsPredictedFromItselfAlone()
+    {
+        var (reordered, replaced, dropped) = OtherCellsMoveACell(setAttention: false);
+        Assert.That(reordered, Is.LessThan(1e-5f), "a set is unordered");
+        Assert.That(replaced, Is.LessThan(1e-5f), "other cells replaced");
+        Assert.That(dropped, Is.LessThan(1e-5f), "other cells dropped");
+        var config = new BaseModelConfig("micro", 32, 2, 4, 64, 8, GeneVocabulary: 40, Contexts: 2, Agents: 1);
+        using var ablated = BaseNetwork.Create(config, RandomPriors(40, 6, 3), 40, 1, 2, 1, CPU, setAttention: false);
+        Assert.That(ablated.Parameters.Keys, Has.None.Contains("attention"));
+        using var reloaded = BaseNetwork.FromTensors(config, ablated.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value), ablated.GenePrior, CPU);
+        Assert.That(reloaded.SetAttention, Is.False, "the weights say which block mixes cells");
+    }
+
+    [Test]
+    public void WithSetAttentionOtherCellsOfTheSetMoveACellsPrediction()
+    {
+        var (reordered, replaced, dropped) = OtherCellsMoveACell(setAttention: true);
+        Assert.That(reordered, Is.LessThan(1e-5f), "a set is unordered");
+        Assert.That(replaced, Is.GreaterThan(1e-3f), "other cells replaced");
+        Assert.That(dropped, Is.GreaterThan(1e-3f), "other cells dropped");
+    }
+
     [Test]
     public void EnergyDistanceIsZeroForIdenticalSetsAndPositiveOtherwise()
     {

@@ -147,6 +147,24 @@ public class DigitalCellBaseModelTests
     }
 
     [Test]
+    public void NoSetAttentionAblationIsNamedAndLoadsAsItself()
+    {
+        using var model = new DigitalCellBaseModel(Quick([SourceA()]) with { SetAttention = false });
+        model.Fit(TrainingB());
+        Assert.That(model.Name, Is.EqualTo("dcell-base-micro-no-priors-no-set-attention"));
+        var dir = Path.Combine(TestData.TempDirectory(), "model");
+        model.Save(dir);
+        using var loaded = (DigitalCellBaseModel)PerturbationModels.Load(dir);
+        Assert.That(loaded.Options.SetAttention, Is.False);
+        var irf1 = new[] { Perturbation.Genes(PerturbationMode.CRISPRa, "IRF1") };
+        Assert.That(loaded.Predict(irf1).Means.Row(0).ToArray(), Is.EqualTo(model.Predict(irf1).Means.Row(0).ToArray()).Within(1e-6));
+        // The command-line spec selects the same ablation.
+        using var fromSpec = (DigitalCellBaseModel)NeuralModels.Create("dcell-base-tiny-no-pretraining-no-set-attention");
+        Assert.That(fromSpec.Options, Has.Property("SetAttention").False.And.Property("Pretrain").False.And.Property("UseGenePriors").True);
+        Assert.That(fromSpec.Name, Is.EqualTo("dcell-base-tiny-no-pretraining-no-set-attention"));
+    }
+
+    [Test]
     public void GeneTokensStartFromTheGenePriors()
     {
         var priors = GenePriors.FromDirectory(DigitalCell.Tests.Shared.SharedData.File(GenePriors.CatalogId));

@@ -15,7 +15,7 @@ public sealed record BaseModelOptions
     /// <summary>The sizes (default <see cref="BaseModelConfig.Tiny"/>).</summary>
     public BaseModelConfig Config { get; init; } = BaseModelConfig.Tiny;
 
-    /// <summary>The name in reports; null for <c>dcell-base-SIZE</c> (<c>-no-pretraining</c> / <c>-no-priors</c> appended for ablations).</summary>
+    /// <summary>The name in reports; null for <c>dcell-base-SIZE</c> (<c>-no-pretraining</c> / <c>-no-priors</c> / <c>-no-set-attention</c> appended for ablations).</summary>
     public string? Name { get; init; }
 
     /// <summary>Pretrain on <see cref="Sources"/> / <see cref="CatalogIds"/> before fine-tuning; false trains on the training set alone for the same number of perturbation steps (the "no pretraining" ablation).</summary>
@@ -23,6 +23,12 @@ public sealed record BaseModelOptions
 
     /// <summary>Initialise gene tokens from the gene-priors vectors; false starts them at zero (the "no gene priors" ablation; tokens are then learned per vocabulary gene).</summary>
     public bool UseGenePriors { get; init; } = true;
+
+    /// <summary>
+    /// Attend across the cells of a set; false replaces each layer's attention by a per-cell feed-forward of the same
+    /// width (d → d → d), so every cell is predicted from itself alone (the "no set attention" ablation).
+    /// </summary>
+    public bool SetAttention { get; init; } = true;
 
     /// <summary>Pretraining data sets given directly; null loads <see cref="CatalogIds"/> through <see cref="Catalog"/>.</summary>
     public IReadOnlyList<BaseModelSource>? Sources { get; init; }

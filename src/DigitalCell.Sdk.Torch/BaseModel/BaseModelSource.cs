@@ -31,21 +31,29 @@ public sealed partial record BaseModelSource(string Id, CellDataset Data, Pertur
         ["kang2018-pbmc-ifnb"] = ["kang2018_pbmc_ifnb_scgen_valid"],
     };
 
-    // McFaline-Figueroa et al. 2024 knocked the kinases down with CRISPRi; the catalog entry's kind is Norman's CRISPRa.
+    // McFaline-Figueroa et al. 2024 knocked the kinases down with CRISPRi, Norman et al. 2019 activated genes in K562; every
+    // line is named so that a schema with either mode (the catalog's CRISPRa, the kinase task's CRISPRi) reads both right.
     private static readonly Dictionary<string, IReadOnlyDictionary<string, PerturbationMode>> KnownModes = new(StringComparer.Ordinal)
     {
         ["norman2019-perturbench-devel"] = new Dictionary<string, PerturbationMode>
         {
+            ["k562"] = PerturbationMode.CRISPRa,
             ["A172"] = PerturbationMode.CRISPRi, ["T98G"] = PerturbationMode.CRISPRi, ["U87MG"] = PerturbationMode.CRISPRi,
         },
     };
 
+    /// <summary>The modes by context known for the data set named <paramref name="id"/> (a catalog id or an alias), without loading it; null when one mode fits all.</summary>
+    public static IReadOnlyDictionary<string, PerturbationMode>? KnownModesOf(string? id) =>
+        KnownModes.Where(kv => IsNamed(id, kv.Key, KnownAliases.GetValueOrDefault(kv.Key))).Select(kv => kv.Value).FirstOrDefault();
+
     /// <summary>True when <paramref name="id"/> names these cells (its id or an alias, ordinal, ignoring a <c>catalog:</c> prefix).</summary>
-    public bool Names(string? id)
+    public bool Names(string? id) => IsNamed(id, Id, Aliases);
+
+    private static bool IsNamed(string? id, string dataId, IReadOnlyList<string>? aliases)
     {
         if (string.IsNullOrEmpty(id)) return false;
         var bare = id.StartsWith("catalog:", StringComparison.Ordinal) ? id["catalog:".Length..] : id;
-        return bare == Id || (Aliases ?? []).Contains(bare, StringComparer.Ordinal);
+        return bare == dataId || (aliases ?? []).Contains(bare, StringComparer.Ordinal);
     }
 
     /// <summary>A catalog data set as a source: read through the catalog (mirror or cache), log-normalised when it holds counts.</summary>

@@ -45,12 +45,12 @@ internal sealed partial class BaseModelTrainer
         if (hiddenGenes.Length > 0)
         {
             var columns = network.Index(hiddenGenes);
-            loss = loss.Plus(network.HiddenGenes(cell, panel.index_select(0, columns)).Minus(cells.index_select(2, columns)).square().mean());
+            loss = loss.Plus(network.HiddenGenes(cell, panel.index_select(0, columns)).Minus(cells.index_select(2, columns)).Squared().mean());
         }
         if (hiddenMarkers.Length > 0)
         {
             var columns = network.Index(hiddenMarkers);
-            loss = loss.Plus(network.ImputedProtein(cell, input.Markers.index_select(0, columns)).Minus(input.Values.index_select(2, columns)).square().mean());
+            loss = loss.Plus(network.ImputedProtein(cell, input.Markers.index_select(0, columns)).Minus(input.Values.index_select(2, columns)).Squared().mean());
         }
         return loss;
     }

@@ -42,7 +42,7 @@ internal sealed partial class BaseModelTrainer(BaseNetwork network, BaseModelOpt
             var panel = network.Index(part.Panel);
             var predicted = network.PredictHidden(cells.index_select(2, visibleColumns), panel.index_select(0, visibleColumns),
                 panel.index_select(0, hiddenColumns), context);
-            return predicted.Minus(cells.index_select(2, hiddenColumns)).square().mean();
+            return predicted.Minus(cells.index_select(2, hiddenColumns)).Squared().mean();
         }, cancellation);
 
     /// <summary>A random <paramref name="fraction"/> of <paramref name="count"/> columns (at least one) and the rest, each in order.</summary>

@@ -16,7 +16,9 @@ namespace DigitalCell.Sdk.Torch.BaseModel;
 ///                                                          outside the panel never enter (the mask)
 ///   pert     = Σ_t [MLP(token_t) | agent_t] + mode_t  (+ interaction(Σ) for combinations)
 ///   context  = Σ context tokens (data set, cell line / type / donor)
-///   z        = SetTransformer(cell_i + pert + context)     pre-norm layers attending across the S cells of a set
+///   z        = SetTransformer(cell_i + pert + context)     pre-norm layers attending across the S cells of a set (the
+///                                                          "no set attention" ablation puts a per-cell feed-forward
+///                                                          d → d → d in the attention's place: cells never see each other)
 ///   y_i      = x_i + (W_dec · LN(z_i)) · T_panelᵀ / √d + b_panel      residual prediction over the panel's genes
 /// </code>
 /// The masked-expression head reads the same set encoding and predicts hidden genes' values (observational pretraining).
@@ -35,9 +37,14 @@ internal sealed partial class BaseNetwork : IDisposable
         _parameters = parameters;
         GenePrior = genePrior;
         Device = device;
+        // The weights say which block mixes cells, so a saved ablation loads as itself.
+        SetAttention = !parameters.Keys.Any(k => k.EndsWith(".cell.0.weight", StringComparison.Ordinal));
     }
 
     public BaseModelConfig Config { get; }
+
+    /// <summary>Whether each layer attends across the cells of a set (false: the "no set attention" ablation's per-cell feed-forward).</summary>
+    public bool SetAttention { get; }
 
     /// <summary>Trainable tensors by name, in a stable order.</summary>
     public IReadOnlyDictionary<string, Tensor> Parameters => _parameters;
@@ -59,8 +66,10 @@ internal sealed partial class BaseNetwork : IDisposable
     /// A new network for a vocabulary whose prior vectors are <paramref name="genePrior"/> (V × P, row-major). Linear
     /// layers start as PyTorch's (U(±1/√fan_in)), embeddings as N(0, 0.02²) (GPT-2's), gene residuals and the decoder at
     /// zero, so an untrained network predicts "no change" and its gene tokens are exactly the projected priors.
+    /// <paramref name="setAttention"/> false builds the "no set attention" ablation: each layer's attention is replaced by
+    /// a per-cell feed-forward d → d → d.
     /// </summary>
-    public static BaseNetwork Create(BaseModelConfig config, float[] genePrior, int genes, int agents, int contexts, long seed, Device device)
+    public static BaseNetwork Create(BaseModelConfig config, float[] genePrior, int genes, int agents, int contexts, long seed, Device device, bool setAttention = true)
     {
         config.Validate();
         int d = config.Dimension, f = config.FeedForward;
@@ -71,7 +80,8 @@ internal sealed partial class BaseNetwork : IDisposable
         {
             using var a = scale.ToScalar();
             using var b = shift.ToScalar();
-            return t.mul_(a).add_(b);
+            using var one = 1.0.ToScalar();
+            return t.mul_(a).add_(b, one);
         }
         Tensor Uniform(long rows, long cols) => Scaled(rand([rows, cols], generator: generator), 2 / Math.Sqrt(cols), -1 / Math.Sqrt(cols));
         Tensor UniformVec(long n, long fanIn) => Scaled(rand([n], generator: generator), 2 / Math.Sqrt(fanIn), -1 / Math.Sqrt(fanIn));
@@ -98,8 +108,16 @@ internal sealed partial class BaseNetwork : IDisposable
         {
             var s = $"layers.{l}.";
             w[s + "norm1.weight"] = ones(d); w[s + "norm1.bias"] = zeros(d);
-            w[s + "attention.in.weight"] = Uniform(3 * d, d); w[s + "attention.in.bias"] = zeros(3 * d);
-            w[s + "attention.out.weight"] = Uniform(d, d); w[s + "attention.out.bias"] = zeros(d);
+            if (setAttention)
+            {
+                w[s + "attention.in.weight"] = Uniform(3 * d, d); w[s + "attention.in.bias"] = zeros(3 * d);
+                w[s + "attention.out.weight"] = Uniform(d, d); w[s + "attention.out.bias"] = zeros(d);
+            }
+            else
+            {
+                w[s + "cell.0.weight"] = Uniform(d, d); w[s + "cell.0.bias"] = UniformVec(d, d);
+                w[s + "cell.2.weight"] = Uniform(d, d); w[s + "cell.2.bias"] = UniformVec(d, d);
+            }
             w[s + "norm2.weight"] = ones(d); w[s + "norm2.bias"] = zeros(d);
             w[s + "ffn.0.weight"] = Uniform(f, d); w[s + "ffn.0.bias"] = UniformVec(f, d);
             w[s + "ffn.2.weight"] = Uniform(d, f); w[s + "ffn.2.bias"] = UniformVec(d, f);
@@ -169,7 +187,8 @@ internal sealed partial class BaseNetwork : IDisposable
         for (int l = 0; l < Config.Layers; l++)
         {
             var s = $"layers.{l}.";
-            z = z.Plus(Attention(LayerNorm(z, s + "norm1"), s + "attention"));
+            var x = LayerNorm(z, s + "norm1");
+            z = z.Plus(SetAttention ? Attention(x, s + "attention") : Linear(F.gelu(Linear(x, s + "cell.0")), s + "cell.2"));
             z = z.Plus(Linear(F.gelu(Linear(LayerNorm(z, s + "norm2"), s + "ffn.0")), s + "ffn.2"));
         }
         return LayerNorm(z, "norm");

@@ -93,7 +93,7 @@ public sealed partial class DigitalCellBaseModel
                 Tensor target;
                 using (no_grad()) target = teacher.Forward(cells, panel, BaseModelTrainer.PerturbationVectors(teacher, sets), teacher.Contexts(contexts));
                 var predicted = student.Forward(cells, panel, BaseModelTrainer.PerturbationVectors(student, sets), student.Contexts(contexts));
-                return (predicted.Minus(target).square().mean(), state.DataId);
+                return (predicted.Minus(target).Squared().mean(), state.DataId);
             }, cancellationToken);
         }
         catch

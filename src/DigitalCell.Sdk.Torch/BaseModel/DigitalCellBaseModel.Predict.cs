@@ -191,6 +191,7 @@ public sealed partial class DigitalCellBaseModel
         {
             Config = config, Name = card.Name, Pretrain = card.Hyperparameters.GetValueOrDefault("pretrain") is not false,
             UseGenePriors = card.Hyperparameters.GetValueOrDefault("gene_priors") is not false,
+            SetAttention = card.Hyperparameters.GetValueOrDefault("set_attention") is not false,
         }) { Card = card };
         var (tensors, precision) = WeightCodec.Decode(file, path);
         model.Precision = precision;

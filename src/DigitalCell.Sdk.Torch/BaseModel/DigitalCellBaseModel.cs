@@ -35,7 +35,8 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
     public BaseModelOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => Options.Name ?? $"dcell-base-{Options.Config.Name}" + (Options.Pretrain ? "" : "-no-pretraining") + (Options.UseGenePriors ? "" : "-no-priors");
+    public string Name => Options.Name ?? $"dcell-base-{Options.Config.Name}" + (Options.Pretrain ? "" : "-no-pretraining") + (Options.UseGenePriors ? "" : "-no-priors")
+        + (Options.SetAttention ? "" : "-no-set-attention");
 
     /// <inheritdoc />
     public ModelCard Card { get; private set; }
@@ -77,12 +78,14 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         var own = sources.Where(s => s.Names(trainId) || s.Names(train.Data.Source) || s.Names(train.Data.CatalogId)).ToList();
         var pretraining = sources.Except(own).ToList();
         var labels = train.TrainPerturbations.Concat(train.ValidationPerturbations).ToHashSet(StringComparer.Ordinal);
-        var trainInput = new PerturbationCorpus.PartInput(trainId, train.Data, train.Schema, own.FirstOrDefault()?.ModeByContext, labels, Options.TrainingProtein);
+        // Known modes by context hold without pretraining too (PerturBench's K562 is CRISPRa whatever the task's schema says).
+        var modes = own.FirstOrDefault()?.ModeByContext ?? BaseModelSource.KnownModesOf(trainId) ?? BaseModelSource.KnownModesOf(train.Data.Source);
+        var trainInput = new PerturbationCorpus.PartInput(trainId, train.Data, train.Schema, modes, labels, Options.TrainingProtein);
         var corpus = PerturbationCorpus.Build(pretraining.Select(s => new PerturbationCorpus.PartInput(s.Id, s.Data, s.Schema, s.ModeByContext, null, s.Protein)).Append(trainInput));
         var (priorRows, priorDimensions, priorNote) = PriorRows(Options, corpus.Genes, cancellationToken);
         var config = Options.Config with { GeneVocabulary = corpus.Genes.Count, PriorDimensions = priorDimensions, Contexts = corpus.Contexts.Count, Agents = Math.Max(1, corpus.Agents.Count) };
         _network?.Dispose();
-        var network = BaseNetwork.Create(config, priorRows, corpus.Genes.Count, config.Agents, config.Contexts, Options.Seed, device);
+        var network = BaseNetwork.Create(config, priorRows, corpus.Genes.Count, config.Agents, config.Contexts, Options.Seed, device, Options.SetAttention);
         var proteinNote = AddProteinTokens(network, corpus, pretraining);
         var reporter = progress is null ? Options.Progress : new Progress(Name, progress, Options.Progress, Options.MaskedSteps + Options.JointSteps + Options.FineTuneSteps);
         var trainer = new BaseModelTrainer(network, Options with { Progress = reporter });
@@ -157,7 +160,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         ["size"] = config.Name, ["dimension"] = config.Dimension, ["layers"] = config.Layers, ["heads"] = config.Heads,
         ["feed_forward"] = config.FeedForward, ["set_size"] = config.SetSize, ["gene_vocabulary"] = config.GeneVocabulary,
         ["prior_dimensions"] = config.PriorDimensions, ["contexts"] = config.Contexts, ["agents"] = config.Agents,
-        ["pretrain"] = Options.Pretrain, ["gene_priors"] = Options.UseGenePriors, ["masked_steps"] = Options.MaskedSteps,
+        ["pretrain"] = Options.Pretrain, ["gene_priors"] = Options.UseGenePriors, ["set_attention"] = Options.SetAttention, ["masked_steps"] = Options.MaskedSteps,
         ["joint_steps"] = Options.JointSteps, ["fine_tune_steps"] = Options.FineTuneSteps, ["mask_fraction"] = Options.MaskFraction,
         ["sets_per_batch"] = Options.SetsPerBatch, ["learning_rate"] = Options.LearningRate, ["warmup_steps"] = Options.WarmupSteps,
         ["weight_decay"] = Options.WeightDecay, ["gradient_clip_norm"] = Options.GradientClipNorm, ["pseudobulk_weight"] = Options.PseudobulkWeight,

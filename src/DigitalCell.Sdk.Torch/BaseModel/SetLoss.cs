@@ -25,13 +25,13 @@ internal static class SetLoss
 
     /// <summary>Squared error of the set means (the pseudobulk profiles), averaged over genes and sets.</summary>
     public static Tensor Pseudobulk(Tensor predicted, Tensor observed) =>
-        predicted.mean([1]).Minus(observed.mean([1])).square().mean();
+        predicted.mean([1]).Minus(observed.mean([1])).Squared().mean();
 
     private static Tensor MeanDistance(Tensor a, Tensor b)
     {
         using var minimum = 1e-12.ToScalar();
         var product = a.bmm(b.transpose(1, 2));
-        var squared = a.square().sum(-1).unsqueeze(-1).Plus(b.square().sum(-1).unsqueeze(-2)).Minus(product).Minus(product);
+        var squared = a.Squared().sum(-1).unsqueeze(-1).Plus(b.Squared().sum(-1).unsqueeze(-2)).Minus(product).Minus(product);
         return squared.clamp_min(minimum).sqrt().mean([1, 2]);
     }
 }

@@ -18,4 +18,8 @@ internal static class TensorSum
 
     /// <summary><paramref name="a"/> − <paramref name="b"/> (broadcasting).</summary>
     public static Tensor Minus(this Tensor a, Tensor b) => a.add(b, MinusOne);
+
+    /// <summary><paramref name="a"/>² element-wise as a·a: TorchSharp's <c>square()</c> is <c>pow(2)</c> with the same
+    /// temporary Scalar (a benchmark run died with "Unknown scalar type" in pow_Tensor_Scalar under load).</summary>
+    public static Tensor Squared(this Tensor a) => a.mul(a);
 }

@@ -32,7 +32,7 @@ internal sealed class AdamW : IDisposable
         // Explicit scalars, disposed after the loop: implicit double → Scalar temporaries are left to the finaliser,
         // which can free one while libtorch still reads it (dotnet/TorchSharp#1434).
         using Scalar decay = 1 - learningRate * _weightDecay, beta1 = _beta1, beta2 = _beta2, oneMinusBeta1 = 1 - _beta1,
-            oneMinusBeta2 = 1 - _beta2, sqrtCorrection2 = Math.Sqrt(correction2), eps = _eps, step = -learningRate / correction1;
+            oneMinusBeta2 = 1 - _beta2, sqrtCorrection2 = Math.Sqrt(correction2), eps = _eps, step = -learningRate / correction1, one = 1.0;
         foreach (var (name, p) in parameters)
         {
             if (frozen.Contains(name) || p.grad is not { } g) continue;
@@ -40,7 +40,7 @@ internal sealed class AdamW : IDisposable
             var m = FirstMoments[name].mul_(beta1).add_(g, alpha: oneMinusBeta1);
             var v = SecondMoments[name].mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
             using var root = v.sqrt();
-            using var denominator = root.div_(sqrtCorrection2).add_(eps);
+            using var denominator = root.div_(sqrtCorrection2).add_(eps, alpha: one); // alpha given: its default is another temporary
             p.addcdiv_(m, denominator, value: step);
         }
     }

@@ -108,8 +108,8 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
         var grads = parameters.Select(t => t.grad).OfType<Tensor>().ToList();
         using var _ = no_grad();
         using TorchSharp.Scalar eps = 1e-6, max = maxNorm, one = 1.0; // explicit: see AdamW.Update
-        var total = stack(grads.Select(g => g.square().sum()).ToArray()).sum().sqrt();
-        var scale = total.add(eps).reciprocal().mul(max).clamp_max(one);
+        var total = stack(grads.Select(g => g.mul(g).sum()).ToArray()).sum().sqrt(); // g·g, not square() = pow(2) with a temporary Scalar
+        var scale = total.add(eps, one).reciprocal().mul(max).clamp_max(one); // alpha given: its default is a temporary Scalar
         foreach (var g in grads) g.mul_(scale);
     }
 }
