@@ -128,6 +128,27 @@ internal sealed partial class BaseNetwork : IDisposable
         return FromTensors(config, w, tensor(genePrior, [genes, Math.Max(1, p)]), device);
     }
 
+    /// <summary>
+    /// A copy with more rows in the vocabulary, agent and context tables, each new row started as <see cref="Create"/>
+    /// starts it: a gene from its prior vector (<paramref name="newPriorRows"/>, n × P row-major) with a zero residual and
+    /// output bias, agents and contexts N(0, 0.02²) from a generator seeded by <paramref name="seed"/>. Trained rows and
+    /// every other tensor are copied unchanged.
+    /// </summary>
+    public BaseNetwork Extend(float[] newPriorRows, int newGenes, int newAgents, int newContexts, long seed)
+    {
+        var generator = new Generator((ulong)seed);
+        Tensor Append(Tensor table, Tensor rows) => cat([table.detach().cpu(), rows]);
+        Tensor Normal(long rows) { using var scale = 0.02.ToScalar(); return randn([rows, Config.Dimension], generator: generator).mul_(scale); }
+        var w = _parameters.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu());
+        w["gene.embedding.weight"] = Append(w["gene.embedding.weight"], zeros(newGenes, Config.Dimension));
+        w["gene.output_bias"] = Append(w["gene.output_bias"], zeros(newGenes));
+        w["perturbation.agent.weight"] = Append(w["perturbation.agent.weight"], Normal(newAgents));
+        w["context.weight"] = Append(w["context.weight"], Normal(newContexts));
+        var prior = Append(GenePrior, tensor(newPriorRows, [newGenes, PriorDimensions]));
+        return FromTensors(Config with { GeneVocabulary = (int)GeneCount + newGenes, Agents = (int)AgentCount + newAgents, Contexts = (int)ContextCount + newContexts },
+            w, prior, Device);
+    }
+
     /// <summary>Rebuilds a network from stored tensors (moved to <paramref name="device"/>, gradients enabled).</summary>
     public static BaseNetwork FromTensors(BaseModelConfig config, Dictionary<string, Tensor> parameters, Tensor genePrior, Device device)
     {

@@ -32,7 +32,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
     public const string ArchitectureName = "dcell/base-model-v1";
 
     /// <summary>How the model is built and trained.</summary>
-    public BaseModelOptions Options { get; }
+    public BaseModelOptions Options { get; private set; }
 
     /// <inheritdoc />
     public string Name => Options.Name ?? $"dcell-base-{Options.Config.Name}" + (Options.Pretrain ? "" : "-no-pretraining") + (Options.UseGenePriors ? "" : "-no-priors")
@@ -110,15 +110,15 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         var pretrainNote = !Options.Pretrain ? "not pretrained (trained on the training fold alone)"
             : $"pretrained on {(pretraining.Count == 0 ? "no other data set" : string.Join(", ", pretraining.Select(s => s.Id)))} and the training fold of {trainId}" +
               (own.Count > 0 ? $" ({string.Join(", ", own.Select(s => s.Id))} left out as a pretraining source: it is the training set's own data set, so only the training set's perturbations reach the model, never a benchmark's test fold)" : "");
-        var (controls, controlProtein) = SampleControls(trainPart);
+        var (controls, controlProtein) = SampleControls(trainPart, Options.Seed);
         _state = new State([.. corpus.Genes], [.. corpus.Contexts], [.. corpus.Agents], [.. train.Genes], trainId,
             controls, proteinNote is null ? [pretrainNote, priorNote] : [pretrainNote, priorNote, proteinNote],
-            trainPart.Sets.Where(x => PerturbationCorpus.IsGenetic(x.Mode)).GroupBy(x => x.Mode).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(PerturbationMode.Knockout),
+            GeneticModeOf(trainPart),
             corpus.Markers.Count == 0 ? null : new ProteinState([.. corpus.Markers], [.. Options.TrainingProtein?.GeneNames ?? []], controlProtein));
         Card = new ModelCard(Name, ArchitectureName)
         {
             Hyperparameters = Hyperparameters(config, network.ParameterCount, corpus.Markers.Count),
-            TrainingData = new ModelTrainingData(trainId, train.DataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(trainPart.Cells.AsSpan()))),
+            TrainingData = new ModelTrainingData(trainId, Sha256Of(train, trainPart),
                 corpus.Parts.Sum(p => p.CellCount), corpus.Genes.Count, corpus.Parts.Sum(p => p.Sets.Count)),
             TrainingInputs = [.. pretraining.Select(s => new InputRecord(s.Id, s.Id, s.Sha256 ?? "")),
                 new InputRecord(trainId, trainId, train.DataSha256 ?? "", $"{labels.Count} training perturbations + controls")],
@@ -141,11 +141,19 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
         return (flat, table.Dimensions, $"gene tokens initialised from the gene-priors vectors ({table.LayoutDescription}; {rows.Count(r => r.Any(v => v != 0))} of {genes.Count} vocabulary genes have a prior)");
     }
 
+    /// <summary>The training set's most common genetic mode (knockout when it has none), read for gene targets given without a mode.</summary>
+    private static PerturbationMode GeneticModeOf(CorpusPart part) =>
+        part.Sets.Where(x => PerturbationCorpus.IsGenetic(x.Mode)).GroupBy(x => x.Mode).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(PerturbationMode.Knockout);
+
+    /// <summary>The training set's SHA-256 as given, else that of its dense cell block.</summary>
+    private static string Sha256Of(PerturbationTrainingSet train, CorpusPart part) =>
+        train.DataSha256 ?? Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(part.Cells.AsSpan())));
+
     /// <summary>The control cells kept for prediction, and their protein (empty when the training set measures none).</summary>
-    private (float[] Cells, float[] Protein) SampleControls(CorpusPart part)
+    private (float[] Cells, float[] Protein) SampleControls(CorpusPart part, long seed)
     {
         var rows = part.AllControls.ToArray();
-        new Random(Seeds.Derive(Options.Seed, "prediction controls")).Shuffle(rows);
+        new Random(Seeds.Derive(seed, "prediction controls")).Shuffle(rows);
         var kept = rows.Take(Options.PredictionCells).Order().ToArray();
         var cells = new float[kept.Length * part.GeneCount];
         part.Gather(kept, cells, 0);

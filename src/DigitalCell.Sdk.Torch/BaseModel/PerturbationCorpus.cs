@@ -23,17 +23,23 @@ internal sealed class PerturbationCorpus
     public static string DataToken(string id) => "data:" + id;
     public static string ContextToken(string context) => "context:" + context;
 
-    /// <summary>Builds the parts, then the vocabulary (panel genes in part order, then genetic targets measured nowhere), contexts and agents.</summary>
-    public static PerturbationCorpus Build(IEnumerable<PartInput> inputs)
+    /// <summary>
+    /// Builds the parts, then the vocabulary (panel genes in part order, then genetic targets measured nowhere), contexts and
+    /// agents. <paramref name="known"/> (a trained model's tables, when fine-tuning it) come first, in their order, so its
+    /// rows keep their indices and the corpus's new names are appended after them.
+    /// </summary>
+    public static PerturbationCorpus Build(IEnumerable<PartInput> inputs, KnownNames? known = null)
     {
         var raw = inputs.Select(RawPart.From).ToList();
         var genes = new List<string>();
         var geneIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         void AddGene(string g) { if (geneIndex.TryAdd(g, genes.Count)) genes.Add(g); }
+        foreach (var g in known?.Genes ?? []) AddGene(g);
         foreach (var p in raw) foreach (var g in p.Input.Data.GeneNames) AddGene(g);
         foreach (var p in raw) foreach (var s in p.Sets.Where(s => IsGenetic(s.Mode))) foreach (var t in s.Targets) AddGene(t);
-        var contexts = raw.SelectMany(p => p.ContextNames.Select(ContextToken).Prepend(DataToken(p.Input.Id))).Distinct().ToList();
-        var agents = raw.SelectMany(p => p.Sets).Where(s => !IsGenetic(s.Mode)).SelectMany(s => s.Targets).Distinct().Order(StringComparer.Ordinal).ToList();
+        var contexts = (known?.Contexts ?? []).Concat(raw.SelectMany(p => p.ContextNames.Select(ContextToken).Prepend(DataToken(p.Input.Id)))).Distinct().ToList();
+        var agents = (known?.Agents ?? []).Concat(raw.SelectMany(p => p.Sets).Where(s => !IsGenetic(s.Mode)).SelectMany(s => s.Targets)
+            .Except(known?.Agents ?? []).Distinct().Order(StringComparer.Ordinal)).ToList();
         var contextIndex = contexts.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var agentIndex = agents.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i, StringComparer.Ordinal);
         var markers = raw.SelectMany(p => p.Input.Protein?.GeneNames ?? []).Distinct(StringComparer.Ordinal).ToList();
@@ -41,6 +47,9 @@ internal sealed class PerturbationCorpus
         var parts = raw.Select(p => p.Finish(geneIndex, contextIndex, agentIndex, markerIndex)).ToList();
         return new PerturbationCorpus { Parts = parts, Genes = genes, Contexts = contexts, Agents = agents, Markers = markers };
     }
+
+    /// <summary>The names a trained model's gene, context and agent tables already hold, in row order.</summary>
+    public sealed record KnownNames(IReadOnlyList<string> Genes, IReadOnlyList<string> Contexts, IReadOnlyList<string> Agents);
 
     /// <summary>What a part is made from: the cells, how they are labelled, which labels to train on (null: all), and their protein (null: not measured).</summary>
     public sealed record PartInput(string Id, CellDataset Data, PerturbationSchema Schema, IReadOnlyDictionary<string, PerturbationMode>? ModeByContext,
