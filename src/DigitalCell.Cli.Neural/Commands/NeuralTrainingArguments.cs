@@ -49,7 +49,8 @@ internal sealed class NeuralTrainingArguments
         if (ContextColumns.Warning(data, schema) is string warning) parse.InvocationConfiguration.Error.WriteLine(Program.TerminalLine(warning));
         var spec = parse.GetRequiredValue(Split);
         var split = File.Exists(spec) ? PerturbationSplit.Load(spec) : PerturbationSplits.Parse(spec, data, schema, parse.GetValue(Seed));
-        return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: parse.GetRequiredValue(Data)), split);
+        var path = parse.GetRequiredValue(Data);
+        return (PerturbationTrainingSet.FromSplit(data, schema, split, dataId: path, dataSha256: File.Exists(path) ? Sha256File.Compute(path) : null), split);
     }
 
     public TrainingOptions Options(ParseResult parse) => new()
