@@ -20,7 +20,7 @@ public class DigitalCellBaseModelTests
     /// Synthetic log-expression: controls ~ U(0, 1) per gene plus a per-context offset; each perturbation adds +1.5 to the
     /// gene it names when that gene is measured (CRISPRa-like) and −0.5 to the next gene.
     /// </summary>
-    private static CellDataset Cells(string[] genes, string[] perturbations, string[] contexts, int cellsPerGroup, int seed)
+    internal static CellDataset Cells(string[] genes, string[] perturbations, string[] contexts, int cellsPerGroup, int seed)
     {
         var random = new Random(seed);
         var labels = new List<string>(); var types = new List<string>(); var values = new List<float>();
@@ -45,7 +45,7 @@ public class DigitalCellBaseModelTests
         return data.WithObs(data.Obs.With(CategoricalColumn.FromLabels("perturbation", [.. labels])).With(CategoricalColumn.FromLabels("cell_type", [.. types])));
     }
 
-    private static readonly PerturbationSchema Schema = new("perturbation", ["control"], PerturbationMode.CRISPRa, "+", "cell_type");
+    internal static readonly PerturbationSchema Schema = new("perturbation", ["control"], PerturbationMode.CRISPRa, "+", "cell_type");
 
     private static readonly string[] PanelA = ["STAT1", "IRF1", "JAK2", "IFNGR1", "CD274", "GAPDH", "MYC", "KLF1", "CEBPA", "SPI1", "GATA1", "TAL1"];
     private static readonly string[] PanelB = ["STAT1", "IRF1", "JAK2", "CD274", "GAPDH", "MYC", "NFKB1", "RELA", "TNF", "IL6"];
