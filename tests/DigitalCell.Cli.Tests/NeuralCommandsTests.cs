@@ -1,3 +1,5 @@
+using DigitalCell.Sdk.IO;
+using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
 
@@ -50,6 +52,37 @@ public class NeuralCommandsTests : TempDirectoryTest
         var unknown = Dcell.Run("predict", "-m", Path.Combine(dir, "m2"), "-p", "STAT11", "-o", Path.Combine(dir, "never.csv"));
         Assert.That(unknown.ExitCode, Is.EqualTo(1));
         Assert.That(unknown.Error, Does.Contain("'STAT11'").And.Contain("STAT1"));
+    }
+
+    [Test]
+    public void Finetune_adapts_the_shipped_base_model_by_zoo_id_and_writes_a_model_folder_naming_its_origin()
+    {
+        var data = SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad");
+        var output = Path.Combine(Temp, "papalexi-tuned");
+        var tune = NeuralDcell.Run("finetune", data, "--from", "dcell-base-tiny", "--out", output, "--steps", "2", "--device", "cpu");
+        Assert.That(tune.ExitCode, Is.EqualTo(0), tune.Error);
+        Assert.That(tune.Output, Does.Contain("fine-tuned from").And.Contain("2 steps"));
+        var card = ModelCard.Load(output);
+        Assert.That(card.Name, Is.EqualTo("papalexi-tuned"));
+        Assert.That(card.Hyperparameters["fine_tuned_from"].ToString(), Is.EqualTo("dcell-base-tiny"));
+        Assert.That(card.Number("fine_tuning_steps"), Is.EqualTo(2));
+        Assert.That(card.TrainingData!.Id, Is.EqualTo(data));
+        Assert.That(card.TrainingData.Sha256, Is.EqualTo(Sha256File.Compute(data)), "the card names the file fine-tuned on by its sha256");
+        var predict = NeuralDcell.Run("predict", "--model", output, "-p", "STAT1", "--out", Path.Combine(Temp, "pred.csv"));
+        Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Error);
+
+        var again = NeuralDcell.Run("finetune", data, "--from", "dcell-base-tiny", "--out", Path.Combine(Temp, "plain"), "--steps", "2", "--device", "cpu");
+        File.WriteAllText(Path.Combine(Temp, "plain", "mine.txt"), "not dcell's");
+        var refused = NeuralDcell.Run("finetune", data, "--from", "dcell-base-tiny", "--out", Path.Combine(Temp, "plain"), "--steps", "2", "--device", "cpu");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), "a folder holding files dcell did not write needs --force");
+        var forced = NeuralDcell.Run("finetune", data, "--from", "dcell-base-tiny", "--out", Path.Combine(Temp, "plain"), "--steps", "2", "--device", "cpu", "--force");
+        Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Error);
+
+        var missing = NeuralDcell.Run("finetune", data, "--from", "dcell-base-huge", "--out", Path.Combine(Temp, "never"), "--steps", "2");
+        Assert.That(missing.ExitCode, Is.EqualTo(1));
+        Assert.That(missing.Error, Does.Contain("no model 'dcell-base-huge' in the model zoo"));
+        Assert.That(Directory.Exists(Path.Combine(Temp, "never")), Is.False);
     }
 
     [Test]
