@@ -27,6 +27,7 @@ public static class FinetuneCommand
         command.Add(freeze);
         command.SetAction((parse, cancellation) =>
         {
+            AtomicFile.CheckReplaceable(parse.GetRequiredValue(args.Out), parse.GetValue(args.Force)); // the output is checked first, as every command does
             var folder = ModelZoo.Resolve(parse.GetRequiredValue(from));
             if (ModelCard.Load(folder).Architecture == DigitalCellBaseModel.ArchitectureName)
                 return Task.FromResult(FineTuneBase(parse, args, folder, parse.GetValue(freeze), cancellation));
