@@ -38,11 +38,7 @@ public sealed partial record BaseModelSource
         protein = protein.SelectCells(shared);
         rna = ExpressionScale.EnsureLogNormalized(rna, $"{id} {rnaModality}", out _);
         if (ExpressionScale.LooksLikeCounts(protein.X)) protein = protein.Clr();
-        if (schema is null)
-        {
-            schema = new PerturbationSchema("perturbation", UnperturbedLabel);
-            rna = rna.WithObs(rna.Obs.With(CategoricalColumn.FromLabels("perturbation", Enumerable.Repeat<string?>(UnperturbedLabel, rna.CellCount).ToArray())));
-        }
+        if (schema is null) (rna, schema) = AllControls(rna);
         return new BaseModelSource(id, rna, schema, Protein: protein);
     }
 
