@@ -31,7 +31,7 @@ public sealed partial record BaseModelSource
         ArgumentNullException.ThrowIfNull(data);
         if (maxGenes < 5) throw new DigitalCellException($"data set '{id}': an observational source keeps at least 5 genes, not {maxGenes}");
         data = ExpressionScale.EnsureLogNormalized(data, id, out _);
-        if (data.GeneCount > maxGenes) data = data.HighlyVariableGenes(maxGenes, subset: true);
+        data = MostVariable(data, maxGenes);
         var context = contextColumn is not null && data.Obs.Contains(contextColumn) ? contextColumn : null;
         var (cells, schema) = AllControls(data);
         return new BaseModelSource(id, cells, schema with { ContextColumn = context }, Sha256: sha256);
@@ -41,7 +41,7 @@ public sealed partial record BaseModelSource
     /// An unperturbed catalog data set (<c>perturbationKind</c> <c>none</c>) as an observational source: an h5ad through
     /// <see cref="Observational"/> with the catalog's context column (COMBAT: cell type; its disease condition is not a
     /// perturbation, so all six donors' cells are controls); an h5mu with RNA and protein (ECCITE-seq) through
-    /// <see cref="FromMultimodal"/>.
+    /// <see cref="FromMultimodal"/>. Either keeps at most <see cref="ObservationalGeneLimit"/> genes.
     /// </summary>
     /// <param name="id">Catalog id.</param>
     /// <param name="catalog">The catalog (null: <see cref="DatasetCatalog.Default"/>).</param>
@@ -57,12 +57,16 @@ public sealed partial record BaseModelSource
         {
             var fetched = await catalog.FetchAsync(id, null, cancellationToken).ConfigureAwait(false);
             var multi = await Task.Run(() => H5muFile.Read(fetched.DataPath), cancellationToken).ConfigureAwait(false);
-            return FromMultimodal(entry.Id, multi) with { Sha256 = fetched.Files.First(f => f.File == entry.PrimaryFile).Sha256 };
+            var cite = FromMultimodal(entry.Id, multi);
+            return cite with { Data = MostVariable(cite.Data, ObservationalGeneLimit), Sha256 = fetched.Files.First(f => f.File == entry.PrimaryFile).Sha256 };
         }
         var raw = await catalog.LoadAsync(id, null, cancellationToken).ConfigureAwait(false);
         var sha = raw.Uns.TryGetValue("catalog", out var c) && c is IReadOnlyDictionary<string, object> uns && uns.TryGetValue("sha256", out var s) ? s as string : null;
         return Observational(entry.Id, raw, entry.PerturbationSchema.ContextColumn, sha256: sha);
     }
+
+    /// <summary>The <paramref name="maxGenes"/> most variable genes of log1p data (all when it has no more).</summary>
+    private static CellDataset MostVariable(CellDataset data, int maxGenes) => data.GeneCount > maxGenes ? data.HighlyVariableGenes(maxGenes, subset: true) : data;
 
     /// <summary>The cells with a constant perturbation column whose one label is the control label.</summary>
     private static (CellDataset Cells, PerturbationSchema Schema) AllControls(CellDataset data) =>
