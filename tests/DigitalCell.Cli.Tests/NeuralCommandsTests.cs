@@ -134,6 +134,22 @@ public class NeuralCommandsTests : TempDirectoryTest
     }
 
     [Test]
+    public void Pretrain_adds_unperturbed_catalog_data_sets_to_masked_pretraining_and_refuses_a_screen_there()
+    {
+        string[] Args(string folder, string observational) => ["pretrain", "--out", folder, "--sources", "papalexi2021-thp1-subset", "--observational", observational,
+            "--finetune-on", "papalexi2021-thp1-subset", "--steps", "4,2,2", "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Temp, "cache")];
+        var run = NeuralDcell.Run(Args(Path.Combine(Temp, "obs"), "mimitou2019-eccite-pbmc"));
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+        var card = Sdk.Models.ModelCard.Load(Path.Combine(Temp, "obs"));
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(SharedData.File("mimitou2019-eccite-pbmc/mimitou2019_eccite_pbmc_control.h5mu"))));
+        Assert.That(card.TrainingInputs.Select(i => (i.Id, i.Sha256)), Does.Contain(("mimitou2019-eccite-pbmc", sha)), "the card names the observational data set with its sha256");
+
+        var refused = NeuralDcell.Run(Args(Path.Combine(Temp, "never"), "norman2019-perturbench-devel"));
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.Output);
+        Assert.That(refused.Error, Does.Contain("data set 'norman2019-perturbench-devel' is a CRISPRa screen, not unperturbed cells"));
+    }
+
+    [Test]
     public void TheSameSeedTrainsByteIdenticalWeightsInTwoSeparateProcesses()
     {
         // Each run is its own process, so per-process hash randomisation (HashCode.Combine) would show up here.

@@ -61,8 +61,7 @@ public sealed partial record BaseModelSource
             return cite with { Data = MostVariable(cite.Data, ObservationalGeneLimit), Sha256 = fetched.Files.First(f => f.File == entry.PrimaryFile).Sha256 };
         }
         var raw = await catalog.LoadAsync(id, null, cancellationToken).ConfigureAwait(false);
-        var sha = raw.Uns.TryGetValue("catalog", out var c) && c is IReadOnlyDictionary<string, object> uns && uns.TryGetValue("sha256", out var s) ? s as string : null;
-        return Observational(entry.Id, raw, entry.PerturbationSchema.ContextColumn, sha256: sha);
+        return Observational(entry.Id, raw, entry.PerturbationSchema.ContextColumn, sha256: CatalogSha256(raw));
     }
 
     /// <summary>The <paramref name="maxGenes"/> most variable genes of log1p data (all when it has no more).</summary>

@@ -66,7 +66,10 @@ public sealed partial record BaseModelSource(string Id, CellDataset Data, Pertur
         var entry = catalog.Get(id);
         var raw = await catalog.LoadAsync(id, null, cancellationToken).ConfigureAwait(false);
         var data = ExpressionScale.EnsureLogNormalized(raw, id, out _);
-        var sha = raw.Uns.TryGetValue("catalog", out var c) && c is IReadOnlyDictionary<string, object> uns && uns.TryGetValue("sha256", out var s) ? s as string : null;
-        return new BaseModelSource(entry.Id, data, entry.PerturbationSchema, KnownModes.GetValueOrDefault(entry.Id), KnownAliases.GetValueOrDefault(entry.Id), sha);
+        return new BaseModelSource(entry.Id, data, entry.PerturbationSchema, KnownModes.GetValueOrDefault(entry.Id), KnownAliases.GetValueOrDefault(entry.Id), CatalogSha256(raw));
     }
+
+    /// <summary>The data file's checksum the catalog recorded in <c>uns['catalog']</c>; null when absent.</summary>
+    private static string? CatalogSha256(CellDataset raw) =>
+        raw.Uns.TryGetValue("catalog", out var c) && c is IReadOnlyDictionary<string, object> uns && uns.TryGetValue("sha256", out var s) ? s as string : null;
 }
