@@ -22,14 +22,14 @@ public sealed record PretrainingOptions
     /// <summary>The catalog id fine-tuned on, all its perturbations; its genes are the panel the model predicts. Left out as a pretraining source (it is the training set).</summary>
     public string FineTuneOn { get; init; } = "papalexi2021-thp1-subset";
 
-    /// <summary>Masked-expression pretraining steps.</summary>
-    public int MaskedSteps { get; init; } = 150;
+    /// <summary>Masked-expression pretraining steps (default: <see cref="BaseModelOptions.MaskedSteps"/>'s).</summary>
+    public int MaskedSteps { get; init; } = new BaseModelOptions().MaskedSteps;
 
-    /// <summary>Joint perturbation steps.</summary>
-    public int JointSteps { get; init; } = 400;
+    /// <summary>Joint perturbation steps (default: <see cref="BaseModelOptions.JointSteps"/>'s).</summary>
+    public int JointSteps { get; init; } = new BaseModelOptions().JointSteps;
 
-    /// <summary>Fine-tuning steps.</summary>
-    public int FineTuneSteps { get; init; } = 300;
+    /// <summary>Fine-tuning steps (default: <see cref="BaseModelOptions.FineTuneSteps"/>'s).</summary>
+    public int FineTuneSteps { get; init; } = new BaseModelOptions().FineTuneSteps;
 
     /// <summary>The seed: the same seed gives the same weights on the CPU.</summary>
     public long Seed { get; init; }
