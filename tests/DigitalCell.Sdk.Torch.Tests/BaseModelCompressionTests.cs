@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Torch.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using DigitalCell.Sdk.Models;

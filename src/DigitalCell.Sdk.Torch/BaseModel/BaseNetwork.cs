@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Torch.Tensors;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Perturbations;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using DigitalCell.Sdk.Torch.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

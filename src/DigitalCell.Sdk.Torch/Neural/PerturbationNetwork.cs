@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Models;
+using DigitalCell.Sdk.Torch.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -47,9 +48,11 @@ internal sealed class PerturbationNetwork : IDisposable
     public static PerturbationNetwork Create(int genes, int hidden, int latent, Tensor genePrior, int targets, long seed, Device device)
     {
         var generator = new Generator((ulong)seed);
-        Tensor Uniform(long rows, long cols, long fanIn) =>
-            (rand([rows, cols], generator: generator) * 2 - 1) / Math.Sqrt(fanIn);
-        Tensor UniformVec(long n, long fanIn) => (rand([n], generator: generator) * 2 - 1) / Math.Sqrt(fanIn);
+        // Explicit Scalars (see TensorSum): 2u − 1 scaled by 1/√fan_in.
+        using Scalar two = 2.0, minusOne = -1.0, one = 1.0;
+        Tensor Spread(Tensor u, long fanIn) { using Scalar scale = Math.Sqrt(fanIn); return u.mul(two).add(minusOne, one).div(scale); }
+        Tensor Uniform(long rows, long cols, long fanIn) => Spread(rand([rows, cols], generator: generator), fanIn);
+        Tensor UniformVec(long n, long fanIn) => Spread(rand([n], generator: generator), fanIn);
         var k = genePrior.shape[1];
         var p = new Dictionary<string, Tensor>
         {
@@ -79,10 +82,10 @@ internal sealed class PerturbationNetwork : IDisposable
     /// (B×K) and known-target indicator (B×T) are given.</summary>
     public Tensor Forward(Tensor cells, Tensor priorSum, Tensor knownTargets)
     {
-        var e = Linear(priorSum, "prior_projection.weight", null) + knownTargets.matmul(_parameters["target_embedding.weight"]);
+        var e = Linear(priorSum, "prior_projection.weight", null).Plus(knownTargets.matmul(_parameters["target_embedding.weight"]));
         var z = Linear(F.gelu(Linear(cells, "encoder.0.weight", "encoder.0.bias")), "encoder.2.weight", "encoder.2.bias");
-        var d = Linear(F.gelu(Linear(F.gelu(z) + e, "decoder.0.weight", "decoder.0.bias")), "decoder.2.weight", "decoder.2.bias");
-        return cells + d;
+        var d = Linear(F.gelu(Linear(F.gelu(z).Plus(e), "decoder.0.weight", "decoder.0.bias")), "decoder.2.weight", "decoder.2.bias");
+        return cells.Plus(d);
     }
 
     private Tensor Linear(Tensor x, string weight, string? bias)

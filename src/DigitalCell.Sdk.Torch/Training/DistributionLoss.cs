@@ -1,8 +1,12 @@
+using DigitalCell.Sdk.Torch.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DigitalCell.Sdk.Torch.Training;
 
 /// <summary>Set-level losses between predicted and observed cells of the same perturbations (P sets × n cells × G genes).</summary>
+/// <remarks>Constants are explicit <see cref="Scalar"/>s held for the call and sums go through <see cref="TensorSum"/>:
+/// TorchSharp 0.107 leaves implicit Scalars to the finaliser, which can free one while libtorch reads it (TorchSharp#1434).</remarks>
 internal static class DistributionLoss
 {
     /// <summary>
@@ -14,17 +18,19 @@ internal static class DistributionLoss
     public static Tensor Energy(Tensor predicted, Tensor observed)
     {
         var n = predicted.shape[1];
-        var within = (MeanDistance(predicted, predicted) + MeanDistance(observed, observed)) * n / (n - 1.0);
-        return (2 * MeanDistance(predicted, observed) - within).mean();
+        using Scalar cells = n, pairs = n - 1.0, two = 2.0;
+        var within = MeanDistance(predicted, predicted).Plus(MeanDistance(observed, observed)).mul(cells).div(pairs);
+        return MeanDistance(predicted, observed).mul(two).Minus(within).mean();
     }
 
     /// <summary>Squared error of the set means (the pseudobulk profile), averaged over genes and sets.</summary>
     public static Tensor MeanProfile(Tensor predicted, Tensor observed) =>
-        (predicted.mean([1]) - observed.mean([1])).pow(2).mean();
+        predicted.mean([1]).Minus(observed.mean([1])).Squared().mean();
 
     private static Tensor MeanDistance(Tensor a, Tensor b)
     {
-        var squared = a.pow(2).sum(-1).unsqueeze(-1) + b.pow(2).sum(-1).unsqueeze(-2) - 2 * a.bmm(b.transpose(1, 2));
-        return squared.clamp_min(1e-12).sqrt().mean([1, 2]);
+        using Scalar two = 2.0, minimum = 1e-12;
+        var squared = a.Squared().sum(-1).unsqueeze(-1).Plus(b.Squared().sum(-1).unsqueeze(-2)).Minus(a.bmm(b.transpose(1, 2)).mul(two));
+        return squared.clamp_min(minimum).sqrt().mean([1, 2]);
     }
 }

@@ -1,4 +1,5 @@
 using DigitalCell.Sdk.Torch.Neural;
+using DigitalCell.Sdk.Torch.Tensors;
 using static TorchSharp.torch;
 
 namespace DigitalCell.Sdk.Torch.Training;
@@ -40,6 +41,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
 
         using var cells = tensor(data.Cells, [data.CellCount, data.GeneCount]).to(device);
         int p = options.PerturbationsPerBatch, n = options.CellsPerPerturbation;
+        using TorchSharp.Scalar meanWeight = options.MeanLossWeight; // explicit: see DistributionLoss
         for (int step = start; step < options.Steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -54,7 +56,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
                 var (priorSum, known) = encoding.Encode(sets.SelectMany(s => Enumerable.Repeat(s.Targets, n)).ToList(), device);
                 var predicted = network.Forward(cells.index_select(0, tensor(controlRows, device: device)), priorSum, known).view(p, n, -1);
                 var observed = cells.index_select(0, tensor(observedRows, device: device)).view(p, n, -1);
-                var loss = DistributionLoss.Energy(predicted, observed) + options.MeanLossWeight * DistributionLoss.MeanProfile(predicted, observed);
+                var loss = DistributionLoss.Energy(predicted, observed).Plus(DistributionLoss.MeanProfile(predicted, observed).mul(meanWeight));
                 foreach (var t in network.Parameters.Values) t.grad?.zero_();
                 loss.backward();
                 ClipGradients(network.Parameters.Values, options.GradientClipNorm);
@@ -99,7 +101,7 @@ internal sealed class Trainer(PerturbationNetwork network, PerturbationEncoding 
         using var noGrad = no_grad();
         var predicted = encoding.PredictMeans(network, validation.Select(s => s.Targets).ToList());
         var observed = tensor(validation.SelectMany(s => data.Mean(s.Rows)).ToArray(), [validation.Count, data.GeneCount], device: network.Device);
-        return (predicted - observed).pow(2).mean().item<float>();
+        return predicted.Minus(observed).Squared().mean().item<float>();
     }
 
     /// <summary>torch.nn.utils.clip_grad_norm_: scale all gradients by min(1, max / (‖g‖₂ + 1e−6)).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DigitalCell.Sdk.Torch.BaseModel;
+namespace DigitalCell.Sdk.Torch.Tensors;
 
 /// <summary>
 /// Tensor sums and differences with a Scalar that lives for the whole process. TorchSharp 0.107's <c>a + b</c> and
