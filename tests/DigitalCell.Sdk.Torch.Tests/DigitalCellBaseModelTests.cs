@@ -165,6 +165,21 @@ public class DigitalCellBaseModelTests
     }
 
     [Test]
+    public void NoPriorsAblationPredictsAGeneOutsideItsVocabularyWithTheUntrainedZeroToken()
+    {
+        // Unseen knockouts outside every panel (Papalexi's CEBPE, Norman's CUL3) must still be scored by the ablation.
+        using var model = new DigitalCellBaseModel(Quick([SourceA()]));
+        model.Fit(TrainingB());
+        var context = new PredictionContext("THP-1");
+        var irf7 = model.Predict([Perturbation.Genes(PerturbationMode.CRISPRa, "IRF7")], context);
+        var cebpe = model.Predict([Perturbation.Genes(PerturbationMode.CRISPRa, "CEBPE")], context);
+        var stat1 = model.Predict([Perturbation.Genes(PerturbationMode.CRISPRa, "STAT1")], context);
+        Assert.That(irf7.Notes, Has.Some.Contains("IRF7 is outside the gene vocabulary and the model uses no gene priors"));
+        Assert.That(cebpe.Means.Row(0).ToArray(), Is.EqualTo(irf7.Means.Row(0).ToArray()), "both are the same zero token");
+        Assert.That(stat1.Means.Row(0).ToArray(), Is.Not.EqualTo(irf7.Means.Row(0).ToArray()), "a trained gene token differs");
+    }
+
+    [Test]
     public void GeneTokensStartFromTheGenePriors()
     {
         var priors = GenePriors.FromDirectory(DigitalCell.Tests.Shared.SharedData.File(GenePriors.CatalogId));

@@ -118,6 +118,13 @@ public sealed partial class DigitalCellBaseModel
         {
             int index = Array.IndexOf(state.Genes, target);
             if (index >= 0) { known.Add(index); continue; }
+            if (!Options.UseGenePriors && _network is not null)
+            {
+                // The no-priors ablation has nothing to say about a gene it never saw: its token is the zero start every gene token has there.
+                priors.Add(new float[_network.PriorDimensions]);
+                notes.Add($"{target} is outside the gene vocabulary and the model uses no gene priors; its token is the untrained zero token.");
+                continue;
+            }
             var prior = PriorTable()?.Vector(target)
                 ?? throw new DigitalCellException($"Model '{Name}' cannot predict '{target}': it is not in the model's gene vocabulary and has no gene prior" +
                     (ClosestNames.For(target, state.Genes) is { Count: > 0 } close ? $"; did you mean {string.Join(", ", close)}?" : "."));
