@@ -7,12 +7,12 @@ using DigitalCell.Sdk.Torch.BaseModel;
 
 namespace DigitalCell.Sdk.Torch.Tests;
 
-/// <summary>What a screen of the base model relies on: its target genes and the set-of-n shortcut for a mean start state.</summary>
+/// <summary>What a screen of the base model relies on: its target genes, the set-of-n shortcut for a mean start state and stacked forward passes.</summary>
 public class BaseModelScreenTests
 {
     private static readonly string[] Panel = ["STAT1", "IRF1", "JAK2", "CD274", "GAPDH", "MYC"];
 
-    private static DigitalCellBaseModel Trained(bool priors)
+    private static DigitalCellBaseModel Trained(bool priors, int cellsPerForward = 4096)
     {
         var random = new Random(5);
         string[] labels = [.. Enumerable.Repeat("control", 40), .. Enumerable.Repeat("STAT1", 20), .. Enumerable.Repeat("MYC", 20)];
@@ -22,7 +22,7 @@ public class BaseModelScreenTests
         var model = new DigitalCellBaseModel(new BaseModelOptions
         {
             Config = new BaseModelConfig("micro", 32, 2, 4, 64, 8), Pretrain = false, UseGenePriors = priors, JointSteps = 4, FineTuneSteps = 4,
-            SetsPerBatch = 2, WarmupSteps = 2, Device = DevicePreference.Cpu, Threads = 1,
+            SetsPerBatch = 2, WarmupSteps = 2, Device = DevicePreference.Cpu, Threads = 1, CellsPerForward = cellsPerForward,
             Priors = priors ? GenePriors.FromDirectory(DigitalCell.Tests.Shared.SharedData.File(GenePriors.CatalogId)) : null,
         });
         model.Fit(new PerturbationTrainingSet(data, new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout), ["STAT1", "MYC"]));
@@ -48,6 +48,31 @@ public class BaseModelScreenTests
             Assert.That(two.Means.Row(i).ToArray(), Is.EqualTo(eightOfTwo.Means.Row(i).ToArray()).Within(1e-5), "two cells = a set of four copies of each");
         }
         Assert.That(one.Means.Row(0).ToArray(), Is.Not.EqualTo(two.Means.Row(0).ToArray()), "the start cells matter");
+    }
+
+    [Test]
+    public void StackedPredictionsEqualOneAtATime()
+    {
+        // 100 cells a pass: the 40 kept controls (5 sets of 8) stack two perturbations a pass, with a remainder; one start cell stacks them all.
+        using var model = Trained(priors: true, cellsPerForward: 100);
+        static Perturbation Knockout(params string[] genes) => Perturbation.Genes(PerturbationMode.Knockout, genes);
+        // Vocabulary genes, IRF7 from its gene prior alone (in no data set), a control between them, and combinations of each kind.
+        IReadOnlyList<Perturbation> candidates = [Knockout("STAT1"), Knockout("IRF7"), Perturbation.Control(), Knockout("MYC"), Knockout("STAT1", "MYC"),
+            Knockout("JAK2", "IRF7"), Knockout("CD274")];
+        var startCell = new PredictionContext(ControlCells: new DenseCellMatrix(1, Panel.Length, [0.4f, 1.1f, 0.7f, 2.3f, 3.0f, 0.2f]));
+        foreach (var context in new[] { null, startCell })
+        {
+            var stacked = model.Predict(candidates, context);
+            double largest = 0;
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                var alone = model.Predict([candidates[i]], context).Means.Row(0).ToArray();
+                // Float32 rounding only: the passes differ in batch size, not in arithmetic (values are log-expression of order 1).
+                Assert.That(stacked.Means.Row(i).ToArray(), Is.EqualTo(alone).Within(1e-5), $"{candidates[i].Label}, {(context is null ? "kept controls" : "one start cell")}");
+                largest = Math.Max(largest, alone.Zip(stacked.Means.Row(i).ToArray(), (a, b) => Math.Abs(a - b)).Max());
+            }
+            TestContext.Out.WriteLine($"{(context is null ? "kept controls" : "one start cell")}: largest |stacked − alone| {largest:G2}");
+        }
     }
 
     [Test]
