@@ -61,18 +61,24 @@ public class BaseModelScreenTests
             Knockout("JAK2", "IRF7"), Knockout("CD274")];
         var startCell = new PredictionContext(ControlCells: new DenseCellMatrix(1, Panel.Length, [0.4f, 1.1f, 0.7f, 2.3f, 3.0f, 0.2f]));
         foreach (var context in new[] { null, startCell })
+            AssertStackedEqualsAlone(p => model.Predict(p, context), candidates, context is null ? "kept controls" : "one start cell");
+    }
+
+    /// <summary>
+    /// Each row of one prediction of all <paramref name="candidates"/> equals the prediction of that candidate alone, to
+    /// float32 rounding (1e-5 on log-expression or CLR values of order 1): the passes differ in batch size, not in arithmetic.
+    /// </summary>
+    internal static void AssertStackedEqualsAlone(Func<IReadOnlyList<Perturbation>, PerturbationPrediction> predict, IReadOnlyList<Perturbation> candidates, string what)
+    {
+        var stacked = predict(candidates).Means;
+        double largest = 0;
+        for (int i = 0; i < candidates.Count; i++)
         {
-            var stacked = model.Predict(candidates, context);
-            double largest = 0;
-            for (int i = 0; i < candidates.Count; i++)
-            {
-                var alone = model.Predict([candidates[i]], context).Means.Row(0).ToArray();
-                // Float32 rounding only: the passes differ in batch size, not in arithmetic (values are log-expression of order 1).
-                Assert.That(stacked.Means.Row(i).ToArray(), Is.EqualTo(alone).Within(1e-5), $"{candidates[i].Label}, {(context is null ? "kept controls" : "one start cell")}");
-                largest = Math.Max(largest, alone.Zip(stacked.Means.Row(i).ToArray(), (a, b) => Math.Abs(a - b)).Max());
-            }
-            TestContext.Out.WriteLine($"{(context is null ? "kept controls" : "one start cell")}: largest |stacked − alone| {largest:G2}");
+            var alone = predict([candidates[i]]).Means.Row(0).ToArray();
+            Assert.That(stacked.Row(i).ToArray(), Is.EqualTo(alone).Within(1e-5), $"{candidates[i].Label}, {what}");
+            largest = Math.Max(largest, alone.Zip(stacked.Row(i).ToArray(), (a, b) => Math.Abs(a - b)).Max());
         }
+        TestContext.Out.WriteLine($"{what}: largest |stacked − alone| {largest:G2}");
     }
 
     [Test]
