@@ -12,19 +12,20 @@ public class BaseModelScreenTests
 {
     private static readonly string[] Panel = ["STAT1", "IRF1", "JAK2", "CD274", "GAPDH", "MYC"];
 
-    private static DigitalCellBaseModel Trained(bool priors, int cellsPerForward = 4096)
+    private static DigitalCellBaseModel Trained(bool priors, int? cellsPerForward = null)
     {
         var random = new Random(5);
         string[] labels = [.. Enumerable.Repeat("control", 40), .. Enumerable.Repeat("STAT1", 20), .. Enumerable.Repeat("MYC", 20)];
         var x = labels.SelectMany(l => Panel.Select(g => (float)(random.NextDouble() + (g == l ? -0.8 : 0)))).ToArray();
         var data = CellDataset.FromMatrix(new DenseCellMatrix(labels.Length, Panel.Length, x), null, Panel);
         data = data.WithObs(data.Obs.With(CategoricalColumn.FromLabels("perturbation", labels)));
-        var model = new DigitalCellBaseModel(new BaseModelOptions
+        var options = new BaseModelOptions
         {
             Config = new BaseModelConfig("micro", 32, 2, 4, 64, 8), Pretrain = false, UseGenePriors = priors, JointSteps = 4, FineTuneSteps = 4,
-            SetsPerBatch = 2, WarmupSteps = 2, Device = DevicePreference.Cpu, Threads = 1, CellsPerForward = cellsPerForward,
+            SetsPerBatch = 2, WarmupSteps = 2, Device = DevicePreference.Cpu, Threads = 1,
             Priors = priors ? GenePriors.FromDirectory(DigitalCell.Tests.Shared.SharedData.File(GenePriors.CatalogId)) : null,
-        });
+        };
+        var model = new DigitalCellBaseModel(cellsPerForward is int cells ? options with { CellsPerForward = cells } : options);
         model.Fit(new PerturbationTrainingSet(data, new PerturbationSchema("perturbation", "control", PerturbationMode.Knockout), ["STAT1", "MYC"]));
         return model;
     }
@@ -62,6 +63,14 @@ public class BaseModelScreenTests
         var startCell = new PredictionContext(ControlCells: new DenseCellMatrix(1, Panel.Length, [0.4f, 1.1f, 0.7f, 2.3f, 3.0f, 0.2f]));
         foreach (var context in new[] { null, startCell })
             AssertStackedEqualsAlone(p => model.Predict(p, context), candidates, context is null ? "kept controls" : "one start cell");
+    }
+
+    [Test]
+    public void CellsPerForwardBelowOneIsRefusedByName()
+    {
+        using var model = new DigitalCellBaseModel(new BaseModelOptions { CellsPerForward = 0 });
+        Assert.That(() => model.Predict([Perturbation.Genes(PerturbationMode.Knockout, "STAT1")]),
+            Throws.TypeOf<DigitalCellException>().With.Message.Contains("CellsPerForward must be ≥ 1, got 0"));
     }
 
     /// <summary>
