@@ -1,7 +1,8 @@
 """Peer of `screen-genome`: the digital-cell base model's forward pass (BaseNetwork.cs) in python3-torch, reading the
 same model.safetensors, screening the same candidates from the same start profile, batched the way a PyTorch user
 would write it (256 candidates per forward, each a set of the one start cell). Prints the effect of every candidate
-(mean of the program genes, targets held at the start level, minus the start's) to OUT and one timing line.
+(mean of the program genes, targets held at the start level, minus the start's) to OUT and one timing line: wall and
+CPU seconds of the screen.
 
 usage: screen_base_model.py MODEL.safetensors INPUTS.safetensors OUT.f32 THREADS"""
 import json, math, sys, time
@@ -25,7 +26,7 @@ def main(model_path, inputs_path, out_path, threads):
     scored = {panel_names[i]: i for i in positions.tolist()}
     start = inputs["start"]
     knockout = 1  # PerturbationMode.Knockout
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with torch.no_grad():
         lin = lambda x, n: F.linear(x, w[n + ".weight"], w[n + ".bias"])
         ln = lambda x, n: F.layer_norm(x, [d], w[n + ".weight"], w[n + ".bias"])
@@ -59,9 +60,9 @@ def main(model_path, inputs_path, out_path, threads):
             rows = held[(held[:, 0] >= b0) & (held[:, 0] < b0 + b)]
             y[rows[:, 0] - b0, rows[:, 1]] = start[rows[:, 1]]
             effects[b0:b0 + b] = y[:, positions].mean(1) - base
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     effects.numpy().astype(np.float32).tofile(out_path)
-    print("%.3f" % seconds)
+    print("%.3f %.3f" % (seconds, cpu))
 
 
 if __name__ == "__main__":

@@ -124,6 +124,23 @@ public class BaseModelModalityTests
     }
 
     [Test]
+    public void StackedProteinPredictionsEqualOneAtATime()
+    {
+        var (rna, protein) = Screen(Knockouts, 12, 6);
+        // 40 cells a pass: two perturbations over the 12 kept controls (two sets of 8, the second wrapping), all of them over 3 given cells (one set of 8).
+        using var model = new DigitalCellBaseModel(Quick(protein) with { JointSteps = 4, FineTuneSteps = 4, CellsPerForward = 40 });
+        model.Fit(new PerturbationTrainingSet(rna, Schema, Knockouts, dataId: "cite-screen"));
+        IReadOnlyList<Perturbation> candidates = [Perturbation.Genes(PerturbationMode.Knockout, "STAT1"), Perturbation.Control(),
+            Perturbation.Genes(PerturbationMode.Knockout, "MYC"), Perturbation.Genes(PerturbationMode.Knockout, "IRF1", "NFKB1"), Perturbation.Genes(PerturbationMode.Knockout, "CD4")];
+        var given = new PredictionContext("PBMC", ControlCells: rna.SelectCells([0, 1, 2]).X);
+        foreach (var (context, what) in new[] { (new PredictionContext("PBMC"), "kept controls' protein"), (given, "protein imputed for given cells") })
+        {
+            BaseModelScreenTests.AssertStackedEqualsAlone(p => model.PredictModalities(p, context).Rna, candidates, what + ", RNA");
+            BaseModelScreenTests.AssertStackedEqualsAlone(p => model.PredictModalities(p, context).Protein!, candidates, what + ", protein");
+        }
+    }
+
+    [Test]
     public void AnRnaOnlyModelPredictsNoProteinAndSavesNoProteinState()
     {
         var (rna, _) = Screen(Knockouts, 12, 2);

@@ -81,6 +81,15 @@ public sealed record BaseModelOptions
     /// <summary>Control cells kept with the model and perturbed at prediction time when the caller gives none.</summary>
     public int PredictionCells { get; init; } = 512;
 
+    /// <summary>
+    /// Cells in one forward pass at prediction: the perturbations of one <see cref="DigitalCellBaseModel.Predict"/> call
+    /// are stacked, each over all its control cells, up to this many cells (at least one perturbation a pass), so a
+    /// screen's candidates from one start cell share a pass and the panel's gene tokens are projected once a pass.
+    /// The default bounds a pass's gene-wide tensors to ≈ 8 MB per thousand panel genes; a larger one saves little once
+    /// a pass holds hundreds of cells. The numbers are the same up to float rounding.
+    /// </summary>
+    public int CellsPerForward { get; init; } = 2048;
+
     /// <summary>Seed of initialisation, batches and samples: the same seed gives the same model on the CPU.</summary>
     public long Seed { get; init; }
 

@@ -35,6 +35,7 @@ public sealed partial class DigitalCellBaseModel
     public ModalityPrediction PredictModalities(IReadOnlyList<Perturbation> perturbations, PredictionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(perturbations);
+        if (Options.CellsPerForward < 1) throw new DigitalCellException($"model '{Name}': CellsPerForward must be ≥ 1, got {Options.CellsPerForward}");
         var (network, state) = Fitted;
         int g = state.Panel.Length, s = network.Config.SetSize;
         var controls = ModelFiles.ControlCells(context, state.Controls, g);
@@ -59,8 +60,14 @@ public sealed partial class DigitalCellBaseModel
             for (int c = 0; c < chunks * s; c++) rows.AsSpan((c % n) * width, width).CopyTo(values.AsSpan(c * width, width));
             return values;
         }
-        void AddMean(Tensor predicted, int width, float[] target, int row) =>
-            predicted.reshape(chunks * s, width)[..n].mean([0]).cpu().data<float>().CopyTo(target.AsSpan(row * width, width));
+        // The mean over each set block's real rows: predicted is (rows · chunks) × S × width, one block of chunks per row.
+        void AddMeans(Tensor predicted, int width, float[] target, int[] rows)
+        {
+            var values = predicted.reshape(rows.Length, chunks * s, width).narrow(1, 0, n).mean([1]).cpu().data<float>().ToArray();
+            for (int r = 0; r < rows.Length; r++) values.AsSpan(r * width, width).CopyTo(target.AsSpan(rows[r] * width, width));
+        }
+        // Perturbations share a forward pass, each over every set of controls, up to CellsPerForward cells.
+        int stacked = Math.Max(1, Options.CellsPerForward / (chunks * s));
         using (NewDisposeScope())
         using (no_grad())
         {
@@ -71,16 +78,21 @@ public sealed partial class DigitalCellBaseModel
             var proteinInput = protein is null ? null : ControlProtein(network, protein, cells, panel, context?.ControlCells is null, Sets, chunks, notes);
             for (int i = 0; i < perturbations.Count; i++)
             {
-                if (tokens[i] is not { } t)
-                {
-                    controlMean.CopyTo(means.AsSpan(i * g, g));
-                    if (proteinInput is not null) AddMean(proteinInput.Values, m, proteinMeans, i);
-                    continue;
-                }
-                var vector = BaseModelTrainer.PerturbationVectors(network, [t]).expand(chunks, -1);
-                var (rna, predictedProtein) = network.Forward(cells, panel, vector, contextVectors, proteinInput);
-                AddMean(rna, g, means, i);
-                if (predictedProtein is not null) AddMean(predictedProtein, m, proteinMeans, i);
+                if (tokens[i] is not null) continue;
+                controlMean.CopyTo(means.AsSpan(i * g, g));
+                if (proteinInput is not null) AddMeans(proteinInput.Values, m, proteinMeans, [i]);
+            }
+            foreach (var rows in Enumerable.Range(0, perturbations.Count).Where(i => tokens[i] is not null).Chunk(stacked))
+            {
+                using var pass = NewDisposeScope();
+                int k = rows.Length;
+                // Row b of the pass is perturbation b / chunks on control set b % chunks.
+                var vectors = BaseModelTrainer.PerturbationVectors(network, rows.Select(i => tokens[i]!).ToList());
+                var input = proteinInput is null ? null : proteinInput with { Values = proteinInput.Values.repeat(k, 1, 1) };
+                var (rna, predictedProtein) = network.Forward(cells.repeat(k, 1, 1), panel,
+                    vectors.unsqueeze(1).expand(k, chunks, -1).reshape(k * chunks, -1), contextVectors.repeat(k, 1), input);
+                AddMeans(rna, g, means, rows);
+                if (predictedProtein is not null) AddMeans(predictedProtein, m, proteinMeans, rows);
             }
         }
         var distinct = notes.Distinct().ToList();
