@@ -13,7 +13,8 @@ namespace DigitalCell.Benchmarks;
 /// <c>base-model [seeds=0,1,2,3,4] [tasks=papalexi] [steps=150,400,300] [out=benchmarks/results/base-model.md (and .csv, every split's values)] [threads=1] [models=all] [pseudobulk-weight=10] [splits=all|N|LABEL,LABEL]</c>:
 /// the digital-cell base model (tiny) next to the baselines and the best prior models on the prior-models harness's
 /// tasks and splits (cell-eval mode), mean ± 95 % t-interval over splits. The base model pretrains inside each fit on
-/// the catalog data sets other than the benchmarked one plus the training fold (so no test cell reaches it); the
+/// <c>dcell pretrain</c>'s default recipe (the perturbation screens and, masked expression only, the unperturbed sets)
+/// other than the benchmarked data set, plus the training fold (so no test cell reaches it); the
 /// ablations: <c>dcell-base-tiny-no-pretraining</c> trains on the training fold alone for the same perturbation steps,
 /// <c>-no-priors</c> starts gene tokens at zero, <c>-no-set-attention</c> predicts each cell from itself alone.
 /// Steps are masked-expression, joint and fine-tuning steps.
@@ -34,7 +35,8 @@ internal static class BaseModelEvaluation
         string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
         Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
         var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
-        var sources = BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList();
+        // dcell pretrain's default recipe (perturbation screens and unperturbed sets); Fit leaves out the benchmarked data set.
+        var sources = BaseModelSource.RecipeFromCatalogAsync(BaseModelSource.DefaultCatalogIds, BaseModelSource.DefaultObservationalIds).GetAwaiter().GetResult();
         var baseOptions = new BaseModelOptions
         {
             Sources = sources, Priors = priors, MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2],

@@ -111,8 +111,8 @@ public class NeuralCommandsTests : TempDirectoryTest
     public void Pretrain_writes_a_complete_zoo_folder_and_the_same_seed_gives_identical_weights()
     {
         // Tiny step counts on one catalog data set (through the mirror); the defaults reproduce the shipped dcell-base-tiny.
-        string[] Args(string folder, string seed) => ["pretrain", "--out", folder, "--sources", "papalexi2021-thp1-subset", "--finetune-on", "papalexi2021-thp1-subset",
-            "--steps", "2,2,2", "--seed", seed, "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Temp, "cache")];
+        string[] Args(string folder, string seed, string observational = "none") => ["pretrain", "--out", folder, "--sources", "papalexi2021-thp1-subset", "--finetune-on", "papalexi2021-thp1-subset",
+            "--observational", observational, "--steps", "2,2,2", "--seed", seed, "--mirror", SharedData.Mirror, "--cache-dir", Path.Combine(Temp, "cache")];
         var a = NeuralDcell.Run(Args(Path.Combine(Temp, "a"), "3"));
         var b = NeuralDcell.Run(Args(Path.Combine(Temp, "b"), "3"));
         var other = NeuralDcell.Run(Args(Path.Combine(Temp, "c"), "4"));
@@ -127,6 +127,13 @@ public class NeuralCommandsTests : TempDirectoryTest
         var card = Sdk.Models.ModelCard.Load(Path.Combine(Temp, "a"));
         string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(SharedData.File("papalexi2021-thp1/papalexi2021_thp1_eccite_subset.h5ad"))));
         Assert.That(card.TrainingInputs.Select(i => (i.Id, i.Sha256)), Is.EqualTo(new[] { ("papalexi2021-thp1-subset", sha) }), "the card names the data set with its sha256");
+        var observational = NeuralDcell.Run(Args(Path.Combine(Temp, "d"), "3", "pbmc68k-reduced,tenx-multiome-pbmc-rna"));
+        Assert.That(observational.ExitCode, Is.EqualTo(0), observational.Error);
+        string Sha(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(SharedData.File(file))));
+        Assert.That(Sdk.Models.ModelCard.Load(Path.Combine(Temp, "d")).TrainingInputs.Select(i => (i.Id, i.Sha256)), Is.EqualTo(new[]
+        {
+            ("pbmc68k-reduced", Sha("pbmc68k-reduced/pbmc68k_reduced.h5ad")), ("tenx-multiome-pbmc-rna", Sha("tenx-multiome-pbmc-muon/tenx_multiome_pbmc_1k_rna.h5ad")), ("papalexi2021-thp1-subset", sha),
+        }), "unperturbed sets are named on the card with their sha256");
         Assert.That(Sdk.Models.PerturbationModels.Load(Path.Combine(Temp, "a")).Predict([Sdk.Perturbations.Perturbation.Parse("STAT1", new("perturbation", "control"))]).Genes, Has.Count.EqualTo(299));
 
         var refused = NeuralDcell.Run("pretrain", "--out", Temp, "--steps", "1,1");

@@ -71,6 +71,43 @@ public class ObservationalSourceTests
         Assert.That(error!.Message, Does.Contain("papalexi2021-thp1-subset").And.Contain("CRISPRko screen"));
     }
 
+    [Test]
+    public void TheDefaultRecipeNamesEveryUnperturbedExpressionSetTheMirrorHolds()
+    {
+        var catalog = MirrorCatalog();
+        var held = catalog.Entries.Where(e => e.PerturbationKind == "none" && e.Modality.StartsWith("transcriptome", StringComparison.Ordinal) && catalog.IsAvailableOffline(e.Id)).Select(e => e.Id);
+        Assert.That(BaseModelSource.DefaultObservationalIds, Is.EquivalentTo(held));
+        Assert.That(new PretrainingOptions().Observational, Is.EqualTo(BaseModelSource.DefaultObservationalIds), "dcell pretrain's default");
+    }
+
+    [Test]
+    public async Task Pbmc68kEntersAsItsLogNormalisedRawMatrixWithCellTypeContexts()
+    {
+        var catalog = MirrorCatalog();
+        var source = await BaseModelSource.ObservationalFromCatalogAsync("pbmc68k-reduced", catalog);
+        Assert.That((source.Data.CellCount, source.Data.GeneCount), Is.EqualTo((700, 765)));
+        Assert.That(source.Schema.ContextColumn, Is.EqualTo("bulk_labels"));
+        var row = new float[source.Data.GeneCount];
+        source.Data.X.CopyRow(0, row);
+        Assert.That(row.Min(), Is.GreaterThanOrEqualTo(0), "log-normalised values, not scanpy's scaled X");
+        Assert.That(source.Sha256, Is.EqualTo("863e19914ab2d4ba97edc9623ac3a343c0461f1e40b121bfb5fa92638b22e9bd"));
+    }
+
+    private string _cache = "";
+
+    [TearDown]
+    public void DeleteCache()
+    {
+        if (Directory.Exists(_cache)) Directory.Delete(_cache, recursive: true);
+    }
+
+    /// <summary>The repository's catalog over the test data mirror, with a cache of its own (deleted after the test).</summary>
+    private Catalog.DatasetCatalog MirrorCatalog()
+    {
+        _cache = Path.Combine(Path.GetTempPath(), "dcell-observational-" + Guid.NewGuid().ToString("N"));
+        return new Catalog.DatasetCatalog(new Catalog.CatalogOptions { Mirror = DigitalCell.Tests.Shared.SharedData.Mirror, CacheDirectory = _cache });
+    }
+
     /// <summary>Records each step synchronously (<see cref="Progress{T}"/> posts to the thread pool).</summary>
     private sealed class Recorder(List<BaseTrainingProgress> steps) : IProgress<BaseTrainingProgress>
     {

@@ -9,7 +9,7 @@ using DigitalCell.Sdk.Torch.BaseModel;
 namespace DigitalCell.Cli.Neural.Commands;
 
 /// <summary>
-/// <c>dcell pretrain --out DIR [--size tiny] [--sources ID,ID] [--observational ID,ID] [--finetune-on ID] [--steps M,J,F] [--seed N] [--force]</c>:
+/// <c>dcell pretrain --out DIR [--size tiny] [--sources ID,ID] [--observational ID,ID|none] [--finetune-on ID] [--steps M,J,F] [--seed N] [--force]</c>:
 /// makes a zoo base model from catalog data sets (<see cref="BaseModelPretraining"/>); the defaults reproduce the
 /// shipped <c>dcell-base-tiny</c>. The folder (weights, card with each data set's sha256, vocabulary) appears complete or not at all.
 /// </summary>
@@ -24,7 +24,11 @@ public static class PretrainCommand
         var size = new Option<string>("--size") { Description = $"Model size: {string.Join(", ", BaseModelConfig.Named.Select(c => c.Name))} (10b is documented, not trainable here).", DefaultValueFactory = _ => defaults.Config.Name }
             .CheckedBy(s => BaseModelConfig.Parse(s));
         var sources = new Option<string>("--sources") { Description = "Comma-separated catalog ids to pretrain on.", DefaultValueFactory = _ => string.Join(',', defaults.Sources) };
-        var observational = new Option<string>("--observational") { Description = "Comma-separated catalog ids of unperturbed data sets (e.g. combat-covid19-pbmc,mimitou2019-eccite-pbmc) added to masked-expression pretraining only; none by default." };
+        var observational = new Option<string>("--observational")
+        {
+            Description = "Comma-separated catalog ids of unperturbed data sets added to masked-expression pretraining only; by default every one held (none: no observational pretraining).",
+            DefaultValueFactory = _ => string.Join(',', defaults.Observational),
+        };
         var finetuneOn = new Option<string>("--finetune-on") { Description = "Catalog id fine-tuned on (all its perturbations); its genes are the panel the model predicts.", DefaultValueFactory = _ => defaults.FineTuneOn };
         var steps = new Option<string>("--steps") { Description = "Masked-expression, joint and fine-tuning steps, comma-separated.", DefaultValueFactory = _ => $"{defaults.MaskedSteps},{defaults.JointSteps},{defaults.FineTuneSteps}" }
             .CheckedBy(s => Steps(s));
@@ -45,7 +49,7 @@ public static class PretrainCommand
             {
                 Config = BaseModelConfig.Parse(parse.GetRequiredValue(size)),
                 Sources = parse.GetRequiredValue(sources).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-                Observational = (parse.GetValue(observational) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                Observational = parse.GetRequiredValue(observational) is "none" ? [] : parse.GetRequiredValue(observational).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 FineTuneOn = parse.GetRequiredValue(finetuneOn), MaskedSteps = masked, JointSteps = joint, FineTuneSteps = finetune,
                 Seed = parse.GetValue(seed), Catalog = catalog.Open(parse), Progress = new PhaseReporter(error),
             };

@@ -16,8 +16,8 @@ public sealed record PretrainingOptions
     /// <summary>Catalog ids pretrained on (masked expression on their controls, then joint perturbation training).</summary>
     public IReadOnlyList<string> Sources { get; init; } = BaseModelSource.DefaultCatalogIds;
 
-    /// <summary>Catalog ids of unperturbed data sets (<c>perturbationKind</c> <c>none</c>, e.g. COMBAT, the ECCITE-seq PBMC control) added to masked-expression pretraining only (<see cref="BaseModelSource.ObservationalFromCatalogAsync"/>); none by default.</summary>
-    public IReadOnlyList<string> Observational { get; init; } = [];
+    /// <summary>Catalog ids of unperturbed data sets (<c>perturbationKind</c> <c>none</c>) added to masked-expression pretraining only (<see cref="BaseModelSource.ObservationalFromCatalogAsync"/>); by default every one held (<see cref="BaseModelSource.DefaultObservationalIds"/>), empty for none.</summary>
+    public IReadOnlyList<string> Observational { get; init; } = BaseModelSource.DefaultObservationalIds;
 
     /// <summary>The catalog id fine-tuned on, all its perturbations; its genes are the panel the model predicts. Left out as a pretraining source (it is the training set).</summary>
     public string FineTuneOn { get; init; } = "papalexi2021-thp1-subset";
@@ -60,14 +60,8 @@ public static class BaseModelPretraining
     {
         ArgumentNullException.ThrowIfNull(options);
         var catalog = options.Catalog ?? DatasetCatalog.Default;
-        foreach (var id in options.Sources.Concat(options.Observational).Append(options.FineTuneOn)) catalog.Get(id); // unknown ids fail before any reading
-        var sources = new List<BaseModelSource>();
-        foreach (var id in options.Sources.Append(options.FineTuneOn).Distinct(StringComparer.Ordinal))
-            sources.Add(await BaseModelSource.FromCatalogAsync(id, catalog, cancellationToken).ConfigureAwait(false));
-        var observational = new List<BaseModelSource>();
-        foreach (var id in options.Observational.Distinct(StringComparer.Ordinal))
-            observational.Add(await BaseModelSource.ObservationalFromCatalogAsync(id, catalog, cancellationToken).ConfigureAwait(false));
-        var tune = sources.Single(s => s.Id == options.FineTuneOn);
+        var sources = await BaseModelSource.RecipeFromCatalogAsync(options.Sources.Append(options.FineTuneOn), options.Observational, catalog, cancellationToken).ConfigureAwait(false);
+        var tune = sources.First(s => s.Id == options.FineTuneOn);
         var labels = Enumerable.Range(0, tune.Data.CellCount).Select(i => tune.Data.Obs[tune.Schema.PerturbationColumn].GetText(i))
             .Where(l => !tune.Schema.IsControlLabel(l)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (labels.Count == 0) throw new DigitalCellException($"data set '{tune.Id}' has no perturbed cells to fine-tune on (column '{tune.Schema.PerturbationColumn}')");
@@ -76,7 +70,7 @@ public static class BaseModelPretraining
         {
             Name = $"dcell-base-{options.Config.Name}", Config = options.Config,
             // The fine-tuning set is a source only when named as one: Fit leaves the training set's own cells out of pretraining.
-            Sources = [.. sources.Where(s => options.Sources.Contains(s.Id, StringComparer.Ordinal)), .. observational],
+            Sources = [.. sources.Where(s => !ReferenceEquals(s, tune) || options.Sources.Contains(s.Id, StringComparer.Ordinal))],
             Priors = priors, MaskedSteps = options.MaskedSteps, JointSteps = options.JointSteps, FineTuneSteps = options.FineTuneSteps,
             Seed = options.Seed, Device = options.Device, Threads = options.Threads, Progress = options.Progress,
         });

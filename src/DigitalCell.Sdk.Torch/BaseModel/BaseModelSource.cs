@@ -23,6 +23,37 @@ public sealed partial record BaseModelSource(string Id, CellDataset Data, Pertur
     /// <summary>The catalog data sets the base model pretrains on by default: Papalexi (THP-1 knockouts), Norman/McFaline (K562 CRISPRa, glioblastoma CRISPRi) and Kang (IFN-β in PBMC cell types).</summary>
     public static IReadOnlyList<string> DefaultCatalogIds { get; } = ["papalexi2021-thp1-subset", "norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];
 
+    /// <summary>
+    /// The unperturbed catalog data sets the default recipe adds to masked-expression pretraining (<see cref="ObservationalFromCatalogAsync"/>):
+    /// every one we hold — COMBAT (6 donors), the ECCITE-seq PBMC control (RNA + protein), scanpy's pbmc68k subset and the
+    /// 10x Multiome PBMC RNA. Not the 14 GB AIDA atlas (<c>cellxgene-aida-pbmc</c>), which is not held; name it to add it.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultObservationalIds { get; } = ["combat-covid19-pbmc", "mimitou2019-eccite-pbmc", "pbmc68k-reduced", "tenx-multiome-pbmc-rna"];
+
+    /// <summary>
+    /// The one way a recipe's sources are read: each of <paramref name="perturbationIds"/> through <see cref="FromCatalogAsync"/>
+    /// (controls to the masked phase, perturbations to the joint phase), then each of <paramref name="observationalIds"/>
+    /// through <see cref="ObservationalFromCatalogAsync"/> (masked phase only); duplicates are read once. Every id is
+    /// looked up before any file is read, so a typo fails at once.
+    /// </summary>
+    /// <param name="perturbationIds">Catalog ids of perturbation data sets.</param>
+    /// <param name="observationalIds">Catalog ids of unperturbed data sets.</param>
+    /// <param name="catalog">The catalog (null: <see cref="DatasetCatalog.Default"/>).</param>
+    /// <param name="cancellationToken">Stops the reads.</param>
+    /// <exception cref="DigitalCellException">An unknown id, a file that cannot be resolved, or an observational id that is a perturbation screen.</exception>
+    public static async Task<List<BaseModelSource>> RecipeFromCatalogAsync(IEnumerable<string> perturbationIds, IEnumerable<string> observationalIds,
+        DatasetCatalog? catalog = null, CancellationToken cancellationToken = default)
+    {
+        catalog ??= DatasetCatalog.Default;
+        var screens = perturbationIds.Distinct(StringComparer.Ordinal).ToList();
+        var unperturbed = observationalIds.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var id in screens.Concat(unperturbed)) catalog.Get(id);
+        var sources = new List<BaseModelSource>();
+        foreach (var id in screens) sources.Add(await FromCatalogAsync(id, catalog, cancellationToken).ConfigureAwait(false));
+        foreach (var id in unperturbed) sources.Add(await ObservationalFromCatalogAsync(id, catalog, cancellationToken).ConfigureAwait(false));
+        return sources;
+    }
+
     // Ids under which the benchmarks and the catalog know the same cells (the harness names subsets of them).
     private static readonly Dictionary<string, string[]> KnownAliases = new(StringComparer.Ordinal)
     {

@@ -23,8 +23,10 @@ public static class CellDatasetReading
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             ArgumentNullException.ThrowIfNull(catalog);
-            var data = CellDatasetFiles.ReadAsStored(path);
-            return catalog.Recognize(path) is var (entry, sha256) ? entry.ApplySchema(data, sha256) : data;
+            if (catalog.Recognize(path) is not var (entry, sha256)) return CellDatasetFiles.ReadAsStored(path);
+            // As DatasetCatalog.Load reads it: from .raw where the manifest says the expression is there.
+            var data = entry.PrimaryFile.Matrix == "raw" ? IO.H5ad.H5adFile.Read(path, new IO.H5ad.H5adReadOptions { ReadRaw = true }) : CellDatasetFiles.ReadAsStored(path);
+            return entry.ApplySchema(data, sha256);
         }
 
         /// <summary>

@@ -9,7 +9,7 @@ public sealed partial class DatasetCatalog
     /// Fetches a data set if needed (see <see cref="FetchAsync"/>) and reads its cells with the manifest's mapping
     /// applied: obs <c>perturbation</c> holds canonical labels (controls as <c>control</c>, combinations as
     /// <c>A+B</c>), obs <c>is_control</c> flags controls, and <c>uns["catalog"]</c> records id, citation, licence and
-    /// sha256. The entry's <c>PerturbationSchema</c> (an extension in <see cref="DatasetSchemaApplication"/>) parses the labels.
+    /// sha256. A file whose manifest says <c>"matrix": "raw"</c> is read from its <c>.raw</c> (log-normalised) matrix. The entry's <c>PerturbationSchema</c> (an extension in <see cref="DatasetSchemaApplication"/>) parses the labels.
     /// </summary>
     /// <param name="id">The data set id, e.g. <c>papalexi2021-thp1-subset</c> (mirror only) or <c>norman2019</c>.</param>
     /// <param name="progress">Receives byte counts while files download.</param>
@@ -36,7 +36,8 @@ public sealed partial class DatasetCatalog
         if (!anndata)
             throw new DigitalCellException(path, null,
                 $"data set '{entry.Id}' is {primary.Format}, which the catalog does not read as cells; its files are in {DatasetDirectory(entry.Id)}");
-        var data = await Task.Run(() => H5adFile.Read(path), cancellationToken).ConfigureAwait(false);
+        var read = new H5adReadOptions { ReadRaw = primary.Matrix == "raw" };
+        var data = await Task.Run(() => H5adFile.Read(path, read), cancellationToken).ConfigureAwait(false);
         return entry.ApplySchema(data, sha256);
     }
 }

@@ -11,6 +11,8 @@ namespace DigitalCell.Sdk.Catalog;
 /// (the catalog then pins the hash of the first download, trust on first use).</param>
 /// <param name="Size">Size in bytes, when known.</param>
 /// <param name="Load">For archives: the path inside the archive of the file to load as cells.</param>
+/// <param name="Matrix">Which h5ad matrix holds the cells' expression: <c>X</c> (null, the default) or <c>raw</c> (scanpy
+/// files whose X is scaled keep log-normalised values in <c>.raw</c>; <see cref="IO.H5ad.H5adReadOptions.ReadRaw"/>).</param>
 public sealed record DatasetFile(
     string Name,
     string Format,
@@ -19,7 +21,8 @@ public sealed record DatasetFile(
     IReadOnlyList<string> Mirrors,
     string? Sha256,
     long? Size,
-    string? Load)
+    string? Load,
+    string? Matrix = null)
 {
     /// <summary>True for zip and tar.gz files, which the catalog extracts after download.</summary>
     public bool IsArchive => Format is "zip" or "tar.gz";

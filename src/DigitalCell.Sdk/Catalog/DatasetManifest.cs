@@ -147,7 +147,8 @@ public static class DatasetManifest
                 Mirrors: f.TryGetProperty("mirrors", out var m) ? Strings(m) : [],
                 Sha256: OptionalString(f, "sha256"),
                 Size: f.GetProperty("size").ValueKind == JsonValueKind.Null ? null : f.GetProperty("size").GetInt64(),
-                Load: OptionalString(f, "load"))).ToArray(),
+                Load: OptionalString(f, "load"),
+                Matrix: OptionalString(f, "matrix"))).ToArray(),
             Schema: new DatasetSchemaMapping(
                 schema.GetProperty("perturbationColumn").GetString()!,
                 Strings(schema.GetProperty("controlLabels")),

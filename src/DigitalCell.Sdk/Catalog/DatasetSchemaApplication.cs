@@ -30,15 +30,16 @@ public static class DatasetSchemaApplication
         /// <summary>Applies the entry's schema mapping to <paramref name="data"/> (see the type's summary).</summary>
         /// <param name="data">The cells as read from the entry's data file.</param>
         /// <param name="sha256">Checksum of the file the cells came from, recorded in <c>uns["catalog"]</c>.</param>
-        /// <exception cref="DigitalCellException">The mapped perturbation column is missing or holds an unreadable label.</exception>
+        /// <exception cref="DigitalCellException">The mapped perturbation column is missing (allowed for unperturbed data sets, whose cells are then all controls) or holds an unreadable label.</exception>
         public CellDataset ApplySchema(CellDataset data, string? sha256 = null)
         {
             ArgumentNullException.ThrowIfNull(data);
             string column = entry.Schema.PerturbationColumn;
-            if (!data.Obs.Contains(column))
-                throw new DigitalCellException(entry.ManifestPath, "schema.perturbationColumn",
+            // Unperturbed cells (perturbationKind none) need no perturbation column: every cell is then a control.
+            var source = data.Obs.Contains(column) ? data.Obs[column]
+                : entry.PerturbationKind == "none" ? CategoricalColumn.FromLabels(column, Enumerable.Repeat<string?>(entry.Schema.ControlLabels[0], data.CellCount).ToArray())
+                : throw new DigitalCellException(entry.ManifestPath, "schema.perturbationColumn",
                     $"data set '{entry.Id}' has no obs column '{column}'; its columns are {string.Join(", ", data.Obs.ColumnNames)}");
-            var source = data.Obs[column];
             var schema = entry.Schema.ToPerturbationSchema(PerturbationKind.ToMode(entry.PerturbationKind));
             var canonicalByLabel = new Dictionary<string, Perturbation>(StringComparer.Ordinal);
             var labels = new string?[data.CellCount];

@@ -45,6 +45,34 @@ public class CatalogLoadTests
         Assert.That(((IReadOnlyDictionary<string, object>)data.Uns["catalog"])["sha256"], Is.EqualTo(catalog.Get(id).PrimaryFile.Sha256));
     }
 
+    [TestCase("pbmc68k-reduced", "pbmc68k-reduced/pbmc68k_reduced.h5ad", true)]
+    [TestCase("tenx-multiome-pbmc-rna", "tenx-multiome-pbmc-muon/tenx_multiome_pbmc_1k_rna.h5ad", false)]
+    public async Task An_unperturbed_set_loads_its_expression_matrix_with_every_cell_a_control(string id, string file, bool raw)
+    {
+        // Independent reference: anndata's .raw (pbmc68k: X is scaled, .raw log-normalised) or X.
+        var reference = PythonPeer.RunJson("""
+            import sys, json, anndata, numpy as np
+            a = anndata.read_h5ad(sys.argv[1])
+            m = a.raw if sys.argv[2] == "1" else a
+            x = m.X.toarray() if hasattr(m.X, "toarray") else np.asarray(m.X)
+            print(json.dumps({"genes": list(map(str, m.var_names)), "sum": float(x.astype(np.float64).sum()), "min": float(x.min()), "row0": [float(v) for v in x[0]]}))
+            """, SharedData.File(file), raw ? "1" : "0");
+        var catalog = new DatasetCatalog(new CatalogOptions { CacheDirectory = _cache, Mirror = SharedData.Mirror });
+
+        var data = await catalog.LoadAsync(id);
+        var byPath = CellDataset.Read(SharedData.File(file), catalog);
+
+        Assert.That(data.Var.Index, Is.EqualTo(reference.GetProperty("genes").EnumerateArray().Select(g => g.GetString()).ToArray()));
+        var dense = data.X.ToDense();
+        Assert.That(Enumerable.Range(0, data.CellCount).Sum(r => Enumerable.Range(0, data.GeneCount).Sum(c => (double)dense[r, c])),
+            Is.EqualTo(reference.GetProperty("sum").GetDouble()).Within(1e-6).Percent);
+        Assert.That(Enumerable.Range(0, data.GeneCount).Select(c => (double)dense[0, c]), Is.EqualTo(reference.GetProperty("row0").EnumerateArray().Select(v => v.GetDouble())).Within(1e-5));
+        Assert.That(reference.GetProperty("min").GetDouble(), Is.GreaterThanOrEqualTo(0), "expression, not scaled values");
+        Assert.That(Enumerable.Range(0, data.CellCount).Select(i => data.Obs["is_control"].GetValue(i)), Is.All.EqualTo(true));
+        Assert.That(byPath.X.ToDense()[0, 0], Is.EqualTo(dense[0, 0]), "a path and the id read the same matrix");
+        Assert.That(byPath.GeneCount, Is.EqualTo(data.GeneCount));
+    }
+
     [Test]
     public async Task Norman_doubles_parse_as_two_gene_CRISPRa_combinations()
     {

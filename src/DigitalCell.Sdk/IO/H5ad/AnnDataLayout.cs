@@ -30,6 +30,7 @@ internal static class AnnDataLayout
     public static CellDataset Read(H5adReader reader)
     {
         // The obs/var string indexes and X are the slow parts of a big file; read them side by side.
+        if (reader.Options.ReadRaw) return ReadRaw(reader);
         var annotations = reader.ReadAside(large: true, ReadAnnotations);
         var xElement = reader.OptionalChild(reader.Root, "X", "/");
         if (xElement is not null) CheckDeclaredAxes(reader, xElement);
@@ -46,6 +47,25 @@ internal static class AnnDataLayout
             obsp: ReadDict(reader, "obsp", (path, v) => CheckShape(reader, path, AsMatrix(reader, path, v), cells, cells)),
             varp: ReadDict(reader, "varp", (path, v) => CheckShape(reader, path, AsMatrix(reader, path, v), genes, genes)),
             uns: uns,
+            source: reader.FilePath);
+    }
+
+    /// <summary>Reads <c>/raw/X</c> and <c>/raw/var</c> as X and var, with the file's obs, obsm, obsp and uns (<see cref="H5adReadOptions.ReadRaw"/>).</summary>
+    private static CellDataset ReadRaw(H5adReader reader)
+    {
+        if (reader.OptionalChild(reader.Root, "raw", "/") is not IH5Group raw)
+            throw reader.Fail("/raw", "is absent (or not a group), so there is no .raw matrix to read; read X instead.");
+        var obs = reader.ReadDataFrame(reader.Child(reader.Root, "obs", "/"), "/obs");
+        var var = reader.ReadDataFrame(reader.Child(raw, "var", "/raw"), "/raw/var");
+        var x = reader.ReadMatrix(reader.Child(raw, "X", "/raw"), "/raw/X");
+        CheckAxes(reader, x.RowCount, x.ColumnCount, obs.RowCount, var.RowCount);
+        foreach (var name in new[] { "X", "layers", "varm", "varp" })
+            if (reader.OptionalChild(reader.Root, name, "/") is not null) reader.Skip("/" + name, "shaped to X's genes, not .raw's (read with ReadRaw).");
+        return new CellDataset(
+            x, obs, var,
+            obsm: ReadDict(reader, "obsm", (path, v) => Embedding(reader, path, v, obs.RowCount, "cells")),
+            obsp: ReadDict(reader, "obsp", (path, v) => CheckShape(reader, path, AsMatrix(reader, path, v), obs.RowCount, obs.RowCount)),
+            uns: ReadDict<object>(reader, "uns", (_, v) => v),
             source: reader.FilePath);
     }
 

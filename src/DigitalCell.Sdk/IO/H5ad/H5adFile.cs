@@ -47,6 +47,7 @@ public static class H5adFile
     /// <exception cref="DigitalCellException">The file is missing, unreadable or malformed, or X is CSC (not streamable by rows).</exception>
     public static BackedCellDataset OpenBacked(string path, H5adReadOptions? options = null)
     {
+        if (options?.ReadRaw == true) throw new DigitalCellException(path, "/raw", "a backed file streams X only; read .raw with H5adFile.Read.");
         var reader = H5adReader.Open(path, options);
         try
         {

@@ -25,6 +25,7 @@ internal static class LegacyLayout
     /// <summary>Reads a legacy file.</summary>
     public static CellDataset Read(H5adReader reader)
     {
+        if (reader.Options.ReadRaw) throw reader.Fail("/raw", "reading .raw is supported for anndata ≥ 0.7 files only; this file predates it (convert it with anndata).");
         var (obs, var, uns, obsm, varm, obsp) = ReadParts(reader);
         var x = reader.ReadMatrix(reader.Child(reader.Root, "X", "/"), "/X");
         AnnDataLayout.CheckAxes(reader, x.RowCount, x.ColumnCount, obs.RowCount, var.RowCount);

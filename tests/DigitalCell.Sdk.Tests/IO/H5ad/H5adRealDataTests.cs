@@ -3,6 +3,7 @@
 namespace DigitalCell.Sdk.Tests.IO.H5ad;
 
 using DigitalCell.Sdk.IO.H5ad;
+using DigitalCell.Sdk.Tests.TestSupport;
 using DigitalCell.Tests.Shared;
 
 /// <summary>Every real h5ad of the data mirror reads exactly as Python anndata 0.8 reads it.</summary>
@@ -51,6 +52,43 @@ public class H5adRealDataTests
         Assert.That(data.X.IsSparse, Is.False, "pbmc68k stores a dense X");
         var rgg = (IReadOnlyDictionary<string, object>)data.Uns["rank_genes_groups"];
         Assert.That(rgg.Keys, Is.EquivalentTo(new[] { "params" }));
+    }
+
+    [Test]
+    public void Pbmc68kReadRawTakesRawXAndVarAndReportsWhatNoLongerFits()
+    {
+        string path = SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad");
+        var skipped = new List<string>();
+        var scaled = H5adFile.Read(path);
+        var data = H5adFile.Read(path, new H5adReadOptions { ReadRaw = true, OnSkipped = (element, _) => skipped.Add(element) });
+        var reference = PythonPeer.RunJson("""
+            import sys, json, anndata
+            a = anndata.read_h5ad(sys.argv[1])
+            x = a.raw.X
+            print(json.dumps({"nnz": int(x.nnz), "max": float(x.max()), "genes": list(map(str, a.raw.var_names))}))
+            """, path);
+
+        Assert.That(data.X.IsSparse, Is.True, ".raw is CSR while X is dense");
+        Assert.That(data.X.StoredCount, Is.EqualTo(reference.GetProperty("nnz").GetInt64()));
+        Assert.That(data.Var.Index, Is.EqualTo(reference.GetProperty("genes").EnumerateArray().Select(g => g.GetString()).ToArray()));
+        Assert.That(Enumerable.Range(0, data.CellCount).Max(r => Enumerable.Range(0, data.GeneCount).Max(c => data.X[r, c])),
+            Is.EqualTo(reference.GetProperty("max").GetDouble()).Within(1e-5));
+        Assert.That(data.Obs.ColumnNames, Is.EqualTo(scaled.Obs.ColumnNames));
+        Assert.That(data.Obsm.Keys, Is.EquivalentTo(scaled.Obsm.Keys));
+        Assert.That(data.Varm, Is.Empty, "varm (PCs) is shaped to X's genes");
+        Assert.That(skipped, Does.Contain("/X").And.Contain("/varm"));
+        Assert.That(skipped, Does.Not.Contain("/raw"));
+    }
+
+    [Test]
+    public void ReadRawWithoutRawOrOnABackedFileFailsNamingRaw()
+    {
+        string path = SharedData.File("marson-cd4-crispri-cellxgene/small_perturbations.h5ad");
+        var missing = Assert.Throws<DigitalCellException>(() => H5adFile.Read(path, new H5adReadOptions { ReadRaw = true }));
+        Assert.That(missing!.Element, Is.EqualTo("/raw"));
+        Assert.That(missing.Message, Does.Contain("no .raw matrix"));
+        var backed = Assert.Throws<DigitalCellException>(() => H5adFile.OpenBacked(path, new H5adReadOptions { ReadRaw = true }));
+        Assert.That(backed!.Element, Is.EqualTo("/raw"));
     }
 
     [Test]
