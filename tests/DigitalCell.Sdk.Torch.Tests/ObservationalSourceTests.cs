@@ -93,6 +93,15 @@ public class ObservationalSourceTests
         Assert.That(source.Sha256, Is.EqualTo("863e19914ab2d4ba97edc9623ac3a343c0461f1e40b121bfb5fa92638b22e9bd"));
     }
 
+    [Test]
+    public void ScaledExpressionIsRefusedPointingAtRaw()
+    {
+        // pbmc68k's X is scanpy's scaled matrix (negative values); its .raw holds the log-normalised expression.
+        var scaled = IO.H5ad.H5adFile.Read(DigitalCell.Tests.Shared.SharedData.File("pbmc68k-reduced/pbmc68k_reduced.h5ad"));
+        var error = Assert.Throws<DigitalCellException>(() => BaseModelSource.Observational("pbmc68k-scaled", scaled));
+        Assert.That(error!.Message, Does.Contain("pbmc68k-scaled").And.Contain("neither counts nor log1p").And.Contain(".raw"));
+    }
+
     private string _cache = "";
 
     [TearDown]

@@ -52,7 +52,8 @@ public static class ExpressionScale
             foreach (float v in row) { if (v < min) min = v; if (v > max) max = v; }
         }
         if (!(min >= 0) || !(max < 15))
-            throw new DigitalCellException($"{which} data: X has fractional values in [{min}, {max}], which is neither counts nor log1p-normalised expression (expected 0 ≤ x < 15, cell-eval's rule).");
+            throw new DigitalCellException($"{which} data: X has fractional values in [{min}, {max}], which is neither counts nor log1p-normalised expression (expected 0 ≤ x < 15, cell-eval's rule)" +
+                (min < 0 ? "; negative values suggest scaled data — a scanpy-processed h5ad keeps the log-normalised values in .raw (H5adReadOptions.ReadRaw; a catalog entry says \"matrix\": \"raw\")." : "."));
         note = $"{which}: X used as stored (log1p-normalised, values in [{min:0.###}, {max:0.###}]).";
         return data;
     }
