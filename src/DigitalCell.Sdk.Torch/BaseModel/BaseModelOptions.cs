@@ -30,7 +30,7 @@ public sealed record BaseModelOptions
     /// </summary>
     public bool SetAttention { get; init; } = true;
 
-    /// <summary>Pretraining data sets given directly; null loads <see cref="CatalogIds"/> through <see cref="Catalog"/>.</summary>
+    /// <summary>Pretraining data sets given directly; null loads <see cref="CatalogIds"/> and <see cref="ObservationalIds"/> through <see cref="Catalog"/>.</summary>
     public IReadOnlyList<BaseModelSource>? Sources { get; init; }
 
     /// <summary>
@@ -39,10 +39,16 @@ public sealed record BaseModelOptions
     /// </summary>
     public Data.CellDataset? TrainingProtein { get; init; }
 
-    /// <summary>Catalog ids pretrained on when <see cref="Sources"/> is null.</summary>
+    /// <summary>Catalog ids of perturbation data sets pretrained on when <see cref="Sources"/> is null.</summary>
     public IReadOnlyList<string> CatalogIds { get; init; } = BaseModelSource.DefaultCatalogIds;
 
-    /// <summary>The catalog resolving <see cref="CatalogIds"/> (null: <see cref="DatasetCatalog.Default"/>).</summary>
+    /// <summary>
+    /// Catalog ids of unperturbed data sets added to masked-expression pretraining when <see cref="Sources"/> is null:
+    /// the shipped model's recipe (every one held) by default, empty for the perturbation data sets alone.
+    /// </summary>
+    public IReadOnlyList<string> ObservationalIds { get; init; } = BaseModelSource.DefaultObservationalIds;
+
+    /// <summary>The catalog resolving <see cref="CatalogIds"/> and <see cref="ObservationalIds"/> (null: <see cref="DatasetCatalog.Default"/>).</summary>
     public DatasetCatalog? Catalog { get; init; }
 
     /// <summary>The gene priors (null: <see cref="GenePriors.FromEnvironment"/>, i.e. <c>DIGITALCELL_GENE_PRIORS</c> or the mirror).</summary>

@@ -129,7 +129,7 @@ public sealed partial class DigitalCellBaseModel : IPerturbationModel, IDisposab
     }
 
     private IReadOnlyList<BaseModelSource> Sources(CancellationToken cancellationToken) =>
-        Options.Sources ?? Options.CatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id, Options.Catalog, cancellationToken).GetAwaiter().GetResult()).ToList();
+        Options.Sources ?? BaseModelSource.RecipeFromCatalogAsync(Options.CatalogIds, Options.ObservationalIds, Options.Catalog, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>The vocabulary's prior vectors (V × P row-major), their length and a note for the card.</summary>
     internal static (float[] Rows, int Dimensions, string Note) PriorRows(BaseModelOptions options, IReadOnlyList<string> genes, CancellationToken cancellationToken)
