@@ -65,6 +65,7 @@ public sealed class CellPartition
         var buffers = new Dictionary<(string, string), (SparseRowBuilder Rows, List<int> Cells)>();
         var var = new AnnotationTable("var", collection.GeneNames.ToArray());
         var written = new List<string>();
+        var writeOptions = new H5adWriteOptions { Compression = options.Compression };
         int buffered = 0, flushes = 0;
         foreach (var block in collection.ReadShardBlocks(shard, options.Stream.Cells?.RowsOf(shard).ToArray(), options.Stream.RowsPerChunk))
         {
@@ -94,7 +95,7 @@ public sealed class CellPartition
                 string groupFolder = Path.Combine(folder, Escape(ctx), Escape(pert));
                 Directory.CreateDirectory(groupFolder);
                 string path = Path.Combine(groupFolder, $"s{shard:D5}-{flushes:D5}.h5ad");
-                H5adFile.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path);
+                H5adFile.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path, writeOptions);
                 buffer.Cells.Clear();
                 written.Add(path);
             }

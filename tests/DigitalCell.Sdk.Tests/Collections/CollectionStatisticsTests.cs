@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Collections;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Query;
 using DigitalCell.Sdk.Statistics;
@@ -156,6 +157,7 @@ public sealed class CollectionStatisticsTests : TempDirectoryTest
         {
             ContextColumn = SyntheticCollection.ContextColumn,
             CellsPerFlush = 97,
+            Compression = H5adCompression.Gzip,
             Stream = new CollectionAnalysisOptions { NormalizeTotal = 1e4, Log1p = true },
         });
         // the groups' cells come from every shard, in several parts each
@@ -195,12 +197,13 @@ public sealed class CollectionStatisticsTests : TempDirectoryTest
         Assert.Throws<DigitalCellException>(() => partition.DifferentialExpression(SyntheticCollection.Control, options, 0).ToList());
     }
 
-    [Test]
-    public void Partitioning_a_shard_again_gives_the_same_files_and_an_unfinished_shard_is_refused()
+    [TestCase(H5adCompression.None)]
+    [TestCase(H5adCompression.Gzip)]
+    public void Partitioning_a_shard_again_gives_the_same_files_and_an_unfinished_shard_is_refused(H5adCompression compression)
     {
         var (collection, _) = Open(ShardLayout.H5ad);
         string folder = Path.Combine(Temp, "partition");
-        var options = new PartitionOptions { ContextColumn = SyntheticCollection.ContextColumn, CellsPerFlush = 50 };
+        var options = new PartitionOptions { ContextColumn = SyntheticCollection.ContextColumn, CellsPerFlush = 50, Compression = compression };
         CellPartition.Write(collection, folder, options);
         var before = Snapshot(folder);
 
