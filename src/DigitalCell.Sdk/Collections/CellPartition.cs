@@ -8,7 +8,7 @@ namespace DigitalCell.Sdk.Collections;
 
 /// <summary>
 /// A collection's cells regrouped by (context, perturbation) on disk, so that per-perturbation work (Wilcoxon DE
-/// against the context's controls) reads one group at a time instead of every shard. Layout:
+/// against the context's controls) reads one context's groups, a block of genes at a time, instead of every shard. Layout:
 /// <c>&lt;folder&gt;/&lt;context&gt;/&lt;perturbation&gt;/s&lt;shard&gt;-&lt;part&gt;.h5ad</c> (names percent-escaped), and
 /// <c>&lt;folder&gt;/_shards/&lt;shard&gt;.json</c>, written last, marking each shard complete. Partitioning one shard is
 /// idempotent and restartable: it first removes that shard's earlier parts, every part is written atomically, and a
