@@ -166,7 +166,8 @@ public sealed class CellPartition
     /// Every perturbation against its context's controls, all perturbations of a context in one pass per block of
     /// genes. A block holds every cell of the context (controls and perturbations) for as many genes as fit in
     /// <paramref name="memoryBudget"/> bytes, so memory depends on the budget, not on the number of cells (beyond
-    /// 16 bytes per cell of the context for row pointers and group codes; a block has at least one gene). The parts are
+    /// 16 bytes per cell of the context for row pointers and group codes and 16 per cell and thread for the rank-sum
+    /// scratch, both counted in the budget; a block has at least one gene). The parts are
     /// read once per block, whole, keeping only the block's genes. Results equal
     /// <see cref="DifferentialExpressionAnalysis.DifferentialExpressionByContext"/> on the same cells, FDR included.
     /// </summary>
@@ -217,10 +218,12 @@ public sealed class CellPartition
         var codes = new int[rows.Sum()];
         for (int f = 0, at = 0; f < files.Length; at += rows[f], f++) codes.AsSpan(at, rows[f]).Fill(files[f].Code);
 
-        // Budget: per cell a row pointer, GeneKeyTiles' cursor, the cell's slot and group code (16 bytes); per stored
+        // Budget: per cell a row pointer, GeneKeyTiles' cursor, the cell's slot and group code (16 bytes), and in each
+        // thread's rank-sum scratch room for a gene present in every cell (8 bytes, up to twice as it grows); per stored
         // value its gene and value (8 bytes), twice for the t-test's transpose; the key tile (at most 32 MB) once.
+        int threads = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount;
         int valueBytes = options.Method == DifferentialExpressionMethod.Wilcoxon ? 8 : 16;
-        long forValues = (memoryBudget - 16L * codes.Length - Math.Min(GeneKeyTiles.DefaultTileKeys, stored) * 8L) / valueBytes;
+        long forValues = (memoryBudget - (16L + 16L * threads) * codes.Length - Math.Min(GeneKeyTiles.DefaultTileKeys, stored) * 8L) / valueBytes;
         var paths = files.Select(f => f.File).ToArray();
         var perGene = stored <= forValues ? null : StoredPerGene(paths, genes.Length, cancellationToken);
         (int, int)[] blocks = perGene is null ? [(0, genes.Length)] : GeneBlocks(perGene, forValues);
@@ -263,6 +266,11 @@ public sealed class CellPartition
     private static SparseCellMatrix ReadGenes(IEnumerable<string> files, int cells, int first, int end, long stored, CancellationToken cancellationToken)
     {
         if (stored > Array.MaxLength) throw new DigitalCellException($"Genes {first}..{end} hold {stored:N0} values, more than one array holds; lower the memory budget.");
+        // The previous block (of this context or the last) is garbage by now, but the GC may grow the heap rather than
+        // collect it first and so hold two blocks at once: twice the budget. Compacting lets the next block reuse the
+        // space; the live heap is a few per-cell arrays, so this is cheap next to reading a block.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect();
         var blockIndptr = new int[cells + 1];
         var blockIndices = GC.AllocateUninitializedArray<int>((int)stored);
         var blockValues = GC.AllocateUninitializedArray<float>((int)stored);

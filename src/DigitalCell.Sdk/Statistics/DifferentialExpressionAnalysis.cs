@@ -131,7 +131,8 @@ public static class DifferentialExpressionAnalysis
         // of genes at a time; the t-test gets the transpose (CSR → CSC).
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
+            // at most one worker per core: each keeps a workspace sized to the largest gene it met
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount, CancellationToken = cancellationToken,
         };
         var workspaces = new ConcurrentBag<GeneWorkspace>();
         long genesDone = 0;
