@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DigitalCell.Sdk.Collections;
+using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Benchmarks;
 
@@ -95,29 +96,40 @@ internal static class CollectionPseudobulkBenchmark
     }
 
     /// <summary>
-    /// Out-of-core Wilcoxon DE in this process (hidden subcommand): partition the h5ad collection by (cell line,
-    /// perturbation), normalised + log1p, then test every perturbation against its cell line's controls, one group in memory at a time.
+    /// Out-of-core Wilcoxon DE in this process (hidden subcommand): partition the collection (<c>args[0]</c>) into
+    /// <c>args[1]</c> by (cell line, perturbation), normalised + log1p, then test every perturbation against its cell
+    /// line's controls in gene blocks within the memory budget. <c>args[2]</c>: <c>both</c> (default), <c>partition</c>
+    /// or <c>tests</c> (an existing partition), so that each step's peak can be measured alone; <c>args[3]</c>: the
+    /// budget in MiB (default <see cref="CellPartition.DefaultMemoryBudget"/>); <c>args[4]</c>: <c>gzip</c> to compress the parts.
     /// </summary>
     public static int DifferentialExpression(string[] args)
     {
+        string mode = args.Length > 2 ? args[2] : "both";
+        long budget = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) << 20 : CellPartition.DefaultMemoryBudget;
         var watch = Stopwatch.StartNew();
-        var collection = CellCollection.Open(args[0]);
-        var partition = CellPartition.Write(collection, args[1], new PartitionOptions
+        var partition = mode == "tests" ? CellPartition.Open(args[1]) : CellPartition.Write(CellCollection.Open(args[0]), args[1], new PartitionOptions
         {
             PerturbationColumn = SyntheticCollection.PerturbationColumn, ContextColumn = SyntheticCollection.ContextColumn,
             Stream = new CollectionAnalysisOptions { NormalizeTotal = 1e4, Log1p = true },
+            Compression = args.Length > 4 && args[4] == "gzip" ? H5adCompression.Gzip : H5adCompression.None,
         });
-        double partitionSeconds = watch.Elapsed.TotalSeconds;
+        double partitionSeconds = mode == "tests" ? 0 : watch.Elapsed.TotalSeconds;
+        double partitionMb = Directory.EnumerateFiles(args[1], "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1048576.0;
         watch.Restart();
         int tests = 0, significant = 0;
-        foreach (var result in partition.DifferentialExpression(SyntheticCollection.Control))
-        {
-            tests++;
-            significant += result.Result.For(result.Perturbation).AdjustedPValue.Count(p => p < 0.05);
-        }
+        if (mode != "partition")
+            foreach (var result in partition.DifferentialExpression(SyntheticCollection.Control, memoryBudget: budget))
+            {
+                tests++;
+                significant += result.Result.For(result.Perturbation).AdjustedPValue.Count(p => p < 0.05);
+            }
         double peakMb = File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
-        Console.WriteLine(JsonSerializer.Serialize(new { partition_seconds = partitionSeconds, test_seconds = watch.Elapsed.TotalSeconds, tests, significant, peak_mb = peakMb }));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            mode, budget_mb = budget >> 20, partition_seconds = partitionSeconds, partition_mb = partitionMb, test_seconds = watch.Elapsed.TotalSeconds,
+            tests, significant, peak_mb = peakMb, load = BenchmarkSupport.LoadAverage(),
+        }));
         return 0;
     }
 

@@ -97,9 +97,11 @@ public class CollectionCommandsTests
         Assert.That(Dcell.Run("pseudobulk", _shards, "--groupby", "cell_line,perturbation", "--normalize", "10000", "--log1p", "--out", pseudobulk).ExitCode, Is.EqualTo(0));
         Assert.That(File.ReadAllText(Path.Combine(work, "results", "pseudobulk.csv")), Is.EqualTo(File.ReadAllText(pseudobulk)));
 
+        // gzip parts and the smallest budget (1 MiB) in the single process: the same table as the workflow's defaults
         string partition = Path.Combine(work, "single-partition"), de = Path.Combine(work, "single-de.csv");
-        Assert.That(Dcell.Run("partition", _shards, "--context-column", "cell_line", "--normalize", "10000", "--log1p", "--out", partition).ExitCode, Is.EqualTo(0));
-        Assert.That(Dcell.Run("partition-de", partition, "--control", "control", "--out", de).ExitCode, Is.EqualTo(0));
+        Assert.That(Dcell.Run("partition", _shards, "--context-column", "cell_line", "--normalize", "10000", "--log1p", "--compression", "gzip", "--out", partition).ExitCode, Is.EqualTo(0));
+        Assert.That(Dcell.Run("partition-de", partition, "--control", "control", "--memory-budget", "0", "--out", de).ExitCode, Is.Not.EqualTo(0));
+        Assert.That(Dcell.Run("partition-de", partition, "--control", "control", "--memory-budget", "1", "--out", de).ExitCode, Is.EqualTo(0));
         Assert.That(File.ReadAllText(Path.Combine(work, "results", "de.csv")), Is.EqualTo(File.ReadAllText(de)));
         Assert.That(File.ReadLines(de).Count(), Is.EqualTo(1 + 2 * 5 * 60));
     }

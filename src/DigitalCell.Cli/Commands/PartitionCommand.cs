@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DigitalCell.Sdk.Collections;
+using DigitalCell.Sdk.IO.H5ad;
 
 namespace DigitalCell.Cli.Commands;
 
@@ -17,8 +18,10 @@ public static class PartitionCommand
         var streaming = new StreamingArguments(selectCells);
         var perturbation = new Option<string>("--perturbation-column") { Description = "obs column of the perturbation (controls included).", DefaultValueFactory = _ => "perturbation" };
         var context = new Option<string?>("--context-column") { Description = "obs column of the context (cell line, donor); omitted: one context." };
+        var compression = new Option<string>("--compression") { Description = "none or gzip (parts about 2.5× smaller, slower to write and to test).", DefaultValueFactory = _ => "none" };
+        compression.OneOf("none", "gzip");
         var output = new Option<string>("--out", "-o") { Description = "The partition folder.", Required = true };
-        var command = new Command("partition", "Regroup a sharded collection's cells by (context, perturbation) into per-group shards.") { perturbation, context, output };
+        var command = new Command("partition", "Regroup a sharded collection's cells by (context, perturbation) into per-group shards.") { perturbation, context, compression, output };
         collection.AddTo(command);
         streaming.AddTo(command);
         streaming.SetAction(command, parse =>
@@ -29,6 +32,7 @@ public static class PartitionCommand
                 PerturbationColumn = parse.GetValue(perturbation)!,
                 ContextColumn = parse.GetValue(context),
                 Stream = streaming.Options(parse, cells),
+                Compression = parse.GetValue(compression) == "gzip" ? H5adCompression.Gzip : H5adCompression.None,
             };
             string folder = parse.GetRequiredValue(output);
             if (streaming.ShardOf(parse, cells) is { } shard)

@@ -20,18 +20,19 @@ public static class SimulateCommand
         var shards = new Option<int>("--shards") { Description = "Number of shard files.", DefaultValueFactory = _ => 4 };
         var layout = new Option<string>("--layout") { Description = "h5ad, tahoe (Tahoe-100M's Parquet layout), wide or long (our Parquet layouts).", DefaultValueFactory = _ => "h5ad" };
         layout.OneOf("h5ad", "tahoe", "wide", "long");
+        var umis = new Option<double?>("--umis-per-cell") { Description = "Sequencing depth: expected UMIs of an average cell over all genes (default: the gene means as drawn, ≈ 1.1 per gene)." };
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Threads drawing cells (0: all cores); the output is the same for any number.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the shards (replaced whole, so no stale shard of an earlier run stays).", Required = true };
         var force = OutputArguments.Force();
         var command = new Command("simulate", "Write a synthetic (simulated, not real) perturbation screen as shards: cell_line and perturbation obs columns, NB counts.")
-            { cells, genes, perturbations, contexts, shards, layout, seed, threads, output, force };
+            { cells, genes, perturbations, contexts, shards, layout, umis, seed, threads, output, force };
         command.SetAction(parse =>
         {
             var options = new SyntheticCollectionOptions
             {
                 Cells = parse.GetValue(cells), Genes = parse.GetValue(genes), Perturbations = parse.GetValue(perturbations),
-                Contexts = parse.GetValue(contexts), Shards = parse.GetValue(shards), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                Contexts = parse.GetValue(contexts), Shards = parse.GetValue(shards), UmisPerCell = parse.GetValue(umis), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 Layout = parse.GetValue(layout) switch
                 {
                     "tahoe" => ShardLayout.ParquetTahoe,

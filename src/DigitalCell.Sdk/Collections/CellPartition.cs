@@ -8,7 +8,7 @@ namespace DigitalCell.Sdk.Collections;
 
 /// <summary>
 /// A collection's cells regrouped by (context, perturbation) on disk, so that per-perturbation work (Wilcoxon DE
-/// against the context's controls) reads one group at a time instead of every shard. Layout:
+/// against the context's controls) reads one context's groups, a block of genes at a time, instead of every shard. Layout:
 /// <c>&lt;folder&gt;/&lt;context&gt;/&lt;perturbation&gt;/s&lt;shard&gt;-&lt;part&gt;.h5ad</c> (names percent-escaped), and
 /// <c>&lt;folder&gt;/_shards/&lt;shard&gt;.json</c>, written last, marking each shard complete. Partitioning one shard is
 /// idempotent and restartable: it first removes that shard's earlier parts, every part is written atomically, and a
@@ -65,6 +65,7 @@ public sealed class CellPartition
         var buffers = new Dictionary<(string, string), (SparseRowBuilder Rows, List<int> Cells)>();
         var var = new AnnotationTable("var", collection.GeneNames.ToArray());
         var written = new List<string>();
+        var writeOptions = new H5adWriteOptions { Compression = options.Compression };
         int buffered = 0, flushes = 0;
         foreach (var block in collection.ReadShardBlocks(shard, options.Stream.Cells?.RowsOf(shard).ToArray(), options.Stream.RowsPerChunk))
         {
@@ -94,7 +95,7 @@ public sealed class CellPartition
                 string groupFolder = Path.Combine(folder, Escape(ctx), Escape(pert));
                 Directory.CreateDirectory(groupFolder);
                 string path = Path.Combine(groupFolder, $"s{shard:D5}-{flushes:D5}.h5ad");
-                H5adFile.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path);
+                H5adFile.Write(new CellDataset(buffer.Rows.Build(), obs.SelectRows(buffer.Cells.ToArray()), var), path, writeOptions);
                 buffer.Cells.Clear();
                 written.Add(path);
             }
@@ -142,30 +143,49 @@ public sealed class CellPartition
         return new CellDataset(builder.Build(), ObsStacking.Stack(parts.Select(p => p.Obs).ToList()), parts[0].Var, source: Folder);
     }
 
+    /// <summary>The default memory budget of the tests: 1 GiB.</summary>
+    public const long DefaultMemoryBudget = 1L << 30;
+
     /// <summary>
     /// Tests <paramref name="perturbation"/> against the <paramref name="control"/> cells of the same context
-    /// (Wilcoxon by default; the data are what the partition stored, so normalise + log1p while partitioning).
-    /// Equals the in-memory test of that perturbation within the context (FDR per group).
+    /// (Wilcoxon by default; the data are what the partition stored, so normalise + log1p while partitioning), reading
+    /// genes in blocks as <paramref name="memoryBudget"/> allows. Equals the in-memory test of that perturbation
+    /// within the context.
     /// </summary>
+    /// <exception cref="DigitalCellException">No such group, or the budget is not positive.</exception>
     public DifferentialExpressionResult DifferentialExpression(string context, string perturbation, string control,
-        DifferentialExpressionOptions? options = null) =>
-        Test(ReadGroup(context, perturbation), ReadGroup(context, control), perturbation, control, options);
+        DifferentialExpressionOptions? options = null, long memoryBudget = DefaultMemoryBudget, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in new[] { perturbation, control })
+            if (!_parts.ContainsKey((context, group)))
+                throw new DigitalCellException(Folder, null, $"has no cells of perturbation '{group}' in context '{context}'");
+        return TestContext(context, control, [perturbation], options, memoryBudget, cancellationToken).Only(perturbation);
+    }
 
-    /// <summary>Every perturbation against its context's controls, one group in memory at a time (plus that context's controls).</summary>
+    /// <summary>
+    /// Every perturbation against its context's controls, all perturbations of a context in one pass per block of
+    /// genes. A block holds every cell of the context (controls and perturbations) for as many genes as fit in
+    /// <paramref name="memoryBudget"/> bytes, so memory depends on the budget, not on the number of cells (beyond
+    /// 16 bytes per cell of the context for row pointers and group codes and 16 per cell and thread for the rank-sum
+    /// scratch, both counted in the budget; a block has at least one gene). The parts are
+    /// read once per block, whole, keeping only the block's genes. Results equal
+    /// <see cref="DifferentialExpressionAnalysis.DifferentialExpressionByContext"/> on the same cells, FDR included.
+    /// </summary>
+    /// <exception cref="DigitalCellException">A context has no control cells, or the budget is not positive.</exception>
     public IEnumerable<PerturbationDifferentialExpression> DifferentialExpression(string control, DifferentialExpressionOptions? options = null,
-        IProgress<int>? groupsDone = null, CancellationToken cancellationToken = default)
+        long memoryBudget = DefaultMemoryBudget, IProgress<int>? groupsDone = null, CancellationToken cancellationToken = default)
     {
         int done = 0;
         foreach (var context in Groups.GroupBy(g => g.Context))
         {
             if (!_parts.ContainsKey((context.Key, control)))
                 throw new DigitalCellException(Folder, null, $"context '{context.Key}' has no '{control}' cells to test its perturbations against");
-            var controls = ReadGroup(context.Key, control);
-            foreach (var (_, perturbation) in context.Where(g => g.Perturbation != control))
+            var perturbations = context.Select(g => g.Perturbation).Where(p => p != control).ToArray();
+            if (perturbations.Length == 0) continue;
+            var result = TestContext(context.Key, control, perturbations, options, memoryBudget, cancellationToken);
+            foreach (var perturbation in perturbations)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return new PerturbationDifferentialExpression(context.Key, perturbation,
-                    Test(ReadGroup(context.Key, perturbation), controls, perturbation, control, options));
+                yield return new PerturbationDifferentialExpression(context.Key, perturbation, result.Only(perturbation));
                 groupsDone?.Report(++done);
             }
         }
@@ -175,18 +195,122 @@ public sealed class CellPartition
     public static void WriteCsv(IEnumerable<PerturbationDifferentialExpression> results, string path) =>
         ContextDifferentialExpression.WriteCsv(results.Select(r => new ContextDifferentialExpression(r.Context, r.Result)), path);
 
-    private static DifferentialExpressionResult Test(CellDataset group, CellDataset controls, string perturbation, string control,
-        DifferentialExpressionOptions? options)
+    /// <summary>The perturbations of one context against its controls, in gene blocks that fit the budget.</summary>
+    private DifferentialExpressionResult TestContext(string context, string control, string[] perturbations,
+        DifferentialExpressionOptions? options, long memoryBudget, CancellationToken cancellationToken)
     {
-        var builder = new SparseRowBuilder(group.GeneCount);
-        foreach (var part in new[] { controls, group })
+        if (memoryBudget <= 0) throw new DigitalCellException($"The memory budget of the tests must be positive, got {memoryBudget} bytes.");
+        options ??= new DifferentialExpressionOptions();
+        var names = new[] { control }.Concat(perturbations).ToArray();
+        // rows: the controls, then each perturbation, each group's parts in collection order (as ReadGroup stacks them)
+        var files = names.SelectMany((name, code) => _parts[(context, name)].Select(file => (File: file, Code: code))).ToArray();
+        var rows = new int[files.Length];
+        long stored = 0;
+        string[] genes = [];
+        for (int f = 0; f < files.Length; f++)
         {
-            var x = part.X.ToSparse();
-            for (int r = 0; r < x.RowCount; r++) builder.AddRow(x.RowIndices(r), x.RowValues(r));
+            cancellationToken.ThrowIfCancellationRequested();
+            using var reader = H5adReader.Open(files[f].File);
+            var x = BackedCellMatrix.Open(reader, reader.Child(reader.Root, "X", "/"), "/X");
+            (rows[f], stored) = (x.RowCount, stored + x.StoredCount);
+            if (f == 0) genes = H5adFile.Read(files[f].File).GeneNames.ToArray();
         }
-        var labels = Enumerable.Repeat<string?>(control, controls.CellCount).Concat(Enumerable.Repeat<string?>(perturbation, group.CellCount)).ToArray();
-        return DifferentialExpressionAnalysis.Run(builder.Build(), labels, group.GeneNames, control,
-            (options ?? new DifferentialExpressionOptions()) with { Groups = [perturbation] });
+        var codes = new int[rows.Sum()];
+        for (int f = 0, at = 0; f < files.Length; at += rows[f], f++) codes.AsSpan(at, rows[f]).Fill(files[f].Code);
+
+        // Budget: per cell a row pointer, GeneKeyTiles' cursor, the cell's slot and group code (16 bytes), and in each
+        // thread's rank-sum scratch room for a gene present in every cell (8 bytes, up to twice as it grows); per stored
+        // value its gene and value (8 bytes), twice for the t-test's transpose; the key tile (at most 32 MB) once.
+        int threads = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount;
+        int valueBytes = options.Method == DifferentialExpressionMethod.Wilcoxon ? 8 : 16;
+        long forValues = (memoryBudget - (16L + 16L * threads) * codes.Length - Math.Min(GeneKeyTiles.DefaultTileKeys, stored) * 8L) / valueBytes;
+        var paths = files.Select(f => f.File).ToArray();
+        var perGene = stored <= forValues ? null : StoredPerGene(paths, genes.Length, cancellationToken);
+        (int, int)[] blocks = perGene is null ? [(0, genes.Length)] : GeneBlocks(perGene, forValues);
+        return DifferentialExpressionAnalysis.RunInGeneBlocks(blocks,
+            (first, end) => ReadGenes(paths, codes.Length, first, end, perGene is null ? stored : perGene.AsSpan(first, end - first).ToArray().Sum(), cancellationToken),
+            CellGroups.FromCodes(names, codes), genes, control, options with { Groups = perturbations }, $"context '{context}' of {Folder}", null, cancellationToken);
+    }
+
+    /// <summary>Consecutive genes whose stored values stay within <paramref name="values"/> (at least one gene a block).</summary>
+    private static (int First, int End)[] GeneBlocks(long[] storedPerGene, long values)
+    {
+        var blocks = new List<(int, int)>();
+        for (int first = 0; first < storedPerGene.Length;)
+        {
+            int end = first + 1;
+            long sum = storedPerGene[first];
+            while (end < storedPerGene.Length && sum + storedPerGene[end] <= values) sum += storedPerGene[end++];
+            blocks.Add((first, end));
+            first = end;
+        }
+        return blocks.ToArray();
+    }
+
+    /// <summary>Stored values per gene over the parts (one pass, a part in memory at a time).</summary>
+    private static long[] StoredPerGene(IEnumerable<string> files, int genes, CancellationToken cancellationToken)
+    {
+        var counts = new long[genes];
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (int gene in ReadX(file).RawColumnIndices) counts[gene]++;
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// Genes [<paramref name="first"/>, <paramref name="end"/>) of every cell of the parts, stacked in order, in one
+    /// matrix of exactly the <paramref name="stored"/> values counted before (no growing buffers, no second copy).
+    /// </summary>
+    private static SparseCellMatrix ReadGenes(IEnumerable<string> files, int cells, int first, int end, long stored, CancellationToken cancellationToken)
+    {
+        if (stored > Array.MaxLength) throw new DigitalCellException($"Genes {first}..{end} hold {stored:N0} values, more than one array holds; lower the memory budget.");
+        // The previous block (of this context or the last) is garbage by now, but the GC may grow the heap rather than
+        // collect it first and so hold two blocks at once: twice the budget. Compacting lets the next block reuse the
+        // space; the live heap is a few per-cell arrays, so this is cheap next to reading a block.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect();
+        var blockIndptr = new int[cells + 1];
+        var blockIndices = GC.AllocateUninitializedArray<int>((int)stored);
+        var blockValues = GC.AllocateUninitializedArray<float>((int)stored);
+        int cell = 0, at = 0;
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var x = ReadX(file);
+            int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
+            float[] values = x.RawValues;
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                var row = indices.AsSpan(indptr[r], indptr[r + 1] - indptr[r]);
+                int from = indptr[r] + LowerBound(row, first), to = indptr[r] + LowerBound(row, end);
+                if (to - from > stored - at) throw new DigitalCellException(file, null, "changed while the tests read it; rerun the tests");
+                for (int k = from; k < to; k++, at++)
+                {
+                    blockIndices[at] = indices[k] - first;
+                    blockValues[at] = values[k];
+                }
+                blockIndptr[++cell] = at;
+            }
+        }
+        if (at != stored || cell != cells) throw new DigitalCellException(Path.GetDirectoryName(files.First())!, null, "changed while the tests read it; rerun the tests");
+        return SparseCellMatrix.Trusted(cells, end - first, blockIndptr, blockIndices, blockValues);
+    }
+
+    private static int LowerBound(ReadOnlySpan<int> sorted, int value)
+    {
+        int i = sorted.BinarySearch(value);
+        if (i < 0) return ~i;
+        while (i > 0 && sorted[i - 1] == value) i--;
+        return i;
+    }
+
+    /// <summary>A part's matrix alone (its obs are not read).</summary>
+    private static SparseCellMatrix ReadX(string file)
+    {
+        using var reader = H5adReader.Open(file);
+        return BackedCellMatrix.Open(reader, reader.Child(reader.Root, "X", "/"), "/X").Load().ToSparse();
     }
 
     private static string?[] Labels(AnnotationTable obs, string column)

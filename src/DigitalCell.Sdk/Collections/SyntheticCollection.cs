@@ -11,7 +11,7 @@ namespace DigitalCell.Sdk.Collections;
 /// Writes a SYNTHETIC perturbation screen as shards, for benchmarks and tests of scale: negative-binomial counts
 /// (dispersion 0.5 per gene, <see cref="NegativeBinomialCounts"/>) around log-normal gene means, each perturbation
 /// shifting five target genes by a fold change of 2 up or down, each context scaling all genes by its own log-normal
-/// factors, each cell by a library-size factor. Cells are drawn in blocks of 1,024, each from its own seeded stream,
+/// factors, each cell by a library-size factor; <see cref="SyntheticCollectionOptions.UmisPerCell"/> sets the depth. Cells are drawn in blocks of 1,024, each from its own seeded stream,
 /// in parallel; the output depends on the options alone, never on the number of threads. Obs columns:
 /// <c>cell_line</c> (the context), <c>perturbation</c> (<c>control</c> for controls). The data are simulated, never real measurements, and every shard says so in its cell names (<c>sim…</c>).
 /// </summary>
@@ -80,8 +80,9 @@ public static class SyntheticCollection
     private static void Check(SyntheticCollectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells || options.Threads < 0)
-            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts and shards must be positive, shards ≤ cells and threads ≥ 0 (got {options}).");
+        if (options.Cells <= 0 || options.Genes <= 0 || options.Perturbations <= 0 || options.Contexts <= 0 || options.Shards <= 0 || options.Shards > options.Cells || options.Threads < 0
+            || options.UmisPerCell is <= 0 or double.NaN or double.PositiveInfinity)
+            throw new DigitalCellException($"Synthetic collection: cells, genes, perturbations, contexts, shards and UMIs per cell must be positive, shards ≤ cells and threads ≥ 0 (got {options}).");
     }
 
     private static string[] GeneNames(SyntheticCollectionOptions options) =>
@@ -109,6 +110,11 @@ public static class SyntheticCollection
             _options = options;
             var rng = new Random(options.Seed);
             var baseMean = Enumerable.Range(0, options.Genes).Select(_ => Math.Exp(Normal.Sample(rng, -1.0, 1.5))).ToArray();
+            if (options.UmisPerCell is { } depth)
+            {
+                double scale = depth / baseMean.Sum();
+                for (int j = 0; j < baseMean.Length; j++) baseMean[j] *= scale;
+            }
             _contextMean = Enumerable.Range(0, options.Contexts)
                 .Select(_ => baseMean.Select(m => m * Math.Exp(Normal.Sample(rng, 0, 0.3))).ToArray()).ToArray();
             _effects = Enumerable.Range(0, options.Perturbations)

@@ -18,6 +18,13 @@ public sealed record SyntheticCollectionOptions
     /// <summary>Number of shard files the cells are split into (consecutive, nearly equal).</summary>
     public int Shards { get; init; } = 4;
 
+    /// <summary>
+    /// Sequencing depth: the expected counts (UMIs) of an average cell over all genes, before its context's and its
+    /// library-size factors (both average about 1). Null keeps the gene means as drawn (≈ 1.1 per gene, about
+    /// 2,000–2,800 UMIs and 36 % non-zero over 2,000 genes); lower depths make sparser, smaller collections.
+    /// </summary>
+    public double? UmisPerCell { get; init; }
+
     /// <summary>Fraction of cells that are controls.</summary>
     public double ControlFraction { get; init; } = 0.2;
 

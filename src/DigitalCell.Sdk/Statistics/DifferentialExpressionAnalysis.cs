@@ -85,6 +85,20 @@ public static class DifferentialExpressionAnalysis
     private static DifferentialExpressionResult Run(CellMatrix x, CellGroups groups, string[] genes, string reference,
         DifferentialExpressionOptions options, string labelSource, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
+        var sparse = x as SparseCellMatrix ?? x.ToSparse();
+        return RunInGeneBlocks([(0, genes.Length)], (_, _) => sparse, groups, genes, reference, options, labelSource, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same tests with the cells' values supplied a block of genes at a time, for data larger than memory
+    /// (<see cref="Collections.CellPartition"/>): <paramref name="readGenes"/>(first, end) returns every cell's values of
+    /// genes [first, end) (columns renumbered from 0), rows in the same order on every call. Every gene is tested on its
+    /// own, so the results do not depend on the blocks; p-values are adjusted once all blocks are done.
+    /// </summary>
+    internal static DifferentialExpressionResult RunInGeneBlocks(IReadOnlyList<(int First, int End)> geneBlocks,
+        Func<int, int, SparseCellMatrix> readGenes, CellGroups groups, string[] genes, string reference,
+        DifferentialExpressionOptions options, string labelSource, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
         int referenceCode = groups.IndexOf(reference);
         if (referenceCode < 0)
             throw new DigitalCellException($"Reference group '{reference}' does not occur in {labelSource}. Labels: {Preview(groups.Names)}.");
@@ -115,27 +129,38 @@ public static class DifferentialExpressionAnalysis
         // Per-gene work wants each gene's values contiguous: regroup them by gene instead of gathering per gene. The
         // rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form, a tile
         // of genes at a time; the t-test gets the transpose (CSR → CSC).
-        var sparse = x as SparseCellMatrix ?? x.ToSparse();
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : -1, CancellationToken = cancellationToken,
+            // at most one worker per core: each keeps a workspace sized to the largest gene it met
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount, CancellationToken = cancellationToken,
         };
         var workspaces = new ConcurrentBag<GeneWorkspace>();
         long genesDone = 0;
-        if (options.Method == DifferentialExpressionMethod.Wilcoxon)
+        foreach (var (blockFirst, blockEnd) in geneBlocks)
         {
-            var tiles = new GeneKeyTiles(sparse, cellSlot, parallel);
-            foreach (var (first, end) in tiles.Tiles())
+            cancellationToken.ThrowIfCancellationRequested();
+            var block = readGenes(blockFirst, blockEnd);
+            if (block.RowCount != cellSlot.Length || block.ColumnCount != blockEnd - blockFirst)
+                throw new InvalidOperationException($"Genes {blockFirst}..{blockEnd}: got a {block.RowCount} × {block.ColumnCount} block for {cellSlot.Length} cells.");
+            if (options.Method == DifferentialExpressionMethod.Wilcoxon)
             {
-                var (start, keys) = tiles.Fill(first, end);
-                ForGenes(first, end, (gene, workspace) =>
-                    workspace.RankGene(keys.AsSpan(start[gene - first], start[gene - first + 1] - start[gene - first]), gene, sizes, options, results));
+                var tiles = new GeneKeyTiles(block, cellSlot, parallel);
+                foreach (var (first, end) in tiles.Tiles())
+                {
+                    var (start, keys) = tiles.Fill(first, end);
+                    ForGenes(blockFirst + first, blockFirst + end, (gene, workspace) =>
+                    {
+                        int tile = gene - blockFirst - first;
+                        workspace.RankGene(keys.AsSpan(start[tile], start[tile + 1] - start[tile]), gene, sizes, options, results);
+                    });
+                }
             }
-        }
-        else
-        {
-            var byGene = sparse.Transpose();
-            ForGenes(0, genes.Length, (gene, workspace) => workspace.TTestGene(byGene, gene, cellSlot, sizes, options, results));
+            else
+            {
+                var byGene = block.Transpose();
+                ForGenes(blockFirst, blockEnd, (gene, workspace) => workspace.TTestGene(byGene.RowIndices(gene - blockFirst),
+                    byGene.RowValues(gene - blockFirst), gene, cellSlot, sizes, options, results));
+            }
         }
 
         AdjustPValues(results, options.FdrScope, parallel);
@@ -194,12 +219,10 @@ public static class DifferentialExpressionAnalysis
                 Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
         }
 
-        /// <summary>Welch's t-test of every group on one gene, from the transposed matrix.</summary>
-        public void TTestGene(SparseCellMatrix byGene, int gene, int[] cellSlot, int[] sizes, DifferentialExpressionOptions options,
-            GroupDifferentialExpression[] results)
+        /// <summary>Welch's t-test of every group on one gene, from its row of the transposed matrix (cells and values).</summary>
+        public void TTestGene(ReadOnlySpan<int> cells, ReadOnlySpan<float> values, int gene, int[] cellSlot, int[] sizes,
+            DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
         {
-            var cells = byGene.RowIndices(gene);
-            var values = byGene.RowValues(gene);
             // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones), for two-pass variances
             Array.Clear(_start);
             for (int k = 0; k < cells.Length; k++)

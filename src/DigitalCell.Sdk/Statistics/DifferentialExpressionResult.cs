@@ -53,6 +53,10 @@ public sealed class DifferentialExpressionResult
     public GroupDifferentialExpression For(string group) => _lookup.TryGetValue(group, out var g) ? g
         : throw new DigitalCellException($"Group '{group}' was not tested against '{Reference}'. Tested: {string.Join(", ", Groups.Take(20))}{(_groups.Length > 20 ? ", …" : "")}.");
 
+    /// <summary>The results of <paramref name="group"/> alone, as if it had been the only group tested.</summary>
+    internal DifferentialExpressionResult Only(string group) =>
+        new(_genes, Reference, ReferenceCellCount, Options with { Groups = [group] }, [For(group)]);
+
     /// <summary>Number of rows of the long table (groups × genes).</summary>
     public long RowCount => (long)_groups.Length * _genes.Length;
 

@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Collections;
 using DigitalCell.Sdk.Data;
+using DigitalCell.Sdk.IO.H5ad;
 using DigitalCell.Sdk.Preprocessing;
 using DigitalCell.Sdk.Query;
 using DigitalCell.Sdk.Statistics;
@@ -147,12 +148,62 @@ public sealed class CollectionStatisticsTests : TempDirectoryTest
         Assert.That(File.ReadLines(csv).Count(), Is.EqualTo(1 + 8 * 40));
     }
 
-    [Test]
-    public void Partitioning_a_shard_again_gives_the_same_files_and_an_unfinished_shard_is_refused()
+    [TestCase(DifferentialExpressionMethod.Wilcoxon, FdrScope.PerGroup)]
+    [TestCase(DifferentialExpressionMethod.TTest, FdrScope.Global)]
+    public void Tests_in_gene_blocks_under_a_small_memory_budget_equal_the_in_memory_test(DifferentialExpressionMethod method, FdrScope fdr)
+    {
+        var (collection, data) = Open(ShardLayout.H5ad);
+        var partition = CellPartition.Write(collection, Path.Combine(Temp, "partition"), new PartitionOptions
+        {
+            ContextColumn = SyntheticCollection.ContextColumn,
+            CellsPerFlush = 97,
+            Compression = H5adCompression.Gzip,
+            Stream = new CollectionAnalysisOptions { NormalizeTotal = 1e4, Log1p = true },
+        });
+        // the groups' cells come from every shard, in several parts each
+        var parts = Directory.GetFiles(Path.Combine(partition.Folder, "CL00", "PERT0001"), "*.h5ad").Select(Path.GetFileName).ToArray();
+        Assert.That(parts.Select(p => p![..6]).Distinct().Count(), Is.EqualTo(3));
+        Assert.That(parts, Has.Length.GreaterThan(3));
+
+        var logged = data.NormalizeTotal(1e4).Log1p();
+        var options = new DifferentialExpressionOptions { Method = method, FdrScope = fdr };
+        int cells = partition.Groups.Where(g => g.Context == "CL00").Sum(g => partition.ReadGroup(g.Context, g.Perturbation).CellCount);
+        long stored = partition.Groups.Where(g => g.Context == "CL00").Sum(g => partition.ReadGroup(g.Context, g.Perturbation).X.ToSparse().StoredCount);
+        int valueBytes = method == DifferentialExpressionMethod.Wilcoxon ? 8 : 16;
+        // 1 byte: a gene per block; about a third of the values: three or four blocks; the default: one block
+        foreach (long budget in new[] { 1, 16L * cells + 8 * stored + valueBytes * stored / 3, CellPartition.DefaultMemoryBudget })
+        {
+            var results = partition.DifferentialExpression(SyntheticCollection.Control, options, budget).ToList();
+            Assert.That(results, Has.Count.EqualTo(2 * 4));
+            foreach (var context in results.GroupBy(r => r.Context))
+            {
+                var inContext = logged.SelectCells(Enumerable.Range(0, logged.CellCount).Select(i => logged.Obs["cell_line"].GetText(i) == context.Key).ToArray());
+                var expected = inContext.DifferentialExpression(SyntheticCollection.PerturbationColumn, SyntheticCollection.Control, options);
+                foreach (var r in context)
+                {
+                    var e = expected.For(r.Perturbation);
+                    var a = r.Result.For(r.Perturbation);
+                    Assert.That(a.Statistic, Is.EqualTo(e.Statistic), $"budget {budget}: {context.Key} {r.Perturbation}");
+                    Assert.That(a.PValue, Is.EqualTo(e.PValue));
+                    Assert.That(a.AdjustedPValue, Is.EqualTo(e.AdjustedPValue));
+                    Assert.That(a.MeanGroup, Is.EqualTo(e.MeanGroup));
+                    Assert.That(a.MeanReference, Is.EqualTo(e.MeanReference));
+                    Assert.That(a.Log2FoldChange, Is.EqualTo(e.Log2FoldChange));
+                }
+            }
+            var single = partition.DifferentialExpression("CL01", "PERT0002", SyntheticCollection.Control, options with { FdrScope = FdrScope.PerGroup }, budget);
+            Assert.That(single.For("PERT0002").Statistic, Is.EqualTo(results.Single(r => r.Context == "CL01" && r.Perturbation == "PERT0002").Result.For("PERT0002").Statistic));
+        }
+        Assert.Throws<DigitalCellException>(() => partition.DifferentialExpression(SyntheticCollection.Control, options, 0).ToList());
+    }
+
+    [TestCase(H5adCompression.None)]
+    [TestCase(H5adCompression.Gzip)]
+    public void Partitioning_a_shard_again_gives_the_same_files_and_an_unfinished_shard_is_refused(H5adCompression compression)
     {
         var (collection, _) = Open(ShardLayout.H5ad);
         string folder = Path.Combine(Temp, "partition");
-        var options = new PartitionOptions { ContextColumn = SyntheticCollection.ContextColumn, CellsPerFlush = 50 };
+        var options = new PartitionOptions { ContextColumn = SyntheticCollection.ContextColumn, CellsPerFlush = 50, Compression = compression };
         CellPartition.Write(collection, folder, options);
         var before = Snapshot(folder);
 

@@ -7,6 +7,20 @@ namespace DigitalCell.Sdk.Tests.Collections;
 public sealed class SyntheticCollectionTests
 {
     [Test]
+    public void The_depth_option_sets_the_average_counts_per_cell()
+    {
+        var options = new SyntheticCollectionOptions { Cells = 4_000, Genes = 500, Perturbations = 4, Contexts = 2, Shards = 1, Seed = 3 };
+        double MeanTotal(SyntheticCollectionOptions o) => SyntheticCollection.Shards(o).Single().X.ToSparse().RawValues.Sum(v => (double)v) / o.Cells;
+        double Density(SyntheticCollectionOptions o) => (double)SyntheticCollection.Shards(o).Single().X.ToSparse().StoredCount / o.Cells / o.Genes;
+
+        // the context factors (log-normal, σ 0.3) and library factors (σ 0.25) average exp(σ²/2): 1.046 × 1.032
+        foreach (double depth in new[] { 150.0, 2_000.0 })
+            Assert.That(MeanTotal(options with { UmisPerCell = depth }), Is.EqualTo(depth * 1.046 * 1.032).Within(8).Percent, $"depth {depth}");
+        Assert.That(Density(options with { UmisPerCell = 150 }), Is.LessThan(Density(options) / 2));
+        Assert.Throws<DigitalCellException>(() => SyntheticCollection.Shards(options with { UmisPerCell = 0 }).ToList());
+    }
+
+    [Test]
     public void The_cells_are_the_same_for_any_number_of_threads()
     {
         // 2,500 cells per shard: two full blocks of 1,024 and a partial one, so blocks really run side by side
