@@ -7,6 +7,7 @@ using DigitalCell.Sdk.Data;
 using DigitalCell.Sdk.IO;
 using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.Torch.Neural;
+using DigitalCell.Sdk.Torch.Tensors;
 using DigitalCell.Sdk.Torch.Training;
 using static TorchSharp.torch;
 
@@ -263,11 +264,13 @@ public sealed class NeuralPerturbationModel : IPerturbationModel, IDisposable
         using var scope = NewDisposeScope();
         var rows = sets.ControlRows.Select(r => (long)r).ToArray();
         var x = tensor(sets.Cells, [sets.CellCount, sets.GeneCount]).index_select(0, tensor(rows)).to(float64);
-        var centred = x - x.mean([0], keepdim: true);
-        var covariance = centred.t().matmul(centred) / Math.Max(1, rows.Length - 1);
+        // Explicit Scalars and TensorSum (see Tensors.TensorSum): implicit ones can be freed while libtorch reads them.
+        using TorchSharp.Scalar degrees = Math.Max(1, rows.Length - 1), zero = 0.0, tiny = 1e-12;
+        var centred = x.Minus(x.mean([0], keepdim: true));
+        var covariance = centred.t().matmul(centred).div(degrees);
         var (values, vectors) = linalg.eigh(covariance); // ascending order
         var top = vectors.flip(1)[.., ..k];
-        var scale = (values.flip(0)[..k].clamp_min(0) / values.max().clamp_min(1e-12)).sqrt();
+        var scale = values.flip(0)[..k].clamp_min(zero).div(values.max().clamp_min(tiny)).sqrt();
         // Fix each eigenvector's sign (largest-magnitude loading positive) so the prior is deterministic across LAPACKs.
         var signs = top.gather(0, top.abs().argmax(0, keepdim: true)).sign();
         return (top * signs * scale).to(float32).contiguous().data<float>().ToArray();
