@@ -213,7 +213,7 @@ public sealed class CellPartition
             using var reader = H5adReader.Open(files[f].File);
             var x = BackedCellMatrix.Open(reader, reader.Child(reader.Root, "X", "/"), "/X");
             (rows[f], stored) = (x.RowCount, stored + x.StoredCount);
-            if (f == 0) genes = H5adFile.Read(files[f].File).GeneNames.ToArray();
+            if (f == 0) genes = [.. reader.ReadDataFrame(reader.Child(reader.Root, "var", "/"), "/var").Index]; // var alone: the part's X is read per block
         }
         var codes = new int[rows.Sum()];
         for (int f = 0, at = 0; f < files.Length; at += rows[f], f++) codes.AsSpan(at, rows[f]).Fill(files[f].Code);
