@@ -37,7 +37,7 @@ internal static class BaseModelCompressionEvaluation
         var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
         var options = new BaseModelOptions
         {
-            Sources = pretrain ? BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList() : [],
+            Sources = pretrain ? BaseModelSource.RecipeFromCatalogAsync(BaseModelRecipe.PerturbationIds, []).GetAwaiter().GetResult() : [],
             Priors = priors, Pretrain = pretrain, MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2], Device = DevicePreference.Cpu, Threads = threads,
         };
         var task = PriorModelsEvaluation.Task("papalexi", mirror, seeds);

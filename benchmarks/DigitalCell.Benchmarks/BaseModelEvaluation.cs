@@ -36,7 +36,7 @@ internal static class BaseModelEvaluation
         Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
         var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
         // dcell pretrain's default recipe (perturbation screens and unperturbed sets); Fit leaves out the benchmarked data set.
-        var sources = BaseModelSource.RecipeFromCatalogAsync(BaseModelSource.DefaultCatalogIds, BaseModelSource.DefaultObservationalIds).GetAwaiter().GetResult();
+        var sources = BaseModelSource.RecipeFromCatalogAsync(BaseModelRecipe.PerturbationIds, BaseModelRecipe.ObservationalIds).GetAwaiter().GetResult();
         var baseOptions = new BaseModelOptions
         {
             Sources = sources, Priors = priors, MaskedSteps = steps[0], JointSteps = steps[1], FineTuneSteps = steps[2],

@@ -29,7 +29,7 @@ internal static class BaseModelSanity
         string mirror = Environment.GetEnvironmentVariable("DIGITALCELL_MIRROR") is { Length: > 0 } m ? m : Path.Combine(BenchmarkSupport.FindRepoRoot(), "..", "shared", "data");
         Environment.SetEnvironmentVariable("DIGITALCELL_MIRROR", mirror);
         var priors = GenePriors.FromDirectory(Path.Combine(mirror, GenePriors.CatalogId));
-        var sources = BaseModelSource.DefaultCatalogIds.Select(id => BaseModelSource.FromCatalogAsync(id).GetAwaiter().GetResult()).ToList();
+        var sources = BaseModelSource.RecipeFromCatalogAsync(BaseModelRecipe.PerturbationIds, []).GetAwaiter().GetResult();
         var papalexi = sources.Single(s => s.Id == "papalexi2021-thp1-subset");
         var (data, schema) = (papalexi.Data, papalexi.Schema);
         var response = priors.Hallmark[ResponseSet].Genes.ToHashSet(StringComparer.Ordinal);

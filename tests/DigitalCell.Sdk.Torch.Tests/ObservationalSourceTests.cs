@@ -76,8 +76,8 @@ public class ObservationalSourceTests
     {
         var catalog = MirrorCatalog();
         var held = catalog.Entries.Where(e => e.PerturbationKind == "none" && e.Modality.StartsWith("transcriptome", StringComparison.Ordinal) && catalog.IsAvailableOffline(e.Id)).Select(e => e.Id);
-        Assert.That(BaseModelSource.DefaultObservationalIds, Is.EquivalentTo(held));
-        Assert.That(new PretrainingOptions().Observational, Is.EqualTo(BaseModelSource.DefaultObservationalIds), "dcell pretrain's default");
+        Assert.That(BaseModelRecipe.ObservationalIds, Is.EquivalentTo(held));
+        Assert.That(new PretrainingOptions().Observational, Is.EqualTo(BaseModelRecipe.ObservationalIds), "dcell pretrain's default");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using DigitalCell.Sdk;
 using DigitalCell.Sdk.Catalog;
+using DigitalCell.Sdk.Models;
 using DigitalCell.Sdk.IO;
 using Spectre.Console;
 
@@ -126,14 +127,13 @@ public static class DemoCommand
 
     /// <summary>
     /// Why the base model cannot pretrain offline, or null when it can: it reads its other data sets (those of
-    /// <c>BaseModelSource.DefaultCatalogIds</c> besides the demo's own, and the unperturbed <c>DefaultObservationalIds</c>) through the default catalog and the gene priors
+    /// <see cref="BaseModelRecipe.PerturbationIds"/> besides the demo's own, and <see cref="BaseModelRecipe.ObservationalIds"/>) through the default catalog and the gene priors
     /// from the mirror (<c>GenePriors.FromEnvironment</c>), and a demo must not start a download the user did not ask for.
     /// </summary>
     private static string? MissingBaseModelData()
     {
-        // BaseModelSource.DefaultCatalogIds besides the demo's own, then DefaultObservationalIds (this project does not reference the Torch one).
-        string[] pretraining = ["norman2019-perturbench-devel", "kang2018-pbmc-ifnb", "combat-covid19-pbmc", "mimitou2019-eccite-pbmc", "pbmc68k-reduced", "tenx-multiome-pbmc-rna"];
-        var absent = pretraining.Where(id => !DatasetCatalog.Default.IsAvailableOffline(id)).ToList();
+        var absent = BaseModelRecipe.PerturbationIds.Where(id => id != SubsetId).Concat(BaseModelRecipe.ObservationalIds)
+            .Where(id => !DatasetCatalog.Default.IsAvailableOffline(id)).ToList();
         try
         {
             _ = Sdk.GeneKnowledge.GenePriors.FromEnvironment();

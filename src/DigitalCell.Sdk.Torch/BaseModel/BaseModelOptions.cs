@@ -1,5 +1,6 @@
 using DigitalCell.Sdk.Catalog;
 using DigitalCell.Sdk.GeneKnowledge;
+using DigitalCell.Sdk.Models;
 
 namespace DigitalCell.Sdk.Torch.BaseModel;
 
@@ -40,13 +41,13 @@ public sealed record BaseModelOptions
     public Data.CellDataset? TrainingProtein { get; init; }
 
     /// <summary>Catalog ids of perturbation data sets pretrained on when <see cref="Sources"/> is null.</summary>
-    public IReadOnlyList<string> CatalogIds { get; init; } = BaseModelSource.DefaultCatalogIds;
+    public IReadOnlyList<string> CatalogIds { get; init; } = BaseModelRecipe.PerturbationIds;
 
     /// <summary>
     /// Catalog ids of unperturbed data sets added to masked-expression pretraining when <see cref="Sources"/> is null:
     /// the shipped model's recipe (every one held) by default, empty for the perturbation data sets alone.
     /// </summary>
-    public IReadOnlyList<string> ObservationalIds { get; init; } = BaseModelSource.DefaultObservationalIds;
+    public IReadOnlyList<string> ObservationalIds { get; init; } = BaseModelRecipe.ObservationalIds;
 
     /// <summary>The catalog resolving <see cref="CatalogIds"/> and <see cref="ObservationalIds"/> (null: <see cref="DatasetCatalog.Default"/>).</summary>
     public DatasetCatalog? Catalog { get; init; }

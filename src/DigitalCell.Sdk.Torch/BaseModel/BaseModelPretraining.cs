@@ -14,10 +14,10 @@ public sealed record PretrainingOptions
     public BaseModelConfig Config { get; init; } = BaseModelConfig.Tiny;
 
     /// <summary>Catalog ids pretrained on (masked expression on their controls, then joint perturbation training).</summary>
-    public IReadOnlyList<string> Sources { get; init; } = BaseModelSource.DefaultCatalogIds;
+    public IReadOnlyList<string> Sources { get; init; } = BaseModelRecipe.PerturbationIds;
 
-    /// <summary>Catalog ids of unperturbed data sets (<c>perturbationKind</c> <c>none</c>) added to masked-expression pretraining only (<see cref="BaseModelSource.ObservationalFromCatalogAsync"/>); by default every one held (<see cref="BaseModelSource.DefaultObservationalIds"/>), empty for none.</summary>
-    public IReadOnlyList<string> Observational { get; init; } = BaseModelSource.DefaultObservationalIds;
+    /// <summary>Catalog ids of unperturbed data sets (<c>perturbationKind</c> <c>none</c>) added to masked-expression pretraining only (<see cref="BaseModelSource.ObservationalFromCatalogAsync"/>); by default every one held (<see cref="BaseModelRecipe.ObservationalIds"/>), empty for none.</summary>
+    public IReadOnlyList<string> Observational { get; init; } = BaseModelRecipe.ObservationalIds;
 
     /// <summary>The catalog id fine-tuned on, all its perturbations; its genes are the panel the model predicts. Left out as a pretraining source (it is the training set).</summary>
     public string FineTuneOn { get; init; } = "papalexi2021-thp1-subset";

@@ -20,16 +20,6 @@ public sealed partial record BaseModelSource(string Id, CellDataset Data, Pertur
     IReadOnlyDictionary<string, PerturbationMode>? ModeByContext = null, IReadOnlyList<string>? Aliases = null, string? Sha256 = null,
     CellDataset? Protein = null)
 {
-    /// <summary>The catalog data sets the base model pretrains on by default: Papalexi (THP-1 knockouts), Norman/McFaline (K562 CRISPRa, glioblastoma CRISPRi) and Kang (IFN-β in PBMC cell types).</summary>
-    public static IReadOnlyList<string> DefaultCatalogIds { get; } = ["papalexi2021-thp1-subset", "norman2019-perturbench-devel", "kang2018-pbmc-ifnb"];
-
-    /// <summary>
-    /// The unperturbed catalog data sets the default recipe adds to masked-expression pretraining (<see cref="ObservationalFromCatalogAsync"/>):
-    /// every one we hold — COMBAT (6 donors), the ECCITE-seq PBMC control (RNA + protein), scanpy's pbmc68k subset and the
-    /// 10x Multiome PBMC RNA. Not the 14 GB AIDA atlas (<c>cellxgene-aida-pbmc</c>), which is not held; name it to add it.
-    /// </summary>
-    public static IReadOnlyList<string> DefaultObservationalIds { get; } = ["combat-covid19-pbmc", "mimitou2019-eccite-pbmc", "pbmc68k-reduced", "tenx-multiome-pbmc-rna"];
-
     /// <summary>
     /// The one way a recipe's sources are read: each of <paramref name="perturbationIds"/> through <see cref="FromCatalogAsync"/>
     /// (controls to the masked phase, perturbations to the joint phase), then each of <paramref name="observationalIds"/>
