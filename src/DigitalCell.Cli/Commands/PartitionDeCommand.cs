@@ -21,7 +21,7 @@ public static class PartitionDeCommand
         convention.OneOf("scanpy", "cell-eval");
         var budget = new Option<int>("--memory-budget")
         {
-            Description = "MiB for one block of genes × every cell of a context; the tests read genes in as many blocks as this needs.",
+            Description = "MiB for one block of genes × every cell of a context (12 bytes a stored value) and the sort scratch of the most-expressed gene; the tests read genes in as many blocks as this needs.",
             DefaultValueFactory = _ => (int)(CellPartition.DefaultMemoryBudget >> 20),
         };
         var output = new Option<string>("--out", "-o") { Description = "Result table (.csv): context, group, gene, statistic, pvalue, padj, log2fc, mean_group, mean_reference.", Required = true };

@@ -9,7 +9,8 @@ namespace DigitalCell.Sdk.Collections;
 /// <summary>
 /// A collection's cells regrouped by (context, perturbation) on disk, so that per-perturbation work (Wilcoxon DE
 /// against the context's controls) reads one context's groups, a block of genes at a time, instead of every shard. Layout:
-/// <c>&lt;folder&gt;/&lt;context&gt;/&lt;perturbation&gt;/s&lt;shard&gt;-&lt;part&gt;.h5ad</c> (names percent-escaped), and
+/// <c>&lt;folder&gt;/&lt;context&gt;/&lt;perturbation&gt;/s&lt;shard&gt;-&lt;part&gt;.h5ad</c> (names percent-escaped; X
+/// stored gene-major, <see cref="H5adWriteOptions.GeneMajor"/>, so a block of genes is one contiguous read), and
 /// <c>&lt;folder&gt;/_shards/&lt;shard&gt;.json</c>, written last, marking each shard complete. Partitioning one shard is
 /// idempotent and restartable: it first removes that shard's earlier parts, every part is written atomically, and a
 /// group is read only when all the shards it names are marked complete.
@@ -65,7 +66,7 @@ public sealed class CellPartition
         var buffers = new Dictionary<(string, string), (SparseRowBuilder Rows, List<int> Cells)>();
         var var = new AnnotationTable("var", collection.GeneNames.ToArray());
         var written = new List<string>();
-        var writeOptions = new H5adWriteOptions { Compression = options.Compression };
+        var writeOptions = new H5adWriteOptions { Compression = options.Compression, GeneMajor = true };
         int buffered = 0, flushes = 0;
         foreach (var block in collection.ReadShardBlocks(shard, options.Stream.Cells?.RowsOf(shard).ToArray(), options.Stream.RowsPerChunk))
         {
@@ -165,13 +166,13 @@ public sealed class CellPartition
     /// <summary>
     /// Every perturbation against its context's controls, all perturbations of a context in one pass per block of
     /// genes. A block holds every cell of the context (controls and perturbations) for as many genes as fit in
-    /// <paramref name="memoryBudget"/> bytes, so memory depends on the budget, not on the number of cells (beyond
-    /// 16 bytes per cell of the context for row pointers and group codes and 16 per cell and thread for the rank-sum
-    /// scratch, both counted in the budget; a block has at least one gene). The parts are
-    /// read once per block, whole, keeping only the block's genes. Results equal
+    /// <paramref name="memoryBudget"/> bytes, read from the gene-major parts: 12 bytes per stored value, and each
+    /// thread's sort scratch for the gene with the most values in the context (8 bytes per value). No array per
+    /// cell is kept, so memory depends on the budget, not on the number of cells, once the budget holds the largest
+    /// gene (a block has at least one gene). Results equal
     /// <see cref="DifferentialExpressionAnalysis.DifferentialExpressionByContext"/> on the same cells, FDR included.
     /// </summary>
-    /// <exception cref="DigitalCellException">A context has no control cells, or the budget is not positive.</exception>
+    /// <exception cref="DigitalCellException">A context has no control cells, the budget is not positive, or a part is unreadable.</exception>
     public IEnumerable<PerturbationDifferentialExpression> DifferentialExpression(string control, DifferentialExpressionOptions? options = null,
         long memoryBudget = DefaultMemoryBudget, IProgress<int>? groupsDone = null, CancellationToken cancellationToken = default)
     {
@@ -201,117 +202,27 @@ public sealed class CellPartition
     {
         if (memoryBudget <= 0) throw new DigitalCellException($"The memory budget of the tests must be positive, got {memoryBudget} bytes.");
         options ??= new DifferentialExpressionOptions();
-        var names = new[] { control }.Concat(perturbations).ToArray();
-        // rows: the controls, then each perturbation, each group's parts in collection order (as ReadGroup stacks them)
-        var files = names.SelectMany((name, code) => _parts[(context, name)].Select(file => (File: file, Code: code))).ToArray();
-        var rows = new int[files.Length];
-        long stored = 0;
+        // slot 0: the controls, slot t + 1: perturbations[t]; each group's parts in collection order (as ReadGroup stacks them)
+        var parts = new[] { control }.Concat(perturbations).SelectMany((name, slot) => _parts[(context, name)].Select(file => (File: file, Slot: slot))).ToArray();
+        var sizes = new int[perturbations.Length + 1];
         string[] genes = [];
-        for (int f = 0; f < files.Length; f++)
+        long[] storedPerGene = [];
+        foreach (var (file, slot) in parts) // the parts' pointers and var alone: their values are read per block
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var reader = H5adReader.Open(files[f].File);
-            var x = BackedCellMatrix.Open(reader, reader.Child(reader.Root, "X", "/"), "/X");
-            (rows[f], stored) = (x.RowCount, stored + x.StoredCount);
-            if (f == 0) genes = [.. reader.ReadDataFrame(reader.Child(reader.Root, "var", "/"), "/var").Index]; // var alone: the part's X is read per block
+            using var part = GeneMajorMatrix.Open(file, RerunPartition);
+            if (genes.Length == 0) (genes, storedPerGene) = (part.GeneNames(), new long[part.GeneCount]);
+            if (part.GeneCount != genes.Length) throw new DigitalCellException(file, null, $"has {part.GeneCount} genes, other parts {genes.Length}; rerun the partition step");
+            sizes[slot] = checked(sizes[slot] + part.CellCount);
+            part.AddStoredPerGene(storedPerGene);
         }
-        var codes = new int[rows.Sum()];
-        for (int f = 0, at = 0; f < files.Length; at += rows[f], f++) codes.AsSpan(at, rows[f]).Fill(files[f].Code);
-
-        // Budget: per cell a row pointer, GeneKeyTiles' cursor, the cell's slot and group code (16 bytes), and in each
-        // thread's rank-sum scratch room for a gene present in every cell (8 bytes, up to twice as it grows); per stored
-        // value its gene and value (8 bytes), twice for the t-test's transpose; the key tile (at most 32 MB) once.
         int threads = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount;
-        int valueBytes = options.Method == DifferentialExpressionMethod.Wilcoxon ? 8 : 16;
-        long forValues = (memoryBudget - (16L + 16L * threads) * codes.Length - Math.Min(GeneKeyTiles.DefaultTileKeys, stored) * 8L) / valueBytes;
-        var paths = files.Select(f => f.File).ToArray();
-        var perGene = stored <= forValues ? null : StoredPerGene(paths, genes.Length, cancellationToken);
-        (int, int)[] blocks = perGene is null ? [(0, genes.Length)] : GeneBlocks(perGene, forValues);
-        return DifferentialExpressionAnalysis.RunInGeneBlocks(blocks,
-            (first, end) => ReadGenes(paths, codes.Length, first, end, perGene is null ? stored : perGene.AsSpan(first, end - first).ToArray().Sum(), cancellationToken),
-            CellGroups.FromCodes(names, codes), genes, control, options with { Groups = perturbations }, $"context '{context}' of {Folder}", null, cancellationToken);
+        long blockKeys = (memoryBudget - 8L * threads * storedPerGene.DefaultIfEmpty().Max()) / 12;
+        var keys = new PartitionGeneKeys(parts, storedPerGene, blockKeys, RerunPartition, cancellationToken);
+        return DifferentialExpressionAnalysis.Test(keys, genes, control, perturbations, sizes, options with { Groups = perturbations }, null, cancellationToken);
     }
 
-    /// <summary>Consecutive genes whose stored values stay within <paramref name="values"/> (at least one gene a block).</summary>
-    private static (int First, int End)[] GeneBlocks(long[] storedPerGene, long values)
-    {
-        var blocks = new List<(int, int)>();
-        for (int first = 0; first < storedPerGene.Length;)
-        {
-            int end = first + 1;
-            long sum = storedPerGene[first];
-            while (end < storedPerGene.Length && sum + storedPerGene[end] <= values) sum += storedPerGene[end++];
-            blocks.Add((first, end));
-            first = end;
-        }
-        return blocks.ToArray();
-    }
-
-    /// <summary>Stored values per gene over the parts (one pass, a part in memory at a time).</summary>
-    private static long[] StoredPerGene(IEnumerable<string> files, int genes, CancellationToken cancellationToken)
-    {
-        var counts = new long[genes];
-        foreach (var file in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (int gene in ReadX(file).RawColumnIndices) counts[gene]++;
-        }
-        return counts;
-    }
-
-    /// <summary>
-    /// Genes [<paramref name="first"/>, <paramref name="end"/>) of every cell of the parts, stacked in order, in one
-    /// matrix of exactly the <paramref name="stored"/> values counted before (no growing buffers, no second copy).
-    /// </summary>
-    private static SparseCellMatrix ReadGenes(IEnumerable<string> files, int cells, int first, int end, long stored, CancellationToken cancellationToken)
-    {
-        if (stored > Array.MaxLength) throw new DigitalCellException($"Genes {first}..{end} hold {stored:N0} values, more than one array holds; lower the memory budget.");
-        // The previous block (of this context or the last) is garbage by now, but the GC may grow the heap rather than
-        // collect it first and so hold two blocks at once: twice the budget. Compacting lets the next block reuse the
-        // space; the live heap is a few per-cell arrays, so this is cheap next to reading a block.
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect();
-        var blockIndptr = new int[cells + 1];
-        var blockIndices = GC.AllocateUninitializedArray<int>((int)stored);
-        var blockValues = GC.AllocateUninitializedArray<float>((int)stored);
-        int cell = 0, at = 0;
-        foreach (var file in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var x = ReadX(file);
-            int[] indptr = x.RawRowPointers, indices = x.RawColumnIndices;
-            float[] values = x.RawValues;
-            for (int r = 0; r < x.RowCount; r++)
-            {
-                var row = indices.AsSpan(indptr[r], indptr[r + 1] - indptr[r]);
-                int from = indptr[r] + LowerBound(row, first), to = indptr[r] + LowerBound(row, end);
-                if (to - from > stored - at) throw new DigitalCellException(file, null, "changed while the tests read it; rerun the tests");
-                for (int k = from; k < to; k++, at++)
-                {
-                    blockIndices[at] = indices[k] - first;
-                    blockValues[at] = values[k];
-                }
-                blockIndptr[++cell] = at;
-            }
-        }
-        if (at != stored || cell != cells) throw new DigitalCellException(Path.GetDirectoryName(files.First())!, null, "changed while the tests read it; rerun the tests");
-        return SparseCellMatrix.Trusted(cells, end - first, blockIndptr, blockIndices, blockValues);
-    }
-
-    private static int LowerBound(ReadOnlySpan<int> sorted, int value)
-    {
-        int i = sorted.BinarySearch(value);
-        if (i < 0) return ~i;
-        while (i > 0 && sorted[i - 1] == value) i--;
-        return i;
-    }
-
-    /// <summary>A part's matrix alone (its obs are not read).</summary>
-    private static SparseCellMatrix ReadX(string file)
-    {
-        using var reader = H5adReader.Open(file);
-        return BackedCellMatrix.Open(reader, reader.Child(reader.Root, "X", "/"), "/X").Load().ToSparse();
-    }
+    private const string RerunPartition = "partitions written before gene-major parts cannot be tested: rerun the partition step";
 
     private static string?[] Labels(AnnotationTable obs, string column)
     {

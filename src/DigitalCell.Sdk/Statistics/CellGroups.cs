@@ -79,16 +79,6 @@ internal sealed class CellGroups
         };
     }
 
-    /// <summary>Groups given as names and one code per cell (−1 = in no group); every group must have a cell.</summary>
-    public static CellGroups FromCodes(string[] names, int[] codes)
-    {
-        var counts = new int[names.Length];
-        foreach (int code in codes)
-            if (code >= 0) counts[code]++;
-        if (Array.IndexOf(counts, 0) is >= 0 and var empty) throw new ArgumentException($"Group '{names[empty]}' has no cells.", nameof(codes));
-        return new CellGroups(names, codes, counts);
-    }
-
     /// <summary>Groups from one label per cell (null = in no group); groups sorted by ordinal name.</summary>
     public static CellGroups FromLabels(IReadOnlyList<string?> labels)
     {

@@ -85,20 +85,6 @@ public static class DifferentialExpressionAnalysis
     private static DifferentialExpressionResult Run(CellMatrix x, CellGroups groups, string[] genes, string reference,
         DifferentialExpressionOptions options, string labelSource, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
     {
-        var sparse = x as SparseCellMatrix ?? x.ToSparse();
-        return RunInGeneBlocks([(0, genes.Length)], (_, _) => sparse, groups, genes, reference, options, labelSource, progress, cancellationToken);
-    }
-
-    /// <summary>
-    /// The same tests with the cells' values supplied a block of genes at a time, for data larger than memory
-    /// (<see cref="Collections.CellPartition"/>): <paramref name="readGenes"/>(first, end) returns every cell's values of
-    /// genes [first, end) (columns renumbered from 0), rows in the same order on every call. Every gene is tested on its
-    /// own, so the results do not depend on the blocks; p-values are adjusted once all blocks are done.
-    /// </summary>
-    internal static DifferentialExpressionResult RunInGeneBlocks(IReadOnlyList<(int First, int End)> geneBlocks,
-        Func<int, int, SparseCellMatrix> readGenes, CellGroups groups, string[] genes, string reference,
-        DifferentialExpressionOptions options, string labelSource, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
-    {
         int referenceCode = groups.IndexOf(reference);
         if (referenceCode < 0)
             throw new DigitalCellException($"Reference group '{reference}' does not occur in {labelSource}. Labels: {Preview(groups.Names)}.");
@@ -122,61 +108,54 @@ public static class DifferentialExpressionAnalysis
         }
         var cellSlot = new int[groups.Codes.Length];
         for (int i = 0; i < cellSlot.Length; i++) cellSlot[i] = groups.Codes[i] < 0 ? -1 : slotOfCode[groups.Codes[i]];
+        // Per-gene work wants each gene's values contiguous: the tests need only the non-zeros of cells in a slot, so
+        // they get them as sort keys regrouped by gene, a tile of genes at a time, instead of gathering per gene.
+        var keys = new GeneKeyTiles(x as SparseCellMatrix ?? x.ToSparse(), cellSlot, Parallelism(options, cancellationToken));
+        return Test(keys, genes, reference, tested, sizes, options, progress, cancellationToken);
+    }
 
+    /// <summary>
+    /// The tests from the keys of every gene (<see cref="IGeneKeys"/>), in memory or read from disk a block of genes
+    /// at a time (<see cref="Collections.CellPartition"/>): <paramref name="tested"/>[s − 1] is slot s, slot 0 the
+    /// reference, and <paramref name="sizes"/>[s] the slot's number of cells, zeros included. Every gene is tested on
+    /// its own, so results do not depend on the blocks; p-values are adjusted once all genes are done.
+    /// </summary>
+    internal static DifferentialExpressionResult Test(IGeneKeys keys, string[] genes, string reference, string[] tested, int[] sizes,
+        DifferentialExpressionOptions options, IProgress<WorkProgress>? progress, CancellationToken cancellationToken)
+    {
         var results = new GroupDifferentialExpression[tested.Length];
         for (int t = 0; t < tested.Length; t++) results[t] = new GroupDifferentialExpression(tested[t], sizes[t + 1], genes.Length);
-
-        // Per-gene work wants each gene's values contiguous: regroup them by gene instead of gathering per gene. The
-        // rank-sum test needs only the non-zeros of cells in a slot, as sort keys, so it gets them in that form, a tile
-        // of genes at a time; the t-test gets the transpose (CSR → CSC).
-        var parallel = new ParallelOptions
-        {
-            // at most one worker per core: each keeps a workspace sized to the largest gene it met
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount, CancellationToken = cancellationToken,
-        };
+        var parallel = Parallelism(options, cancellationToken);
         var workspaces = new ConcurrentBag<GeneWorkspace>();
         long genesDone = 0;
-        foreach (var (blockFirst, blockEnd) in geneBlocks)
+        bool wilcoxon = options.Method == DifferentialExpressionMethod.Wilcoxon;
+        foreach (var (first, end) in keys.Tiles())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var block = readGenes(blockFirst, blockEnd);
-            if (block.RowCount != cellSlot.Length || block.ColumnCount != blockEnd - blockFirst)
-                throw new InvalidOperationException($"Genes {blockFirst}..{blockEnd}: got a {block.RowCount} × {block.ColumnCount} block for {cellSlot.Length} cells.");
-            if (options.Method == DifferentialExpressionMethod.Wilcoxon)
-            {
-                var tiles = new GeneKeyTiles(block, cellSlot, parallel);
-                foreach (var (first, end) in tiles.Tiles())
+            var (start, tile) = keys.Fill(first, end);
+            // thread-local workspaces outlive one tile's loop: their buffers have grown to the largest gene already
+            Parallel.For(first, end, parallel,
+                () => workspaces.TryTake(out var reused) ? reused : new GeneWorkspace(sizes.Length, keys.LargestGene, wilcoxon),
+                (gene, _, workspace) =>
                 {
-                    var (start, keys) = tiles.Fill(first, end);
-                    ForGenes(blockFirst + first, blockFirst + end, (gene, workspace) =>
-                    {
-                        int tile = gene - blockFirst - first;
-                        workspace.RankGene(keys.AsSpan(start[tile], start[tile + 1] - start[tile]), gene, sizes, options, results);
-                    });
-                }
-            }
-            else
-            {
-                var byGene = block.Transpose();
-                ForGenes(blockFirst, blockEnd, (gene, workspace) => workspace.TTestGene(byGene.RowIndices(gene - blockFirst),
-                    byGene.RowValues(gene - blockFirst), gene, cellSlot, sizes, options, results));
-            }
+                    var geneKeys = tile.AsSpan(start[gene - first], start[gene - first + 1] - start[gene - first]);
+                    if (wilcoxon) workspace.RankGene(geneKeys, gene, sizes, options, results);
+                    else workspace.TTestGene(geneKeys, gene, sizes, options, results);
+                    WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
+                    return workspace;
+                },
+                workspaces.Add);
         }
 
         AdjustPValues(results, options.FdrScope, parallel);
         return new DifferentialExpressionResult(genes, reference, sizes[0], options, results);
-
-        // thread-local workspaces outlive one tile's loop: their buffers have grown to the largest gene already
-        void ForGenes(int from, int to, Action<int, GeneWorkspace> test) => Parallel.For(from, to, parallel,
-            () => workspaces.TryTake(out var reused) ? reused : new GeneWorkspace(sizes.Length),
-            (gene, _, workspace) =>
-            {
-                test(gene, workspace);
-                WorkProgress.ReportStep(progress, ProgressStep, Interlocked.Increment(ref genesDone), genes.Length);
-                return workspace;
-            },
-            workspaces.Add);
     }
+
+    // at most one worker per core: each keeps a workspace sized to the largest gene it met
+    private static ParallelOptions Parallelism(DifferentialExpressionOptions options, CancellationToken cancellationToken) => new()
+    {
+        MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount, CancellationToken = cancellationToken,
+    };
 
     private static void AdjustPValues(GroupDifferentialExpression[] results, FdrScope scope, ParallelOptions parallel)
     {
@@ -195,18 +174,21 @@ public static class DifferentialExpressionAnalysis
     private static string Preview(string[] names) => names.Length == 0 ? "(none)"
         : string.Join(", ", names.Take(50)) + (names.Length > 50 ? $", … ({names.Length} in all)" : "");
 
-    /// <summary>Thread-local buffers: one gene's sums or values by slot, and the rank-sum kernel.</summary>
-    private sealed class GeneWorkspace(int slots)
+    /// <summary>
+    /// Thread-local buffers: one gene's sums or values by slot, and the rank-sum kernel, whose sort scratch (or the
+    /// t-test's values) is allocated once for the gene with the most keys.
+    /// </summary>
+    private sealed class GeneWorkspace(int slots, int largestGene, bool wilcoxon)
     {
         private readonly int[] _start = new int[slots + 1];
         private readonly int[] _fill = new int[slots];
         private readonly double[] _sum = new double[slots];
         private readonly double[] _statistic = new double[slots - 1];
         private readonly double[] _p = new double[slots - 1];
-        private readonly RankSumTest _ranks = new(slots);
-        private float[] _values = new float[1024];
+        private readonly RankSumTest _ranks = new(slots, wilcoxon ? largestGene : 0);
+        private float[] _values = new float[wilcoxon ? 0 : largestGene];
 
-        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="GeneKeyTiles"/>).</summary>
+        /// <summary>Wilcoxon of every group on one gene, from its keys (<see cref="IGeneKeys"/>; sorted in place).</summary>
         public void RankGene(Span<ulong> keys, int gene, int[] sizes, DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
         {
             // The means need only per-slot sums, added in cell order (the keys' order before sorting) like
@@ -219,19 +201,16 @@ public static class DifferentialExpressionAnalysis
                 Store(results[t], gene, _statistic[t], _p[t], _sum[t + 1] / sizes[t + 1], meanReference, options.FoldChange);
         }
 
-        /// <summary>Welch's t-test of every group on one gene, from its row of the transposed matrix (cells and values).</summary>
-        public void TTestGene(ReadOnlySpan<int> cells, ReadOnlySpan<float> values, int gene, int[] cellSlot, int[] sizes,
-            DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
+        /// <summary>Welch's t-test of every group on one gene, from its keys (<see cref="IGeneKeys"/>).</summary>
+        public void TTestGene(ReadOnlySpan<ulong> keys, int gene, int[] sizes, DifferentialExpressionOptions options, GroupDifferentialExpression[] results)
         {
-            // counting sort of the gene's non-zero values by slot (explicit zeros join the implicit ones), for two-pass variances
+            // counting sort of the gene's non-zero values by slot (cell order kept), for two-pass variances
             Array.Clear(_start);
-            for (int k = 0; k < cells.Length; k++)
-                if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _start[s + 1]++;
+            foreach (var k in keys) _start[RankSumTest.Slot(k) + 1]++;
             for (int s = 0; s < _fill.Length; s++) _start[s + 1] += _start[s];
             if (_values.Length < _start[^1]) _values = new float[Math.Max(_start[^1], _values.Length * 2)];
             Array.Copy(_start, _fill, _fill.Length);
-            for (int k = 0; k < cells.Length; k++)
-                if (cellSlot[cells[k]] is >= 0 and var s && values[k] != 0f) _values[_fill[s]++] = values[k];
+            foreach (var k in keys) _values[_fill[RankSumTest.Slot(k)]++] = RankSumTest.Value(k);
 
             var (meanRef, varRef) = MeanVariance(Segment(0), sizes[0]);
             for (int t = 0; t < results.Length; t++)

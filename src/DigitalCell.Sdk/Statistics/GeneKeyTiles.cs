@@ -14,7 +14,7 @@ namespace DigitalCell.Sdk.Statistics;
 /// counted once, then each tile's keys are scattered in parallel into each block's own slice; every row keeps a read
 /// cursor across tiles, so each stored value is still read once in all.
 /// </remarks>
-internal sealed class GeneKeyTiles
+internal sealed class GeneKeyTiles : IGeneKeys
 {
     /// <summary>Keys per tile: 32 MB, about a core complex's L3.</summary>
     public const int DefaultTileKeys = 1 << 22;
@@ -60,9 +60,13 @@ internal sealed class GeneKeyTiles
         });
         long largest = 0;
         for (int g = 0; g < genes; g++) largest = Math.Max(largest, GeneKeys(g));
+        LargestGene = (int)largest;
         _tileKeys = (int)Math.Max(tileKeys, largest);
         _buffer = new ulong[Math.Min(_tileKeys, _counts.Sum(c => c.Sum(v => (long)v)))];
     }
+
+    /// <inheritdoc />
+    public int LargestGene { get; }
 
     /// <summary>The tiles, as gene ranges [First, End) in gene order, each holding at most the tile's key budget.</summary>
     public IEnumerable<(int First, int End)> Tiles()
@@ -79,10 +83,7 @@ internal sealed class GeneKeyTiles
         }
     }
 
-    /// <summary>
-    /// Scatters the keys of genes [<paramref name="first"/>, <paramref name="end"/>) into the shared buffer; tiles must
-    /// be filled in order. Gene g's keys are <c>Keys[Start[g − first] .. Start[g − first + 1]]</c>, valid until the next fill.
-    /// </summary>
+    /// <summary>Scatters the keys of genes [<paramref name="first"/>, <paramref name="end"/>) into the shared buffer; tiles must be filled in order.</summary>
     public (int[] Start, ulong[] Keys) Fill(int first, int end)
     {
         if (first != _nextGene) throw new InvalidOperationException($"Gene tiles are filled in order: expected gene {_nextGene}, got {first}.");

@@ -28,12 +28,12 @@ namespace DigitalCell.Sdk.Statistics;
 /// σ² = n1·n2/12·[(n+1) − Σ(t³ − t)/(n(n − 1))], z = (U1 − μ)/σ (continuity: |U1 − μ| − 0.5).
 /// </para>
 /// </remarks>
-internal sealed class RankSumTest(int slots)
+internal sealed class RankSumTest(int slots, int capacity)
 {
     private const int RadixBits = 11;
     private const int SmallSort = 256; // below this many values a comparison sort beats the radix passes
 
-    private ulong[] _scratch = new ulong[1024];
+    private ulong[] _scratch = new ulong[capacity]; // sized once to the largest gene, so it never leaves a grown-out copy behind
     private readonly int[] _nonZero = new int[slots];
     private readonly long[] _below = new long[slots];
     private readonly double[] _rankSum = new double[slots];

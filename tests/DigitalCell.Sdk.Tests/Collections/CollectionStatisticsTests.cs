@@ -167,11 +167,11 @@ public sealed class CollectionStatisticsTests : TempDirectoryTest
 
         var logged = data.NormalizeTotal(1e4).Log1p();
         var options = new DifferentialExpressionOptions { Method = method, FdrScope = fdr };
-        int cells = partition.Groups.Where(g => g.Context == "CL00").Sum(g => partition.ReadGroup(g.Context, g.Perturbation).CellCount);
-        long stored = partition.Groups.Where(g => g.Context == "CL00").Sum(g => partition.ReadGroup(g.Context, g.Perturbation).X.ToSparse().StoredCount);
-        int valueBytes = method == DifferentialExpressionMethod.Wilcoxon ? 8 : 16;
-        // 1 byte: a gene per block; about a third of the values: three or four blocks; the default: one block
-        foreach (long budget in new[] { 1, 16L * cells + 8 * stored + valueBytes * stored / 3, CellPartition.DefaultMemoryBudget })
+        var cl00 = partition.Groups.Where(g => g.Context == "CL00").Select(g => partition.ReadGroup(g.Context, g.Perturbation).X.ToSparse()).ToList();
+        long stored = cl00.Sum(x => x.StoredCount);
+        long largest = Enumerable.Range(0, cl00[0].ColumnCount).Max(g => cl00.Sum(x => x.RawColumnIndices.Count(c => c == g)));
+        // 1 byte: a gene per block; the rank-sum scratch and about a third of the values: three or four blocks; the default: one block
+        foreach (long budget in new[] { 1, 8L * Environment.ProcessorCount * largest + 12 * stored / 3, CellPartition.DefaultMemoryBudget })
         {
             var results = partition.DifferentialExpression(SyntheticCollection.Control, options, budget).ToList();
             Assert.That(results, Has.Count.EqualTo(2 * 4));

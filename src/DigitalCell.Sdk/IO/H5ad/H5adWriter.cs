@@ -16,6 +16,7 @@ internal sealed class H5adWriter(H5adWriteOptions options)
     private const int ChunkElements = 65536;
 
     private readonly bool _gzip = options.Compression == H5adCompression.Gzip;
+    private readonly bool _geneMajor = options.GeneMajor;
 
     /// <summary>Writes <paramref name="data"/> to <paramref name="path"/> atomically (PureHDF leaves a corrupt file when a write fails).</summary>
     public void Write(CellDataset data, string path)
@@ -42,7 +43,7 @@ internal sealed class H5adWriter(H5adWriteOptions options)
     public void AddAnnData(H5Group group, CellDataset data)
     {
         group.Attributes = Encoding("anndata", "0.1.0");
-        group["X"] = Matrix(data.X);
+        group["X"] = _geneMajor && data.X is not DenseCellMatrix ? SparseMatrixEncoding.Write(this, data.X.ToSparse(), csc: true) : Matrix(data.X);
         group["obs"] = DataFrameEncoding.Write(this, data.Obs);
         group["var"] = DataFrameEncoding.Write(this, data.Var);
         group["layers"] = Dict(data.Layers.ToDictionary(kv => kv.Key, kv => (object)kv.Value));

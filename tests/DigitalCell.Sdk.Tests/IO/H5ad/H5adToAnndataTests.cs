@@ -87,6 +87,40 @@ public class H5adToAnndataTests
         AnndataPeer.AssertSame(H5adFile.Read(path), theirs);
     }
 
+    [TestCase(H5adCompression.None)]
+    [TestCase(H5adCompression.Gzip)]
+    public void A_gene_major_X_is_a_csc_matrix_to_anndata_and_reads_by_gene_block(H5adCompression compression)
+    {
+        AnndataPeer.RequireAnndata();
+        var data = Everything();
+        string path = Path.Combine(_dir, "csc.h5ad");
+        H5adFile.Write(data, path, new H5adWriteOptions { Compression = compression, GeneMajor = true });
+        var theirs = AnndataPeer.Read(path);
+        Assert.That((string)theirs.Json["matrices"]!["X"]!["format"]!, Is.EqualTo("csc"));
+        AnndataPeer.AssertSame(data, theirs);
+        AnndataPeer.AssertSame(H5adFile.Read(path), theirs);
+
+        // genes 2..7 of every cell, from the file: each gene's non-zeros in cell order
+        var x = data.X.ToSparse();
+        using var matrix = GeneMajorMatrix.Open(path, "n/a");
+        Assert.That((matrix.CellCount, matrix.GeneCount), Is.EqualTo((data.CellCount, data.GeneCount)));
+        var (offsets, values) = matrix.ReadGenes(2, 7);
+        for (int g = 2; g < 7; g++)
+        {
+            var expected = Enumerable.Range(0, x.RowCount).Select(r => x[r, g]).Where(v => v != 0f).ToArray();
+            Assert.That(values[offsets[g - 2]..offsets[g - 1]], Is.EqualTo(expected), $"gene {g}");
+        }
+        var counts = new long[data.GeneCount];
+        matrix.AddStoredPerGene(counts);
+        Assert.That(counts, Is.EqualTo(Enumerable.Range(0, data.GeneCount).Select(g => (long)Enumerable.Range(0, x.RowCount).Count(r => x[r, g] != 0f))));
+        Assert.Throws<DigitalCellException>(() => matrix.ReadGenes(3, data.GeneCount + 1));
+
+        string rows = Path.Combine(_dir, "csr.h5ad");
+        H5adFile.Write(data, rows);
+        var error = Assert.Throws<DigitalCellException>(() => GeneMajorMatrix.Open(rows, "rerun the step"))!;
+        Assert.That(error.Message, Does.Contain("csr.h5ad").And.Contain("csr_matrix").And.Contain("rerun the step"));
+    }
+
     [Test]
     public void GzipIsRealCompression()
     {

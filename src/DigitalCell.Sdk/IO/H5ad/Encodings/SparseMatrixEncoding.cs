@@ -60,12 +60,16 @@ internal sealed class SparseMatrixEncoding(string encodingType) : IH5adEncoding
         return csc ? matrix.Transpose() : matrix;
     }
 
-    /// <summary>A CSR matrix group.</summary>
-    public static H5Group Write(H5adWriter writer, SparseCellMatrix matrix) => new()
+    /// <summary>A CSR matrix group, or with <paramref name="csc"/> a CSC one (the arrays of the transpose).</summary>
+    public static H5Group Write(H5adWriter writer, SparseCellMatrix matrix, bool csc = false)
     {
-        Attributes = H5adWriter.Encoding("csr_matrix", "0.1.0", new() { ["shape"] = new long[] { matrix.RowCount, matrix.ColumnCount } }),
-        ["data"] = writer.Dataset(matrix.RawValues),
-        ["indices"] = writer.Dataset(matrix.RawColumnIndices),
-        ["indptr"] = writer.Dataset(matrix.RawRowPointers),
-    };
+        var major = csc ? matrix.Transpose() : matrix;
+        return new()
+        {
+            Attributes = H5adWriter.Encoding(csc ? "csc_matrix" : "csr_matrix", "0.1.0", new() { ["shape"] = new long[] { matrix.RowCount, matrix.ColumnCount } }),
+            ["data"] = writer.Dataset(major.RawValues),
+            ["indices"] = writer.Dataset(major.RawColumnIndices),
+            ["indptr"] = writer.Dataset(major.RawRowPointers),
+        };
+    }
 }
