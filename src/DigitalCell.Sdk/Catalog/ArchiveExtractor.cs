@@ -23,7 +23,7 @@ public static class ArchiveExtractor
     /// <param name="cancellationToken">Cancels; nothing is left behind.</param>
     public static void Extract(string archive, string format, string targetDirectory, ArchiveLimits? limits = null, CancellationToken cancellationToken = default)
     {
-        var budget = new Budget(archive, limits ?? ArchiveLimits.Default, new FileInfo(archive).Length);
+        var budget = new Budget(archive, limits ?? ArchiveLimits.Default, FileLinks.Resolve(archive).Length);
         AtomicFile.WriteDirectory(targetDirectory, temp =>
         {
             try

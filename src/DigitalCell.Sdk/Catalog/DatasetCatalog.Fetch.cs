@@ -46,7 +46,7 @@ public sealed partial class DatasetCatalog
         var pin = _pins.Get(entry.Id, file.Name);
         string? expected = file.Sha256 ?? pin?.Sha256;
         Uri? source = outcome == FetchOutcome.FromMirror ? new Uri(path) : null;
-        if (pin is not null && pin.Sha256 == expected && pin.Matches(new FileInfo(path)))
+        if (pin is not null && pin.Sha256 == expected && pin.Matches(FileLinks.Resolve(path)))
             return new FetchedFile(file, path, pin.Sha256, outcome, false, source);
         // Placed by hand, new in the mirror, or changed since it was hashed: hash it now.
         string actual = await Sha256File.ComputeAsync(path, ct).ConfigureAwait(false);

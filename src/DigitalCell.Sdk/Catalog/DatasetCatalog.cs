@@ -132,7 +132,7 @@ public sealed partial class DatasetCatalog
     /// </summary>
     internal (DatasetEntry Entry, string Sha256)? Recognize(string path)
     {
-        var info = new FileInfo(path);
+        var info = FileLinks.Resolve(path);
         if (!info.Exists) return null;
         foreach (var entry in Entries)
         {
@@ -184,7 +184,7 @@ public sealed partial class DatasetCatalog
 
     private void Pin(DatasetEntry entry, DatasetFile file, string path, string sha256, Uri? source)
     {
-        var info = new FileInfo(path);
+        var info = FileLinks.Resolve(path);
         bool firstUse = file.Sha256 is null && (_pins.Get(entry.Id, file.Name)?.PinnedOnFirstUse ?? true);
         _pins.Set(entry.Id, file.Name, new FilePin(sha256, firstUse, info.Length, info.LastWriteTimeUtc.Ticks, source?.ToString()));
     }

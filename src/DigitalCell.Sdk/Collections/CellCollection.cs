@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DigitalCell.Sdk.Data;
 
 namespace DigitalCell.Sdk.Collections;
@@ -37,14 +38,32 @@ public sealed class CellCollection
         var paths = ShardLocations.Expand(location);
         var vocabularies = new Dictionary<string, TahoeGeneTokens>(StringComparer.Ordinal);
         TahoeGeneTokens Vocabulary(string path) => vocabularies.TryGetValue(path, out var v) ? v : vocabularies[path] = TahoeGeneTokens.Read(path);
-        var shards = paths.Select(p => CellShard.OpenByLayout(p, options, Vocabulary)).ToArray();
+        // Shards usually share one gene list: keep one copy of each distinct list (and of its map below), or 400 h5ad
+        // shards of 2,000 genes would hold 32 MB of equal names, memory growing with the number of shards.
+        var geneLists = new List<IReadOnlyList<string>>();
+        var byHash = new Dictionary<int, List<IReadOnlyList<string>>>();
+        var shards = paths.Select(p =>
+        {
+            var shard = CellShard.OpenByLayout(p, options, Vocabulary);
+            var hash = new HashCode();
+            foreach (var gene in shard.GeneNames) hash.Add(gene, StringComparer.Ordinal);
+            var sameHash = CollectionsMarshal.GetValueRefOrAddDefault(byHash, hash.ToHashCode(), out _) ??= [];
+            if (sameHash.FirstOrDefault(list => list.SequenceEqual(shard.GeneNames, StringComparer.Ordinal)) is { } equal) shard.ShareGeneNames(equal);
+            else
+            {
+                sameHash.Add(shard.GeneNames);
+                geneLists.Add(shard.GeneNames);
+            }
+            return shard;
+        }).ToArray();
         foreach (var shard in shards)
             if (shard.GeneNames.CountBy(g => g).FirstOrDefault(kv => kv.Value > 1) is { Value: > 1 } repeated)
                 throw new DigitalCellException(shard.Path, "var", $"names the gene '{repeated.Key}' {repeated.Value} times; a collection matches genes by name, so make them unique first");
         var genes = options.GeneSpace == GeneSpace.Union ? Union(shards) : Intersection(shards, location);
         var position = new Dictionary<string, int>(genes.Length, StringComparer.Ordinal);
         for (int j = 0; j < genes.Length; j++) position[genes[j]] = j;
-        var maps = shards.Select(s => s.GeneNames.Select(g => position.GetValueOrDefault(g, -1)).ToArray()).ToArray();
+        var mapOf = geneLists.ToDictionary(list => list, list => list.Select(g => position.GetValueOrDefault(g, -1)).ToArray()); // lists compare by reference
+        var maps = shards.Select(s => mapOf[s.GeneNames]).ToArray();
         return new CellCollection(Path.GetFullPath(location), shards, genes, maps, options.GeneSpace);
     }
 

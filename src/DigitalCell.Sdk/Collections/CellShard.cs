@@ -28,7 +28,10 @@ public abstract class CellShard
     public int CellCount { get; }
 
     /// <summary>The shard's genes, in its own column order.</summary>
-    public IReadOnlyList<string> GeneNames { get; }
+    public IReadOnlyList<string> GeneNames { get; private set; }
+
+    /// <summary>Replaces the gene names with an equal list another shard holds, so that shards of one gene space share one copy.</summary>
+    internal void ShareGeneNames(IReadOnlyList<string> equal) => GeneNames = equal;
 
     /// <summary>The shard's per-cell annotations (index = cell names). X is not read.</summary>
     public abstract AnnotationTable ReadObs();

@@ -80,7 +80,7 @@ public static class ModelZoo
 
     private static ZooModel Describe(string folder) => new(Path.GetFileName(folder), folder, ModelCard.Load(folder),
         // Dot files are bookkeeping (the atomic writer's ownership marker), not part of the model.
-        Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(f => new ZooFile(Path.GetFileName(f), new FileInfo(f).Length, Sha256File.Compute(f))).ToList());
+        Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(f => new ZooFile(Path.GetFileName(f), FileLinks.Resolve(f).Length, Sha256File.Compute(f))).ToList());
 }
 
 /// <summary>A model of the zoo.</summary>

@@ -171,7 +171,7 @@ public sealed record OutputRecord(string Path, string Sha256, long Bytes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 string full = System.IO.Path.Combine(folder, p);
-                return new OutputRecord(p, Sha256File.Compute(full), new FileInfo(full).Length);
+                return new OutputRecord(p, Sha256File.Compute(full), FileLinks.Resolve(full).Length);
             })
             .ToArray();
 }

@@ -83,6 +83,23 @@ public sealed class CellCollectionTests : TempDirectoryTest
     }
 
     [Test]
+    public void Shards_with_the_same_genes_share_one_list_of_names_and_still_read_their_own_cells()
+    {
+        var data = H5adFile.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
+            new SyntheticCollectionOptions { Cells = 60, Genes = 5, Perturbations = 2, Shards = 1, Seed = 4 })[0]);
+        string folder = Path.Combine(Temp, "shared");
+        Directory.CreateDirectory(folder);
+        H5adFile.Write(data.SelectCells(Enumerable.Range(0, 20).ToArray()), Path.Combine(folder, "a.h5ad"));
+        H5adFile.Write(data.SelectCells(Enumerable.Range(20, 20).ToArray()).SelectGenes([4, 3, 2, 1, 0]), Path.Combine(folder, "b.h5ad"));
+        H5adFile.Write(data.SelectCells(Enumerable.Range(40, 20).ToArray()), Path.Combine(folder, "c.h5ad"));
+
+        var collection = CellCollection.Open(folder);
+        Assert.That(collection.Shards[2].GeneNames, Is.SameAs(collection.Shards[0].GeneNames), "equal lists: one copy");
+        Assert.That(collection.Shards[1].GeneNames, Is.Not.SameAs(collection.Shards[0].GeneNames), "another order is another list");
+        CollectionFixtures.AssertSameMatrix(data.X, collection.ReadCells(CellSelection.All(collection)).X);
+    }
+
+    [Test]
     public void Tahoe_token_lists_out_of_vocabulary_order_are_sorted_into_gene_order()
     {
         // the vocabulary lists its tokens in reverse, so every cell's ascending token list is descending in gene order

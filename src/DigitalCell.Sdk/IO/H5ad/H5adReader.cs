@@ -53,7 +53,7 @@ internal sealed class H5adReader : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new DigitalCellException(path, null, "file not found.");
-        long length = new FileInfo(path).Length;
+        long length = FileLinks.Resolve(path).Length;
         if (length == 0) throw new DigitalCellException(path, null, "the file is empty, not an HDF5 (h5ad) file.");
         var superblock = HdfSuperblock.Read(path);
         if (superblock?.DeclaredEnd is { } end && end > length)

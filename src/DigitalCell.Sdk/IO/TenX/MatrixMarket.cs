@@ -47,7 +47,7 @@ internal static class MatrixMarket
 
         // The size line is only a claim: allocate what the file can hold ("1 1 1\n" is the shortest entry; a gzip file
         // is assumed to hold about one entry per compressed byte) and grow towards the claim as entries arrive.
-        long fileLength = new FileInfo(path).Length;
+        long fileLength = FileLinks.Resolve(path).Length;
         int capacity = (int)Math.Min(entries, path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? fileLength : fileLength / 6 + 1);
         var geneOf = new int[capacity];
         var cellOf = new int[capacity];

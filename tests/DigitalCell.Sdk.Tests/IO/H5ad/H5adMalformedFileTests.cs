@@ -78,6 +78,23 @@ public class H5adMalformedFileTests
     }
 
     [Test]
+    public void A_symbolic_link_reads_as_its_target_and_a_link_to_a_truncated_file_says_so()
+    {
+        // FileInfo describes a link itself on Unix (its length is the target path's): a linked shard is not truncated
+        string link = Path.Combine(_dir, "link.h5ad");
+        System.IO.File.CreateSymbolicLink(link, File("valid"));
+        var linked = H5adFile.Read(link);
+        var direct = H5adFile.Read(File("valid"));
+        Assert.That(linked.X.ToDense().Values.ToArray(), Is.EqualTo(direct.X.ToDense().Values.ToArray()));
+        Assert.That(linked.GeneNames, Is.EqualTo(direct.GeneNames));
+
+        string toTruncated = Path.Combine(_dir, "link-truncated.h5ad");
+        System.IO.File.CreateSymbolicLink(toTruncated, File("truncated_half"));
+        var error = Assert.Throws<DigitalCellException>(() => H5adFile.Read(toTruncated))!;
+        Assert.That(error.Message, Does.Contain("the file is truncated").And.Contain($"only {new FileInfo(File("truncated_half")).Length} bytes"));
+    }
+
+    [Test]
     public void FileThatIsNotHdf5SaysSo()
     {
         string path = File("not_hdf5");
