@@ -133,7 +133,7 @@ public static class DifferentialExpressionAnalysis
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (start, tile) = keys.Fill(first, end);
-            // thread-local workspaces outlive one tile's loop: their buffers have grown to the largest gene already
+            // thread-local workspaces outlive one tile's loop: their buffers were sized once, for the largest gene
             Parallel.For(first, end, parallel,
                 () => workspaces.TryTake(out var reused) ? reused : new GeneWorkspace(sizes.Length, keys.LargestGene, wilcoxon),
                 (gene, _, workspace) =>
@@ -151,7 +151,7 @@ public static class DifferentialExpressionAnalysis
         return new DifferentialExpressionResult(genes, reference, sizes[0], options, results);
     }
 
-    // at most one worker per core: each keeps a workspace sized to the largest gene it met
+    // at most one worker per core: each keeps a workspace sized to the largest gene
     private static ParallelOptions Parallelism(DifferentialExpressionOptions options, CancellationToken cancellationToken) => new()
     {
         MaxDegreeOfParallelism = options.MaxDegreeOfParallelism is > 0 and var m ? m : Environment.ProcessorCount, CancellationToken = cancellationToken,

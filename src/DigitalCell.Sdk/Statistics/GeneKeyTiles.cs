@@ -3,7 +3,7 @@ using DigitalCell.Sdk.Data;
 namespace DigitalCell.Sdk.Statistics;
 
 /// <summary>
-/// The rank-sum test's input, a tile of genes at a time: the sort keys (<see cref="RankSumTest.Key"/>) of every non-zero
+/// The tests' input (<see cref="IGeneKeys"/>) from a matrix in memory, a tile of genes at a time: the sort keys (<see cref="RankSumTest.Key"/>) of every non-zero
 /// value of a cell with a slot (<c>cellSlot</c> ≥ 0), grouped by gene and in cell order within a gene. Explicit zeros
 /// and cells outside every slot are dropped on the way.
 /// </summary>

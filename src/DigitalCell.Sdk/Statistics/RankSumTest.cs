@@ -9,7 +9,7 @@ namespace DigitalCell.Sdk.Statistics;
 /// <remarks>
 /// <para>
 /// The input of a gene is its non-zero values as keys (<see cref="Key"/>: the value's bits, order-preserving, and its
-/// slot, 0 = reference, s ≥ 1 = tested group), built a tile of genes at a time by <see cref="GeneKeyTiles"/>. Zeros are
+/// slot, 0 = reference, s ≥ 1 = tested group), supplied a range of genes at a time by an <see cref="IGeneKeys"/>. Zeros are
 /// never stored or sorted: each sample carries them as a count and they form one tie block at value 0.
 /// </para>
 /// <para>

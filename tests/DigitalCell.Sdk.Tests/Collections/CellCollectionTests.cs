@@ -52,10 +52,7 @@ public sealed class CellCollectionTests : TempDirectoryTest
     [Test]
     public void Union_fills_genes_a_shard_lacks_with_zeros_and_intersection_keeps_the_shared_ones()
     {
-        var data = H5adFile.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
-            new SyntheticCollectionOptions { Cells = 40, Genes = 6, Perturbations = 2, Shards = 1, Seed = 3 })[0]);
-        string folder = Path.Combine(Temp, "mixed");
-        Directory.CreateDirectory(folder);
+        var (data, folder) = SourceAndFolder(cells: 40, genes: 6, seed: 3, "mixed");
         // shard a: genes 0..3; shard b: genes 5, 2, 4 (another order, two new genes)
         var a = data.SelectCells(Enumerable.Range(0, 20).ToArray()).SelectGenes([0, 1, 2, 3]);
         var b = data.SelectCells(Enumerable.Range(20, 20).ToArray()).SelectGenes([5, 2, 4]);
@@ -85,10 +82,7 @@ public sealed class CellCollectionTests : TempDirectoryTest
     [Test]
     public void Shards_with_the_same_genes_share_one_list_of_names_and_still_read_their_own_cells()
     {
-        var data = H5adFile.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
-            new SyntheticCollectionOptions { Cells = 60, Genes = 5, Perturbations = 2, Shards = 1, Seed = 4 })[0]);
-        string folder = Path.Combine(Temp, "shared");
-        Directory.CreateDirectory(folder);
+        var (data, folder) = SourceAndFolder(cells: 60, genes: 5, seed: 4, "shared");
         H5adFile.Write(data.SelectCells(Enumerable.Range(0, 20).ToArray()), Path.Combine(folder, "a.h5ad"));
         H5adFile.Write(data.SelectCells(Enumerable.Range(20, 20).ToArray()).SelectGenes([4, 3, 2, 1, 0]), Path.Combine(folder, "b.h5ad"));
         H5adFile.Write(data.SelectCells(Enumerable.Range(40, 20).ToArray()), Path.Combine(folder, "c.h5ad"));
@@ -97,6 +91,16 @@ public sealed class CellCollectionTests : TempDirectoryTest
         Assert.That(collection.Shards[2].GeneNames, Is.SameAs(collection.Shards[0].GeneNames), "equal lists: one copy");
         Assert.That(collection.Shards[1].GeneNames, Is.Not.SameAs(collection.Shards[0].GeneNames), "another order is another list");
         CollectionFixtures.AssertSameMatrix(data.X, collection.ReadCells(CellSelection.All(collection)).X);
+    }
+
+    /// <summary>A simulated data set to cut shards from, and an empty folder for them.</summary>
+    private (CellDataset Data, string Folder) SourceAndFolder(int cells, int genes, int seed, string folderName)
+    {
+        var data = H5adFile.Read(SyntheticCollection.Write(Path.Combine(Temp, "src"),
+            new SyntheticCollectionOptions { Cells = cells, Genes = genes, Perturbations = 2, Shards = 1, Seed = seed })[0]);
+        string folder = Path.Combine(Temp, folderName);
+        Directory.CreateDirectory(folder);
+        return (data, folder);
     }
 
     [Test]
