@@ -24,9 +24,8 @@ public static class CellDatasetReading
             ArgumentException.ThrowIfNullOrEmpty(path);
             ArgumentNullException.ThrowIfNull(catalog);
             if (catalog.Recognize(path) is not var (entry, sha256)) return CellDatasetFiles.ReadAsStored(path);
-            // As DatasetCatalog.Load reads it: from .raw where the manifest says the expression is there.
-            var data = entry.PrimaryFile.Matrix == "raw" ? IO.H5ad.H5adFile.Read(path, new IO.H5ad.H5adReadOptions { ReadRaw = true }) : CellDatasetFiles.ReadAsStored(path);
-            return entry.ApplySchema(data, sha256);
+            // A recognised file is the entry's h5ad, read as DatasetCatalog.Load reads it (from .raw where the manifest says so).
+            return entry.ApplySchema(IO.H5ad.H5adFile.Read(path, entry.PrimaryFile.ReadOptions), sha256);
         }
 
         /// <summary>

@@ -36,8 +36,7 @@ public sealed partial class DatasetCatalog
         if (!anndata)
             throw new DigitalCellException(path, null,
                 $"data set '{entry.Id}' is {primary.Format}, which the catalog does not read as cells; its files are in {DatasetDirectory(entry.Id)}");
-        var read = new H5adReadOptions { ReadRaw = primary.Matrix == "raw" };
-        var data = await Task.Run(() => H5adFile.Read(path, read), cancellationToken).ConfigureAwait(false);
+        var data = await Task.Run(() => H5adFile.Read(path, primary.ReadOptions), cancellationToken).ConfigureAwait(false);
         return entry.ApplySchema(data, sha256);
     }
 }

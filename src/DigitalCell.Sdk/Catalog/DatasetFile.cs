@@ -27,6 +27,9 @@ public sealed record DatasetFile(
     /// <summary>True for zip and tar.gz files, which the catalog extracts after download.</summary>
     public bool IsArchive => Format is "zip" or "tar.gz";
 
+    /// <summary>How the catalog reads this h5ad file as cells: from <c>.raw</c> when <see cref="Matrix"/> says so.</summary>
+    internal IO.H5ad.H5adReadOptions ReadOptions => new() { ReadRaw = Matrix == "raw" };
+
     /// <summary>Every download location: <see cref="Url"/> first, then the mirrors.</summary>
     public IEnumerable<string> Locations => Url is null ? Mirrors : Mirrors.Prepend(Url);
 }

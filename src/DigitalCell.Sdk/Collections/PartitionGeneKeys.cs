@@ -13,6 +13,7 @@ internal sealed class PartitionGeneKeys : IGeneKeys
     private readonly (string File, int Slot)[] _parts;
     private readonly long[] _storedPerGene;
     private readonly (int First, int End)[] _blocks;
+    private readonly long _largestBlock;
     private readonly string _otherwise;
     private readonly CancellationToken _cancellationToken;
     private ulong[]? _buffer;
@@ -35,6 +36,7 @@ internal sealed class PartitionGeneKeys : IGeneKeys
             long sum = storedPerGene[first];
             while (end < storedPerGene.Length && sum + storedPerGene[end] <= blockKeys) sum += storedPerGene[end++];
             blocks.Add((first, end));
+            _largestBlock = Math.Max(_largestBlock, sum);
             first = end;
         }
         _blocks = [.. blocks];
@@ -55,13 +57,12 @@ internal sealed class PartitionGeneKeys : IGeneKeys
     {
         if (_buffer is null)
         {
-            long largest = _blocks.Max(b => Stored(b.First, b.End));
-            if (largest > Array.MaxLength) throw new DigitalCellException($"A block of genes holds {largest:N0} values, more than one array holds; lower the memory budget.");
+            if (_largestBlock > Array.MaxLength) throw new DigitalCellException($"A block of genes holds {_largestBlock:N0} values, more than one array holds; lower the memory budget.");
             // the previous context's buffer is garbage by now, but the GC may grow the heap rather than collect it
             // first, holding two buffers at once; the live heap is small, so a collection here is cheap
             System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect();
-            _buffer = GC.AllocateUninitializedArray<ulong>((int)largest);
+            _buffer = GC.AllocateUninitializedArray<ulong>((int)_largestBlock);
         }
         int genes = end - first;
         var start = new int[genes + 1];
@@ -81,21 +82,15 @@ internal sealed class PartitionGeneKeys : IGeneKeys
             }
         }
         // explicit zeros were counted but not kept: close the gaps so that each gene's keys follow the last gene's
-        for (int g = 0, at = 0; g < genes; g++)
+        int at = 0;
+        for (int g = 0; g < genes; g++)
         {
             int count = next[g] - start[g];
             Array.Copy(_buffer, start[g], _buffer, at, count);
-            start[g] = at;
+            start[g] = at; // start[g + 1] still holds where the next gene's keys were read to
             at += count;
-            start[g + 1] = g + 1 < genes ? start[g + 1] : at;
         }
+        start[genes] = at;
         return (start, _buffer);
-    }
-
-    private long Stored(int first, int end)
-    {
-        long sum = 0;
-        for (int g = first; g < end; g++) sum += _storedPerGene[g];
-        return sum;
     }
 }
